@@ -1,0 +1,115 @@
+"""Settings read from the environment and an optional `.env` file (pydantic-settings).
+
+A bad value stops start-up with one sentence naming the variable (`ConfigError`), never a traceback:
+a newcomer must see which line of their `.env` to fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("fr", "en")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/relais.sqlite3"
+SANDBOX_DATABASE_URL = "sqlite+aiosqlite:///./data/sandbox.sqlite3"
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or invalid; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: str = "https://api.telegram.org"
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    timezone: str = "Europe/Paris"
+    default_locale: str = "fr"
+    log_level: str = "INFO"
+    # Bounded free text: long enough for a real answer, short enough for a phone screen.
+    max_answer_length: int = Field(default=2000, ge=100, le=3500)
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and ":" not in value:
+            raise ValueError(
+                "it does not look like a token from BotFather (expected 123456:ABC...)"
+            )
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            try:
+                return tuple(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("expected Telegram user ids separated by commas") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Paris)") from None
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith(("postgres://", "postgresql://")):
+            # Hosting platforms hand out plain URLs; the async driver is implied.
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def sqlite_path(self) -> Path | None:
+        if self.database_url.startswith("sqlite+aiosqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite+aiosqlite:///"))
+        return None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's report into one sentence per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        sentences = []
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            sentences.append(f"Invalid {name}: {message}.")
+        raise ConfigError(" ".join(sentences)) from None

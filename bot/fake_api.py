@@ -1,0 +1,245 @@
+"""An in-process stand-in for the Telegram Bot API, and a driver that plays a person.
+
+Used by the terminal sandbox (no token, no network) and by the tests. `FakeTelegramSession`
+answers every API call the way Telegram would (a `Message` for send*/edit*, `True` otherwise),
+records each request, and can be told to refuse a chat (the person blocked the bot).
+`ChatDriver` builds real `Update` objects and feeds them to the production dispatcher.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SendVoice,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Document,
+    InlineKeyboardMarkup,
+    Location,
+    Message,
+    PhotoSize,
+    Sticker,
+    Update,
+    User,
+    Voice,
+)
+
+BOT_USER = User(id=424242, is_bot=True, first_name="Relais", username="relais_sandbox_bot")
+FAKE_TOKEN = "424242:sandbox-token-not-used-by-telegram"
+
+
+class FakeTelegramSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.messages: dict[tuple[int, int], Message] = {}  # what each chat currently shows
+        self.blocked_chats: set[int] = set()
+        self._message_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+
+    async def close(self) -> None:
+        return None
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
+        self.requests.append(method)
+        chat_id = getattr(method, "chat_id", None)
+        if isinstance(chat_id, int) and chat_id in self.blocked_chats:
+            raise TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
+        if isinstance(method, GetMe):
+            return BOT_USER
+        if isinstance(method, SendMessage | SendDocument | SendPhoto | SendVoice):
+            return self._store(self._new_message(method))
+        if isinstance(method, EditMessageText | EditMessageReplyMarkup):
+            return self._edit(method)
+        return True
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError("the fake Bot API serves no files")
+
+    def _new_message(self, method: Any) -> Message:
+        fields: dict[str, Any] = {}
+        if isinstance(method, SendMessage):
+            fields["text"] = method.text
+        else:
+            fields["caption"] = method.caption
+        if isinstance(method, SendDocument):
+            name = getattr(method.document, "filename", None)
+            fields["document"] = Document(file_name=name, **self._file())
+        elif isinstance(method, SendPhoto):
+            fields["photo"] = [PhotoSize(width=1280, height=720, **self._file())]
+        elif isinstance(method, SendVoice):
+            fields["voice"] = Voice(duration=method.duration or 1, **self._file())
+        markup = (
+            method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
+        )
+        return Message(
+            message_id=next(self._message_ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=method.chat_id, type="private"),
+            from_user=BOT_USER,
+            reply_markup=markup,
+            **fields,
+        )
+
+    def _file(self) -> dict[str, str]:
+        number = next(self._file_ids)
+        return {"file_id": f"fake-file-{number}", "file_unique_id": f"fake-unique-{number}"}
+
+    def _store(self, message: Message) -> Message:
+        self.messages[(message.chat.id, message.message_id)] = message
+        return message
+
+    def _edit(self, method: EditMessageText | EditMessageReplyMarkup) -> Message | bool:
+        key = (method.chat_id, method.message_id)
+        current = self.messages.get(key)  # type: ignore[arg-type]
+        if current is None:
+            return True
+        update: dict[str, Any] = {"reply_markup": method.reply_markup, "edit_date": 1}
+        if isinstance(method, EditMessageText):
+            update["text"] = method.text
+        return self._store(current.model_copy(update=update))
+
+
+@dataclass
+class ChatDriver:
+    """One person talking to the bot in a private chat (or in a group, to test it is ignored)."""
+
+    dispatcher: Dispatcher
+    bot: Bot
+    session: FakeTelegramSession
+    user_id: int = 1001
+    first_name: str = "Camille"
+    language_code: str | None = "fr"
+    chat_type: str = "private"
+    chat_id: int | None = None
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _own_message_ids: itertools.count = field(default_factory=lambda: itertools.count(100000))
+
+    @property
+    def user(self) -> User:
+        return User(
+            id=self.user_id,
+            is_bot=False,
+            first_name=self.first_name,
+            language_code=self.language_code,
+        )
+
+    @property
+    def chat(self) -> Chat:
+        chat_id = self.chat_id if self.chat_id is not None else self.user_id
+        return Chat(
+            id=chat_id, type=self.chat_type, title=None if self.chat_type == "private" else "Groupe"
+        )
+
+    async def send(self, text: str) -> list[TelegramMethod[Any]]:
+        return await self._message(text=text)
+
+    async def send_voice(
+        self, duration: int = 12, mime_type: str = "audio/ogg"
+    ) -> list[TelegramMethod[Any]]:
+        number = next(self._own_message_ids)
+        voice = Voice(
+            file_id=f"voice-{number}",
+            file_unique_id=f"u-voice-{number}",
+            duration=duration,
+            mime_type=mime_type,
+        )
+        return await self._message(voice=voice)
+
+    async def send_sticker(self) -> list[TelegramMethod[Any]]:
+        sticker = Sticker(
+            file_id="sticker-1",
+            file_unique_id="u-sticker-1",
+            type="regular",
+            width=512,
+            height=512,
+            is_animated=False,
+            is_video=False,
+        )
+        return await self._message(sticker=sticker)
+
+    async def send_photo(self) -> list[TelegramMethod[Any]]:
+        photo = [PhotoSize(file_id="photo-1", file_unique_id="u-photo-1", width=640, height=480)]
+        return await self._message(photo=photo)
+
+    async def send_location(self) -> list[TelegramMethod[Any]]:
+        return await self._message(location=Location(latitude=45.19, longitude=5.72))
+
+    async def send_document(self) -> list[TelegramMethod[Any]]:
+        document = Document(file_id="doc-1", file_unique_id="u-doc-1", file_name="notes.pdf")
+        return await self._message(document=document)
+
+    async def click_data(
+        self, data: str, message: Message | None = None
+    ) -> list[TelegramMethod[Any]]:
+        """Press a button by its raw callback data (forged data included)."""
+        message = message or self.last_message_with_keyboard() or self._placeholder_message()
+        query = CallbackQuery(
+            id=str(next(self._update_ids)),
+            from_user=self.user,
+            chat_instance="fake-chat-instance",
+            data=data,
+            message=message,
+        )
+        return await self._feed(Update(update_id=next(self._update_ids), callback_query=query))
+
+    async def click(self, label: str) -> list[TelegramMethod[Any]]:
+        """Press the button whose text contains `label`, on the newest message showing one."""
+        for message in self.messages_newest_first():
+            for button in buttons_of(message):
+                if label in (button.text or "") and button.callback_data:
+                    return await self.click_data(button.callback_data, message)
+        raise LookupError(f"no button labelled {label!r} on screen")
+
+    def messages_newest_first(self) -> list[Message]:
+        chat_id = self.chat.id
+        mine = [m for (c, _), m in self.session.messages.items() if c == chat_id]
+        return sorted(mine, key=lambda m: m.message_id, reverse=True)
+
+    def last_message_with_keyboard(self) -> Message | None:
+        return next((m for m in self.messages_newest_first() if buttons_of(m)), None)
+
+    async def _message(self, **content: Any) -> list[TelegramMethod[Any]]:
+        message = Message(
+            message_id=next(self._own_message_ids),
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=self.user,
+            **content,
+        )
+        return await self._feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def _feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        before = len(self.session.requests)
+        await self.dispatcher.feed_update(self.bot, update)
+        return self.session.requests[before:]
+
+    def _placeholder_message(self) -> Message:
+        return Message(
+            message_id=1, date=datetime.now(UTC), chat=self.chat, from_user=BOT_USER, text="…"
+        )
+
+
+def buttons_of(message: Message) -> list[Any]:
+    markup = message.reply_markup
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return []
+    return [button for row in markup.inline_keyboard for button in row]

@@ -1,0 +1,238 @@
+"""Inline keyboards and their callback data (short prefixes: Telegram allows 64 bytes).
+
+Every button that acts on a contribution carries its id and the question it was drawn for, so the
+service can tell a live button from a stale or forged one.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.profile_options import ROLES, STRUCTURE_TYPES
+from bot.questionnaire import Question, Questionnaire, Theme
+from bot.services.geo import Department, department_label
+
+
+class ConsentCB(CallbackData, prefix="cs"):
+    accept: bool
+
+
+class LanguageCB(CallbackData, prefix="lg"):
+    code: str
+
+
+class StructureTypeCB(CallbackData, prefix="st"):
+    key: str
+
+
+class DepartmentCB(CallbackData, prefix="dp"):
+    code: str
+
+
+class RoleCB(CallbackData, prefix="rl"):
+    key: str
+
+
+class MenuCB(CallbackData, prefix="mn"):
+    action: str  # contribute | mine | profile | privacy
+
+
+class ProfileCB(CallbackData, prefix="pf"):
+    field: str  # language | structure_type | structure_name | department | role
+
+
+class ThemeCB(CallbackData, prefix="th"):
+    key: str
+
+
+class AnswerCB(CallbackData, prefix="q"):
+    cid: int
+    q: str
+    a: str  # o: option, t: toggle, v: validate multi, s: scale, k: skip, b: back, p: pause
+    i: int = 0  # option index or scale value
+    m: int = 0  # multi-choice selection so far (bit mask): the keyboard is the state
+
+
+class ReviewCB(CallbackData, prefix="rv"):
+    cid: int
+    a: str  # e: change a question, s: submit
+    q: str = ""
+
+
+class MineCB(CallbackData, prefix="my"):
+    cid: int
+    a: str  # v: view, e: pick a question, q: change question, w: withdraw?, W: withdraw!
+    q: str = ""
+
+
+class ForgetCB(CallbackData, prefix="fg"):
+    confirm: bool
+
+
+def consent_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("✅ I agree"), callback_data=ConsentCB(accept=True))
+    kb.button(text=_("Not now"), callback_data=ConsentCB(accept=False))
+    return kb.adjust(1).as_markup()
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="🇫🇷 Français", callback_data=LanguageCB(code="fr"))
+    kb.button(text="🇬🇧 English", callback_data=LanguageCB(code="en"))
+    return kb.adjust(2).as_markup()
+
+
+def structure_type_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for key, label in STRUCTURE_TYPES.items():
+        kb.button(text=str(label), callback_data=StructureTypeCB(key=key))
+    return kb.adjust(1).as_markup()
+
+
+def role_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for key, label in ROLES.items():
+        kb.button(text=str(label), callback_data=RoleCB(key=key))
+    return kb.adjust(1).as_markup()
+
+
+def department_suggestions_keyboard(suggestions: tuple[Department, ...]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for department in suggestions:
+        kb.button(
+            text=department_label(department), callback_data=DepartmentCB(code=department.code)
+        )
+    return kb.adjust(1).as_markup()
+
+
+def main_menu_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("✍️ Contribute"), callback_data=MenuCB(action="contribute"))
+    kb.button(text=_("📋 My contributions"), callback_data=MenuCB(action="mine"))
+    kb.button(text=_("👤 My profile"), callback_data=MenuCB(action="profile"))
+    kb.button(text=_("🔒 My data"), callback_data=MenuCB(action="privacy"))
+    return kb.adjust(2).as_markup()
+
+
+def profile_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Language"), callback_data=ProfileCB(field="language"))
+    kb.button(text=_("Type of structure"), callback_data=ProfileCB(field="structure_type"))
+    kb.button(text=_("Structure name"), callback_data=ProfileCB(field="structure_name"))
+    kb.button(text=_("Department"), callback_data=ProfileCB(field="department"))
+    kb.button(text=_("Role"), callback_data=ProfileCB(field="role"))
+    return kb.adjust(2).as_markup()
+
+
+def themes_keyboard(
+    questionnaire: Questionnaire, locale: str, marks: dict[str, str]
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for theme in questionnaire.themes:
+        mark = marks.get(theme.key, "")
+        text = f"{theme.number}. {theme.title.get(locale)}{mark}"
+        kb.button(text=text, callback_data=ThemeCB(key=theme.key))
+    return kb.adjust(1).as_markup()
+
+
+def question_keyboard(
+    contribution_id: int,
+    question: Question,
+    locale: str,
+    *,
+    mask: int = 0,
+    can_go_back: bool,
+    pause_is_cancel: bool = False,
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    sizes: list[int] = []
+
+    def cb(action: str, index: int = 0, selection: int = 0) -> AnswerCB:
+        return AnswerCB(cid=contribution_id, q=question.key, a=action, i=index, m=selection)
+
+    if question.kind == "single":
+        for index, option in enumerate(question.options):
+            kb.button(text=option.label.get(locale), callback_data=cb("o", index))
+            sizes.append(1)
+    elif question.kind == "multi":
+        for index, option in enumerate(question.options):
+            ticked = "☑️ " if mask & (1 << index) else "⬜ "
+            kb.button(text=ticked + option.label.get(locale), callback_data=cb("t", index, mask))
+            sizes.append(1)
+        kb.button(text=_("✅ Validate"), callback_data=cb("v", 0, mask))
+        sizes.append(1)
+    elif question.kind == "scale":
+        for value in range(1, 6):
+            kb.button(text=str(value), callback_data=cb("s", value))
+        sizes.append(5)
+    navigation = 0
+    if can_go_back:
+        kb.button(text=_("⬅️ Back"), callback_data=cb("b"))
+        navigation += 1
+    if question.optional:
+        kb.button(text=_("⏭ Skip"), callback_data=cb("k"))
+        navigation += 1
+    pause_label = _("✖️ Cancel") if pause_is_cancel else _("⏸ Pause")
+    kb.button(text=pause_label, callback_data=cb("p"))
+    navigation += 1
+    sizes.append(navigation)
+    return kb.adjust(*sizes).as_markup()
+
+
+def review_keyboard(contribution_id: int, theme: Theme) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for number, question in enumerate(theme.questions, start=1):
+        kb.button(
+            text=_("✏️ {number}").format(number=number),
+            callback_data=ReviewCB(cid=contribution_id, a="e", q=question.key),
+        )
+    kb.button(
+        text=_("📨 Submit my contribution"), callback_data=ReviewCB(cid=contribution_id, a="s")
+    )
+    return kb.adjust(
+        *([5] * (len(theme.questions) // 5)), len(theme.questions) % 5 or 1, 1
+    ).as_markup()
+
+
+def my_contributions_keyboard(items: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for contribution_id, label in items:
+        kb.button(text=label, callback_data=MineCB(cid=contribution_id, a="v"))
+    return kb.adjust(1).as_markup()
+
+
+def contribution_keyboard(contribution_id: int, *, withdrawn: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if not withdrawn:
+        kb.button(text=_("✏️ Edit an answer"), callback_data=MineCB(cid=contribution_id, a="e"))
+        kb.button(text=_("🗑 Withdraw"), callback_data=MineCB(cid=contribution_id, a="w"))
+    kb.button(text=_("⬅️ My contributions"), callback_data=MineCB(cid=0, a="l"))
+    return kb.adjust(1).as_markup()
+
+
+def edit_question_keyboard(contribution_id: int, theme: Theme) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for number, question in enumerate(theme.questions, start=1):
+        kb.button(
+            text=str(number), callback_data=MineCB(cid=contribution_id, a="q", q=question.key)
+        )
+    kb.button(text=_("⬅️ Back"), callback_data=MineCB(cid=contribution_id, a="v"))
+    return kb.adjust(5, 1).as_markup()
+
+
+def withdraw_confirm_keyboard(contribution_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, withdraw it"), callback_data=MineCB(cid=contribution_id, a="W"))
+    kb.button(text=_("No, keep it"), callback_data=MineCB(cid=contribution_id, a="v"))
+    return kb.adjust(1).as_markup()
+
+
+def forget_confirm_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, erase everything"), callback_data=ForgetCB(confirm=True))
+    kb.button(text=_("No, cancel"), callback_data=ForgetCB(confirm=False))
+    return kb.adjust(1).as_markup()

@@ -1,0 +1,108 @@
+"""Update-level middlewares, outermost first: per-person ordering, DB transaction, profile+locale.
+
+One session and one transaction per update: opened here, committed when the handler returns,
+rolled back when it raises. Repositories never commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import TelegramObject
+from aiogram.types import User as TelegramUser
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import pick_locale
+from storage.repositories import UserRepo
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class PerUserOrderMiddleware(BaseMiddleware):
+    """Handle one person's updates one at a time, in arrival order (within this process).
+
+    Telegram may deliver a double tap or two quick messages concurrently; serialising them keeps
+    the reply order sane. Correctness does not depend on it: the services use compare-and-set.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        tg_user: TelegramUser | None = data.get("event_from_user")
+        if tg_user is None:
+            return await handler(event, data)
+        lock = self._locks.setdefault(tg_user.id, asyncio.Lock())
+        self._users[tg_user.id] = self._users.get(tg_user.id, 0) + 1
+        try:
+            async with lock:
+                return await handler(event, data)
+        finally:
+            self._users[tg_user.id] -= 1
+            if not self._users[tg_user.id]:  # nobody waiting: forget the lock
+                del self._users[tg_user.id]
+                del self._locks[tg_user.id]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.session_factory() as session:
+            data["session"] = session
+            try:
+                result = await handler(event, data)
+            except TelegramForbiddenError:
+                # The person blocked the bot while we answered. Their input was handled before
+                # the reply, so keep it, and stop writing to them until they come back.
+                tg_user: TelegramUser | None = data.get("event_from_user")
+                if tg_user is not None:
+                    await UserRepo(session).set_active(tg_user.id, False)
+                await session.commit()
+                log.info("reply refused by Telegram (bot blocked); input kept")
+                return None
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
+            return result
+
+
+class ProfileLocaleMiddleware(BaseMiddleware):
+    """Load the person's profile (None before consent) and translate in their language."""
+
+    def __init__(self, i18n: I18n) -> None:
+        self.i18n = i18n
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        tg_user: TelegramUser | None = data.get("event_from_user")
+        user = None
+        if tg_user is not None and not tg_user.is_bot:
+            session: AsyncSession = data["session"]
+            user = await UserRepo(session).get(tg_user.id)
+            if user is not None and not user.is_active and _is_from_person(event):
+                user.is_active = True  # they wrote again: they unblocked the bot
+        data["user"] = user
+        if user is not None:
+            locale = user.language
+        else:
+            locale = pick_locale(
+                tg_user.language_code if tg_user else None, self.i18n.default_locale
+            )
+        data["i18n"] = self.i18n
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            return await handler(event, data)
+
+
+def _is_from_person(event: TelegramObject) -> bool:
+    update_type = getattr(event, "event_type", None)
+    return update_type in ("message", "callback_query")

@@ -1,0 +1,259 @@
+"""Contribution use cases: start or resume a draft, record answers, review, submit, edit, withdraw.
+
+The database is the truth: a draft is rows, and `Contribution.cursor` says which question is being
+asked. Every button carries the question it was drawn for; moving the cursor is a compare-and-set,
+so a stale button, a double tap or two concurrent updates change nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.questionnaire import Question, Questionnaire, Theme
+from bot.services.flows import AnswerValue, next_question, previous_question
+from storage.models import Answer, Contribution, ContributionStatus
+from storage.repositories import AnswerRepo, ContributionRepo
+
+REVIEW = "@review"  # cursor value while the draft's review screen is shown
+
+
+class StepKind(StrEnum):
+    QUESTION = "question"  # ask `question`
+    REVIEW = "review"  # every question answered: show the review of a draft
+    VIEW = "view"  # a submitted contribution after an edit
+    STALE = "stale"  # the button or message no longer matches the draft: change nothing
+
+
+@dataclass
+class Step:
+    kind: StepKind
+    contribution: Contribution | None = None
+    theme: Theme | None = None
+    question: Question | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+    @property
+    def position(self) -> int:
+        assert self.theme and self.question
+        return self.theme.index_of(self.question.key) + 1
+
+
+STALE = Step(StepKind.STALE)
+
+
+@dataclass(frozen=True)
+class ThemeProgress:
+    total: int
+    draft_answered: int | None = None  # None: no draft on this theme
+    submitted: int = 0
+
+
+class ContributionService:
+    def __init__(self, session: AsyncSession, questionnaire: Questionnaire) -> None:
+        self.questionnaire = questionnaire
+        self.contributions = ContributionRepo(session)
+        self.answers = AnswerRepo(session)
+
+    async def start_or_resume(self, user_id: int, theme_key: str) -> Step:
+        theme = self.questionnaire.theme(theme_key)
+        if theme is None:
+            return STALE
+        draft = await self.contributions.get_draft(user_id, theme_key)
+        if draft is None:
+            draft = await self.contributions.add_draft(
+                user_id, theme_key, self.questionnaire.version
+            )
+        await self.contributions.focus(user_id, draft.id)
+        answers = await self.answers.current(draft.id)
+        question = next_question(theme, answers.keys())
+        await self._point_cursor(draft, question.key if question else REVIEW)
+        return self._step(draft, theme, question, answers)
+
+    async def in_focus(self, user_id: int) -> Step:
+        """The question a free-text message answers, rebuilt from the database."""
+        contribution = await self.contributions.get_in_focus(user_id)
+        if contribution is None or contribution.cursor in (None, REVIEW):
+            return STALE
+        theme = self.questionnaire.theme(contribution.theme_key)
+        question = theme.question(contribution.cursor) if theme else None
+        if question is None:
+            return STALE
+        answers = await self.answers.current(contribution.id)
+        return Step(StepKind.QUESTION, contribution, theme, question, answers)
+
+    async def record(
+        self, user_id: int, contribution_id: int, question_key: str, value: AnswerValue
+    ) -> Step:
+        contribution, theme, question = await self._asked(user_id, contribution_id, question_key)
+        if contribution is None or theme is None or question is None:
+            return STALE
+        if value.skipped and not question.optional:
+            return STALE
+        answers = await self.answers.current(contribution.id)
+        if contribution.status == ContributionStatus.DRAFT:
+            following = next_question(theme, {*answers, question.key}, after=question.key)
+            new_cursor = following.key if following else REVIEW
+        else:
+            following, new_cursor = None, None
+        # Claim the move first: of two concurrent answers to one question, exactly one wins.
+        if not await self.contributions.move_cursor(contribution.id, question.key, new_cursor):
+            return STALE
+        contribution.cursor = new_cursor
+        answers[question.key] = await self.answers.add_revision(
+            _answer_row(contribution, question, value)
+        )
+        if contribution.status != ContributionStatus.DRAFT:
+            return Step(StepKind.VIEW, contribution, theme, None, answers)
+        return self._step(contribution, theme, following, answers)
+
+    async def go_back(self, user_id: int, contribution_id: int, question_key: str) -> Step:
+        contribution, theme, question = await self._asked(user_id, contribution_id, question_key)
+        if contribution is None or theme is None or question is None:
+            return STALE
+        target = previous_question(theme, question.key) or question
+        if not await self.contributions.move_cursor(contribution.id, question.key, target.key):
+            return STALE
+        contribution.cursor = target.key
+        answers = await self.answers.current(contribution.id)
+        return Step(StepKind.QUESTION, contribution, theme, target, answers)
+
+    async def pause(self, user_id: int, contribution_id: int, question_key: str) -> Step:
+        contribution, theme, question = await self._asked(user_id, contribution_id, question_key)
+        if contribution is None or theme is None or question is None:
+            return STALE
+        # The cursor stays where it is: that is where /contribuer resumes.
+        await self.contributions.focus(user_id, None)
+        answers = await self.answers.current(contribution.id)
+        return Step(StepKind.QUESTION, contribution, theme, question, answers)
+
+    async def change(self, user_id: int, contribution_id: int, question_key: str) -> Step:
+        """Ask one question again: from a draft's review, or to edit a submitted contribution."""
+        contribution = await self.contributions.get_owned(contribution_id, user_id)
+        if contribution is None or contribution.status == ContributionStatus.WITHDRAWN:
+            return STALE
+        theme = self.questionnaire.theme(contribution.theme_key)
+        question = theme.question(question_key) if theme else None
+        if theme is None or question is None:
+            return STALE
+        if contribution.status == ContributionStatus.DRAFT and contribution.cursor != REVIEW:
+            return STALE
+        if not await self.contributions.move_cursor(
+            contribution.id, contribution.cursor, question.key
+        ):
+            return STALE
+        contribution.cursor = question.key
+        await self.contributions.focus(user_id, contribution.id)
+        answers = await self.answers.current(contribution.id)
+        return Step(StepKind.QUESTION, contribution, theme, question, answers)
+
+    async def submit(self, user_id: int, contribution_id: int) -> Step:
+        contribution = await self.contributions.get_owned(contribution_id, user_id)
+        if contribution is None or contribution.cursor != REVIEW:
+            return STALE
+        if not await self.contributions.set_status(
+            contribution.id, ContributionStatus.DRAFT, ContributionStatus.SUBMITTED
+        ):
+            return STALE
+        await self.contributions.focus(user_id, None)
+        theme = self.questionnaire.theme(contribution.theme_key)
+        return Step(StepKind.VIEW, contribution, theme, None, {})
+
+    async def withdraw(self, user_id: int, contribution_id: int) -> Step:
+        contribution = await self.contributions.get_owned(contribution_id, user_id)
+        if contribution is None or not await self.contributions.set_status(
+            contribution.id, ContributionStatus.SUBMITTED, ContributionStatus.WITHDRAWN
+        ):
+            return STALE
+        return Step(StepKind.VIEW, contribution, self.questionnaire.theme(contribution.theme_key))
+
+    async def view(self, user_id: int, contribution_id: int) -> Step:
+        contribution = await self.contributions.get_owned(contribution_id, user_id)
+        if contribution is None or contribution.status == ContributionStatus.DRAFT:
+            return STALE
+        theme = self.questionnaire.theme(contribution.theme_key)
+        answers = await self.answers.current(contribution.id)
+        return Step(StepKind.VIEW, contribution, theme, None, answers)
+
+    async def review(self, user_id: int, contribution_id: int) -> Step:
+        contribution = await self.contributions.get_owned(contribution_id, user_id)
+        if contribution is None or contribution.status != ContributionStatus.DRAFT:
+            return STALE
+        theme = self.questionnaire.theme(contribution.theme_key)
+        answers = await self.answers.current(contribution.id)
+        return Step(StepKind.REVIEW, contribution, theme, None, answers)
+
+    async def asked(self, user_id: int, contribution_id: int, question_key: str) -> Step:
+        """The step a question button belongs to, if that question is the one being asked."""
+        contribution, theme, question = await self._asked(user_id, contribution_id, question_key)
+        if contribution is None or question is None:
+            return STALE
+        answers = await self.answers.current(contribution.id)
+        return Step(StepKind.QUESTION, contribution, theme, question, answers)
+
+    async def progress(self, user_id: int) -> dict[str, ThemeProgress]:
+        """Per theme: how far the draft is, and how many contributions were submitted."""
+        result = {t.key: ThemeProgress(total=len(t.questions)) for t in self.questionnaire.themes}
+        for contribution in await self.contributions.list_for_user(user_id):
+            current = result.get(contribution.theme_key)
+            if current is None:
+                continue
+            if contribution.status == ContributionStatus.DRAFT:
+                answered = len(await self.answers.current(contribution.id))
+                result[contribution.theme_key] = replace(current, draft_answered=answered)
+            elif contribution.status == ContributionStatus.SUBMITTED:
+                result[contribution.theme_key] = replace(current, submitted=current.submitted + 1)
+        return result
+
+    async def list_submitted(self, user_id: int) -> list[Contribution]:
+        return await self.contributions.list_for_user(
+            user_id, (ContributionStatus.SUBMITTED, ContributionStatus.WITHDRAWN)
+        )
+
+    async def list_drafts(self, user_id: int) -> list[Contribution]:
+        return await self.contributions.list_for_user(user_id, (ContributionStatus.DRAFT,))
+
+    async def _asked(
+        self, user_id: int, contribution_id: int, question_key: str
+    ) -> tuple[Contribution | None, Theme | None, Question | None]:
+        """The contribution if `question_key` is the question it is asking right now."""
+        contribution = await self.contributions.get_owned(contribution_id, user_id)
+        if (
+            contribution is None
+            or contribution.cursor != question_key
+            or contribution.status == ContributionStatus.WITHDRAWN
+        ):
+            return None, None, None
+        theme = self.questionnaire.theme(contribution.theme_key)
+        question = theme.question(question_key) if theme else None
+        return contribution, theme, question
+
+    async def _point_cursor(self, contribution: Contribution, key: str) -> None:
+        if contribution.cursor != key:
+            await self.contributions.move_cursor(contribution.id, contribution.cursor, key)
+            contribution.cursor = key
+
+    @staticmethod
+    def _step(
+        contribution: Contribution, theme: Theme, question: Question | None, answers: dict
+    ) -> Step:
+        if question is None:
+            return Step(StepKind.REVIEW, contribution, theme, None, answers)
+        return Step(StepKind.QUESTION, contribution, theme, question, answers)
+
+
+def _answer_row(contribution: Contribution, question: Question, value: AnswerValue) -> Answer:
+    return Answer(
+        contribution_id=contribution.id,
+        question_key=question.key,
+        questionnaire_version=contribution.questionnaire_version,
+        skipped=value.skipped,
+        text_value=value.text,
+        choice_keys=list(value.choices) if value.choices is not None else None,
+        scale_value=value.scale,
+        voice_file_id=value.voice_file_id,
+        voice_duration=value.voice_duration,
+        voice_mime=value.voice_mime,
+    )

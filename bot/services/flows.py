@@ -1,0 +1,92 @@
+"""Pure rules of the questionnaire flow: which question comes next, what input is acceptable.
+
+No aiogram, no database: data in, data out, unit-tested on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.questionnaire import SCALE_VALUES, Question, Theme
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    """What a person gave for one question (exactly one of the fields, or skipped)."""
+
+    text: str | None = None
+    choices: tuple[str, ...] | None = None
+    scale: int | None = None
+    voice_file_id: str | None = None
+    voice_duration: int | None = None
+    voice_mime: str | None = None
+    skipped: bool = False
+
+
+def next_question(
+    theme: Theme, answered: Collection[str], after: str | None = None
+) -> Question | None:
+    """The first unanswered question after `after` (wrapping to the start); None means review."""
+    questions = theme.questions
+    start = 0 if after is None else theme.index_of(after) + 1
+    for question in (*questions[start:], *questions[:start]):
+        if question.key not in answered:
+            return question
+    return None
+
+
+def previous_question(theme: Theme, key: str) -> Question | None:
+    index = theme.index_of(key)
+    return theme.questions[index - 1] if index > 0 else None
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    ok: bool
+    value: str = ""
+    too_long_by: int = 0
+    empty: bool = False
+
+
+def check_text(question: Question, raw: str, global_limit: int) -> TextCheck:
+    """Trim and bound a free-text answer; the limit is the stricter of question and settings."""
+    value = raw.strip()
+    if not value:
+        return TextCheck(ok=False, empty=True)
+    limit = text_limit(question, global_limit)
+    if len(value) > limit:
+        return TextCheck(ok=False, value=value, too_long_by=len(value) - limit)
+    return TextCheck(ok=True, value=value)
+
+
+def text_limit(question: Question, global_limit: int) -> int:
+    return min(question.max_length, global_limit)
+
+
+def toggle_choice(question: Question, mask: int, index: int) -> int | None:
+    """Flip option `index` in the selection bit mask; None if that would exceed max_choices."""
+    if not 0 <= index < len(question.options):
+        raise ValueError("option index out of range")
+    new_mask = mask ^ (1 << index)
+    if question.max_choices is not None and bin(new_mask).count("1") > question.max_choices:
+        return None
+    return new_mask
+
+
+def mask_is_valid(question: Question, mask: int) -> bool:
+    if mask < 0 or mask >= (1 << len(question.options)):
+        return False
+    return question.max_choices is None or bin(mask).count("1") <= question.max_choices
+
+
+def keys_from_mask(question: Question, mask: int) -> tuple[str, ...]:
+    return tuple(o.key for i, o in enumerate(question.options) if mask & (1 << i))
+
+
+def mask_from_keys(question: Question, keys: Collection[str]) -> int:
+    return sum(1 << i for i, o in enumerate(question.options) if o.key in keys)
+
+
+def is_valid_scale(value: int) -> bool:
+    return value in SCALE_VALUES

@@ -1,0 +1,448 @@
+"""What the bot says: texts built with gettext, user content always HTML-escaped.
+
+Functions here render; they decide nothing. Messages are HTML (the bot's default parse mode).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram.html import quote as escape
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.i18n import format_day
+from bot.profile_options import ROLES, STRUCTURE_TYPES
+from bot.questionnaire import Question, Theme
+from bot.services.contributions import Step, ThemeProgress
+from bot.services.flows import text_limit
+from bot.services.geo import department_label, get_department
+from storage.models import Answer, Contribution, ContributionStatus, User
+
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+def welcome_text() -> str:
+    return _(
+        "👋 <b>Welcome to Relais.</b>\n\n"
+        "The State, the IAE networks and France Travail are writing the sector's new roadmap. "
+        "Relais lets you, field staff of associations intermédiaires, contribute from your phone, "
+        "a few minutes at a time, on three themes."
+    )
+
+
+def privacy_text() -> str:
+    return _(
+        "🔒 <b>Your data, in plain words</b>\n\n"
+        "<b>What is stored:</b> your profile (type and name of your structure, department, role, "
+        "language) and your answers, including voice notes. Your Telegram id is kept only to "
+        "reply to you.\n"
+        "<b>Who sees it:</b> the consultation's organisers (UNAI, the IAE networks, DGEFP, "
+        "DREETS/DDETS, France Travail) see your answers without your name or Telegram account; "
+        "phone numbers, e-mail addresses and social security numbers are masked. Figures by "
+        "region or role are only shown for groups of at least 5 people.\n"
+        "<b>For how long:</b> until the end of the consultation, and at most 12 months.\n"
+        "<b>Your rights:</b> /mesdonnees sends you everything stored about you; /oubli erases "
+        "it all; /mescontributions lets you edit or withdraw a contribution."
+    )
+
+
+def consent_prompt() -> str:
+    return _("Do you agree to take part on these terms?")
+
+
+def declined_text() -> str:
+    return _(
+        "No problem: nothing about you has been stored. If you change your mind, send /start "
+        "at any time."
+    )
+
+
+def consent_needed_text() -> str:
+    return _("To take part, please start with /start and accept the privacy notice.")
+
+
+def ask_language() -> str:
+    return _("Which language do you prefer?")
+
+
+def ask_structure_type() -> str:
+    return _("What type of structure do you work for?")
+
+
+def ask_structure_name(limit: int) -> str:
+    return _("What is the name of your structure? (at most {limit} characters)").format(limit=limit)
+
+
+def ask_department() -> str:
+    return _(
+        "In which department do you work? Type its number or its name, for example "
+        "<i>38</i>, <i>2A</i> or <i>Gironde</i>."
+    )
+
+
+def department_not_found(text: str, with_suggestions: bool) -> str:
+    if with_suggestions:
+        return _("I don't know the department “{text}”. Did you mean one of these?").format(
+            text=escape(text)
+        )
+    return _(
+        "I don't know the department “{text}”. Type a number like <i>38</i>, <i>2A</i> or "
+        "<i>974</i>, or a name like <i>Isère</i>."
+    ).format(text=escape(text))
+
+
+def department_saved(code: str) -> str:
+    department = get_department(code)
+    if department is None:
+        return ""
+    return _("📍 {department}, region {region}.").format(
+        department=escape(department_label(department)), region=escape(department.region.name)
+    )
+
+
+def ask_role() -> str:
+    return _("What is your role?")
+
+
+def ask_role_other(limit: int) -> str:
+    return _("Describe your role in a few words (at most {limit} characters).").format(limit=limit)
+
+
+def onboarding_done() -> str:
+    return _(
+        "✅ Thank you, your profile is ready. You can now contribute on one of the three themes; "
+        "you can stop at any time and pick up where you left off."
+    )
+
+
+def main_menu_text() -> str:
+    return _("What would you like to do?")
+
+
+def help_text() -> str:
+    return _(
+        "<b>Relais: commands</b>\n"
+        "/contribuer: answer the questions of a theme\n"
+        "/mescontributions: see, edit or withdraw your contributions\n"
+        "/profil: see or change your profile\n"
+        "/confidentialite: the privacy notice\n"
+        "/mesdonnees: download everything stored about you\n"
+        "/oubli: erase all your data"
+    )
+
+
+def text_expected() -> str:
+    return _("I can only read text here. Please type your answer; nothing was saved.")
+
+
+def text_or_voice_expected() -> str:
+    return _(
+        "I can only take text or a voice note for this question. Nothing was saved; please "
+        "answer again."
+    )
+
+
+def buttons_expected() -> str:
+    return _("Please answer with the buttons of the question below; nothing was saved.")
+
+
+def too_long(length: int, limit: int) -> str:
+    return _(
+        "Your message is {length} characters long; the limit here is {limit}. Please shorten "
+        "it and send it again. Nothing was saved."
+    ).format(length=length, limit=limit)
+
+
+def empty_text() -> str:
+    return _("That message is empty. Please type your answer.")
+
+
+def not_understood() -> str:
+    return _("I'm not sure what to do with that message. Here is the menu.")
+
+
+def button_expired() -> str:
+    return _("This button has expired. Please use the most recent message.")
+
+
+def too_many_choices(limit: int) -> str:
+    return ngettext(
+        "You can choose at most {limit} option.", "You can choose at most {limit} options.", limit
+    ).format(limit=limit)
+
+
+def choose_at_least_one() -> str:
+    return _("Choose at least one option, then validate.")
+
+
+def voice_too_long(limit: int) -> str:
+    return _("Voice notes are limited to {minutes} minutes. Nothing was saved.").format(
+        minutes=limit // 60
+    )
+
+
+def paused_text() -> str:
+    return _(
+        "⏸ Your draft is saved. Come back whenever you like with /contribuer: you will resume "
+        "at the next unanswered question."
+    )
+
+
+def submitted_text() -> str:
+    return _(
+        "🙏 <b>Thank you, your contribution has been submitted.</b>\n\n"
+        "It will be read by the organisers of the consultation, without your name, and will feed "
+        "the national working group and the regional workshop days. You can still edit or "
+        "withdraw it with /mescontributions, and contribute on another theme with /contribuer."
+    )
+
+
+def withdrawn_text() -> str:
+    return _(
+        "Your contribution has been withdrawn: organisers will no longer see it. It stays "
+        "visible to you until you erase your data with /oubli."
+    )
+
+
+def withdraw_confirm() -> str:
+    return _("Withdraw this contribution? Organisers will no longer see it.")
+
+
+def forget_confirm() -> str:
+    return _(
+        "This erases your profile, your drafts, your contributions and every version of your "
+        "answers. It cannot be undone. Continue?"
+    )
+
+
+def forgotten() -> str:
+    return _("🗑 Everything about you has been erased. Goodbye, and thank you. /start to come back.")
+
+
+def forget_cancelled() -> str:
+    return _("Nothing was erased.")
+
+
+def data_export_caption() -> str:
+    return _("Everything Relais stores about you: JSON (complete) and CSV (your answers).")
+
+
+def no_contributions() -> str:
+    return _("You have not submitted any contribution yet. /contribuer to start.")
+
+
+def choose_theme(drafts: int) -> str:
+    text = _("Choose a theme:")
+    if drafts:
+        text += "\n" + ngettext(
+            "You have {count} draft in progress; choosing its theme resumes it.",
+            "You have {count} drafts in progress; choosing a theme resumes its draft.",
+            drafts,
+        ).format(count=drafts)
+    return text
+
+
+def theme_mark(progress: ThemeProgress) -> str:
+    """A short suffix for a theme button: the draft's progress, or ✓ once submitted."""
+    if progress.draft_answered is not None:
+        return " " + _("(draft {answered}/{total})").format(
+            answered=progress.draft_answered, total=progress.total
+        )
+    if progress.submitted:
+        return " ✓"
+    return ""
+
+
+def theme_intro(theme: Theme, locale: str) -> str:
+    return _("<b>Theme {number}: {title}</b>\n{description}").format(
+        number=theme.number,
+        title=escape(theme.title.get(locale)),
+        description=escape(theme.description.get(locale)),
+    )
+
+
+def question_text(
+    step: Step, locale: str, max_answer_length: int, *, mask: int | None = None
+) -> str:
+    assert step.theme and step.question
+    question = step.question
+    lines = [
+        _("Theme {number} · Question {position}/{total}").format(
+            number=step.theme.number, position=step.position, total=len(step.theme.questions)
+        ),
+        "",
+        f"<b>{escape(question.prompt.get(locale))}</b>",
+    ]
+    if question.hint:
+        lines.append(f"<i>{escape(question.hint.get(locale))}</i>")
+    if question.kind == "text":
+        lines.append(
+            _("✍️ Type your answer (at most {limit} characters) or send a voice note.").format(
+                limit=text_limit(question, max_answer_length)
+            )
+        )
+    elif question.kind == "scale" and question.scale_min and question.scale_max:
+        lines.append(
+            _("1 = {low} … 5 = {high}").format(
+                low=escape(question.scale_min.get(locale)),
+                high=escape(question.scale_max.get(locale)),
+            )
+        )
+    elif question.kind == "multi":
+        lines.append(_("Tick one or more options, then validate."))
+    if question.optional:
+        lines.append(_("(optional)"))
+    current = step.answers.get(question.key)
+    if current is not None and not current.skipped:
+        lines += [
+            "",
+            _("Current answer: {answer}").format(answer=answer_text(question, current, locale)),
+        ]
+    return "\n".join(lines)
+
+
+def answer_text(question: Question, answer: Answer | None, locale: str) -> str:
+    """An answer as the author sees it (HTML-escaped)."""
+    if answer is None:
+        return _("(not answered)")
+    if answer.skipped:
+        return _("(skipped)")
+    if answer.voice_file_id:
+        return _("🎤 voice note ({seconds} s)").format(seconds=answer.voice_duration or 0)
+    if answer.text_value is not None:
+        return escape(answer.text_value)
+    if answer.scale_value is not None:
+        return f"{answer.scale_value}/5"
+    if answer.choice_keys is not None:
+        labels = [
+            option.label.get(locale)
+            for key in answer.choice_keys
+            if (option := question.option(key)) is not None
+        ]
+        return escape(", ".join(labels))
+    return _("(not answered)")
+
+
+def answered_recap(question: Question, answer: Answer | None, locale: str) -> str:
+    prompt = escape(question.prompt.get(locale))
+    return f"✔️ <b>{prompt}</b>\n{answer_text(question, answer, locale)}"
+
+
+def answers_listing(theme: Theme, answers: dict[str, Answer], locale: str) -> str:
+    blocks = []
+    for number, question in enumerate(theme.questions, start=1):
+        prompt = escape(question.prompt.get(locale))
+        answer = answer_text(question, answers.get(question.key), locale)
+        blocks.append(f"{number}. <b>{prompt}</b>\n→ {answer}")
+    return "\n\n".join(blocks)
+
+
+def review_text(step: Step, locale: str) -> str:
+    assert step.theme
+    header = _(
+        "📝 <b>Review: theme {number}, {title}</b>\nCheck your answers. Tap ✏️ and a "
+        "number to change one, then submit."
+    ).format(number=step.theme.number, title=escape(step.theme.title.get(locale)))
+    return header + "\n\n" + answers_listing(step.theme, step.answers, locale)
+
+
+def contribution_label(
+    contribution: Contribution, theme: Theme | None, locale: str, tz: ZoneInfo
+) -> str:
+    title = theme.title.get(locale) if theme else contribution.theme_key
+    when = contribution.submitted_at or contribution.created_at
+    label = _("{title} · {day}").format(title=title, day=format_day(when, locale, tz))
+    if contribution.status == ContributionStatus.WITHDRAWN:
+        label += " " + _("(withdrawn)")
+    return label
+
+
+def my_contributions_text(count: int) -> str:
+    return ngettext(
+        "You have {count} contribution. Choose one to see it:",
+        "You have {count} contributions. Choose one to see it:",
+        count,
+    ).format(count=count)
+
+
+def contribution_text(step: Step, locale: str, tz: ZoneInfo) -> str:
+    assert step.contribution and step.theme
+    contribution = step.contribution
+    header = _("<b>{label}</b>\nReference: <code>{public_id}</code>").format(
+        label=escape(contribution_label(contribution, step.theme, locale, tz)),
+        public_id=contribution.public_id,
+    )
+    return header + "\n\n" + answers_listing(step.theme, step.answers, locale)
+
+
+def pick_question_to_edit() -> str:
+    return _("Which answer do you want to change? Your previous answer is kept in the history.")
+
+
+def answer_updated() -> str:
+    return _("✅ Answer updated; the previous version is kept.")
+
+
+def profile_text(user: User, locale: str) -> str:
+    department = get_department(user.department_code or "")
+    role = ROLES.get(user.role or "")
+    role_label = user.role_other if user.role == "other" and user.role_other else role
+    lines = [
+        _("👤 <b>Your profile</b>"),
+        _("Language: {value}").format(value="Français" if user.language == "fr" else "English"),
+        _("Type of structure: {value}").format(
+            value=escape(str(STRUCTURE_TYPES.get(user.structure_type or "", "—")))
+        ),
+        _("Structure: {value}").format(value=escape(user.structure_name or "—")),
+        _("Department: {value}").format(
+            value=escape(
+                f"{department_label(department)}, {department.region.name}" if department else "—"
+            )
+        ),
+        _("Role: {value}").format(value=escape(str(role_label or "—"))),
+        "",
+        _("Tap a field to change it."),
+    ]
+    return "\n".join(lines)
+
+
+def split_for_telegram(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
+    """Split on blank lines, then lines, then words, so no message exceeds Telegram's limit.
+
+    Every block built by this module closes its HTML tags within one line, so cutting between
+    lines never leaves a tag open.
+    """
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        candidate = f"{current}\n{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        pieces.append(line)
+    return pieces
+
+
+def internal_error() -> str:
+    return _(
+        "Sorry, something went wrong on our side and your last action was not saved. "
+        "Please try again."
+    )

@@ -1,0 +1,35 @@
+"""The router tree.
+
+Order matters: commands and buttons first (onboarding, my data, contribute), so a command always
+wins over "a text message answers the question in focus"; the errors router comes last because
+its callback handler catches every button nobody else recognised (stale or forged).
+Every router only listens to private chats: messages in groups and channels are ignored.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+
+from handlers import contribute, errors, my_data, onboarding
+
+_MODULES = (onboarding, my_data, contribute, errors)
+
+
+def get_routers() -> list[Router]:
+    """Fresh routers on each call: aiogram attaches a router to one dispatcher only, and the
+    tests, the sandbox and production each build their own dispatcher."""
+    routers = []
+    for module in _MODULES:
+        router = _copy(module.router)
+        router.message.filter(F.chat.type == ChatType.PRIVATE)
+        router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+        routers.append(router)
+    return routers
+
+
+def _copy(template: Router) -> Router:
+    router = Router(name=template.name)
+    for event_name, observer in template.observers.items():
+        router.observers[event_name].handlers.extend(observer.handlers)
+    return router

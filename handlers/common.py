@@ -1,0 +1,116 @@
+"""Rendering helpers shared by handler modules (sending only; no decisions, no SQL)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
+
+from bot import keyboards, views
+from bot.config import Settings
+from bot.profile_options import ROLE_OTHER_MAX, STRUCTURE_NAME_MAX
+from bot.services.contributions import Step, StepKind
+from bot.services.profile import ProfileStep
+from handlers.states import ProfileForm
+from storage.models import ContributionStatus
+
+PROFILE_STATES = {
+    ProfileStep.STRUCTURE_NAME: ProfileForm.structure_name,
+    ProfileStep.DEPARTMENT: ProfileForm.department,
+    ProfileStep.ROLE_OTHER: ProfileForm.role_other,
+}
+
+
+def locale() -> str:
+    return get_i18n().current_locale
+
+
+async def send_long(
+    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send text of any length as several messages; the keyboard goes on the last one."""
+    chunks = views.split_for_telegram(text)
+    for chunk in chunks[:-1]:
+        await bot.send_message(chat_id, chunk)
+    await bot.send_message(chat_id, chunks[-1], reply_markup=reply_markup)
+
+
+async def show_menu(bot: Bot, chat_id: int, text: str | None = None) -> None:
+    await bot.send_message(
+        chat_id, text or views.main_menu_text(), reply_markup=keyboards.main_menu_keyboard()
+    )
+
+
+async def ask_profile_step(bot: Bot, chat_id: int, state: FSMContext, step: ProfileStep) -> None:
+    if step in PROFILE_STATES:
+        await state.set_state(PROFILE_STATES[step])
+    if step == ProfileStep.STRUCTURE_TYPE:
+        await bot.send_message(
+            chat_id, views.ask_structure_type(), reply_markup=keyboards.structure_type_keyboard()
+        )
+    elif step == ProfileStep.STRUCTURE_NAME:
+        await bot.send_message(chat_id, views.ask_structure_name(STRUCTURE_NAME_MAX))
+    elif step == ProfileStep.DEPARTMENT:
+        await bot.send_message(chat_id, views.ask_department())
+    elif step == ProfileStep.ROLE:
+        await bot.send_message(chat_id, views.ask_role(), reply_markup=keyboards.role_keyboard())
+    else:
+        await bot.send_message(chat_id, views.ask_role_other(ROLE_OTHER_MAX))
+
+
+async def expired(callback: CallbackQuery) -> None:
+    await callback.answer(views.button_expired(), show_alert=True)
+
+
+async def render_step(bot: Bot, chat_id: int, step: Step, settings: Settings) -> None:
+    """Show what comes next in the contribution flow."""
+    lang = locale()
+    contribution = step.contribution
+    assert contribution is not None and step.theme is not None
+    if step.kind == StepKind.QUESTION:
+        assert step.question is not None
+        draft = contribution.status == ContributionStatus.DRAFT
+        markup = keyboards.question_keyboard(
+            contribution.id,
+            step.question,
+            lang,
+            mask=_current_mask(step),
+            can_go_back=draft and step.position > 1,
+            pause_is_cancel=not draft,
+        )
+        text = views.question_text(step, lang, settings.max_answer_length)
+        await bot.send_message(chat_id, text, reply_markup=markup)
+    elif step.kind == StepKind.REVIEW:
+        await send_long(
+            bot,
+            chat_id,
+            views.review_text(step, lang),
+            keyboards.review_keyboard(contribution.id, step.theme),
+        )
+    elif step.kind == StepKind.VIEW:
+        await send_long(
+            bot,
+            chat_id,
+            views.contribution_text(step, lang, settings.tz),
+            keyboards.contribution_keyboard(
+                contribution.id, withdrawn=contribution.status == ContributionStatus.WITHDRAWN
+            ),
+        )
+
+
+def _current_mask(step: Step) -> int:
+    from bot.services.flows import mask_from_keys
+
+    assert step.question is not None
+    answer = step.answers.get(step.question.key)
+    if step.question.kind != "multi" or answer is None or not answer.choice_keys:
+        return 0
+    return mask_from_keys(step.question, answer.choice_keys)
+
+
+async def close_question_message(callback: CallbackQuery, text: str) -> None:
+    """Turn the answered question into a one-line recap so its buttons cannot be reused."""
+    message = callback.message
+    if isinstance(message, Message):
+        await message.edit_text(text, reply_markup=None)

@@ -1,0 +1,335 @@
+"""/contribuer: choose a theme, answer one question at a time, review, submit.
+
+Free text and voice notes are matched to the question in focus *from the database*, not from FSM
+memory, so a draft resumes exactly where it was, even after a restart.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards, views
+from bot.config import Settings
+from bot.keyboards import AnswerCB, MenuCB, ReviewCB, ThemeCB
+from bot.questionnaire import Questionnaire
+from bot.services import flows
+from bot.services.contributions import ContributionService, Step, StepKind
+from bot.services.flows import AnswerValue
+from bot.services.profile import TEXT_STEPS, next_profile_step
+from handlers.common import close_question_message, expired, locale, render_step, show_menu
+from handlers.onboarding import continue_profile, save_profile_text
+from storage.models import User
+
+router = Router(name=__name__)
+MAX_VOICE_SECONDS = 600
+
+
+@router.message(Command("contribuer", "contribute"))
+@router.callback_query(MenuCB.filter(F.action == "contribute"))
+async def cmd_contribute(
+    event: Message | CallbackQuery,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer()
+    chat_id = event.from_user.id
+    if user is None:
+        await bot.send_message(chat_id, views.consent_needed_text())
+        return
+    await state.clear()
+    if not user.profile_complete:
+        await continue_profile(bot, chat_id, state, user, editing=False)
+        return
+    progress = await ContributionService(session, questionnaire).progress(user.id)
+    marks = {key: views.theme_mark(p) for key, p in progress.items()}
+    drafts = sum(1 for p in progress.values() if p.draft_answered is not None)
+    await bot.send_message(
+        chat_id,
+        views.choose_theme(drafts),
+        reply_markup=keyboards.themes_keyboard(questionnaire, locale(), marks),
+    )
+
+
+@router.callback_query(ThemeCB.filter())
+async def on_theme_chosen(
+    callback: CallbackQuery,
+    callback_data: ThemeCB,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    if user is None or not user.profile_complete:
+        await expired(callback)
+        return
+    step = await ContributionService(session, questionnaire).start_or_resume(
+        user.id, callback_data.key
+    )
+    if step.kind == StepKind.STALE:
+        await expired(callback)
+        return
+    await callback.answer()
+    assert step.theme is not None
+    if not step.answers:
+        await bot.send_message(callback.from_user.id, views.theme_intro(step.theme, locale()))
+    await render_step(bot, callback.from_user.id, step, settings)
+
+
+@router.callback_query(AnswerCB.filter(F.a == "t"))
+async def on_choice_toggled(
+    callback: CallbackQuery,
+    callback_data: AnswerCB,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+) -> None:
+    step = await _asked(session, user, questionnaire, callback_data)
+    question = step.question
+    if question is None or question.kind != "multi" or callback_data.i >= len(question.options):
+        await expired(callback)
+        return
+    if not flows.mask_is_valid(question, callback_data.m):
+        await expired(callback)
+        return
+    mask = flows.toggle_choice(question, callback_data.m, callback_data.i)
+    if mask is None:
+        await callback.answer(views.too_many_choices(question.max_choices or 0), show_alert=True)
+        return
+    await callback.answer()
+    assert step.contribution is not None and isinstance(callback.message, Message)
+    markup = keyboards.question_keyboard(
+        step.contribution.id,
+        question,
+        locale(),
+        mask=mask,
+        can_go_back=step.position > 1 and step.contribution.status == "draft",
+        pause_is_cancel=step.contribution.status != "draft",
+    )
+    await callback.message.edit_reply_markup(reply_markup=markup)
+
+
+@router.callback_query(AnswerCB.filter(F.a.in_({"o", "v", "s", "k"})))
+async def on_answer_chosen(
+    callback: CallbackQuery,
+    callback_data: AnswerCB,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    step = await _asked(session, user, questionnaire, callback_data)
+    value = _button_value(step, callback_data)
+    if user is None or step.contribution is None or value is None:
+        if step.question is not None and callback_data.a == "v" and callback_data.m == 0:
+            await callback.answer(views.choose_at_least_one(), show_alert=True)
+            return
+        await expired(callback)
+        return
+    service = ContributionService(session, questionnaire)
+    next_step = await service.record(user.id, step.contribution.id, callback_data.q, value)
+    if next_step.kind == StepKind.STALE:
+        await expired(callback)
+        return
+    await callback.answer()
+    assert step.question is not None
+    answer = next_step.answers.get(step.question.key)
+    await close_question_message(callback, views.answered_recap(step.question, answer, locale()))
+    await _after_answer(bot, callback.from_user.id, next_step, settings)
+
+
+@router.callback_query(AnswerCB.filter(F.a.in_({"b", "p"})))
+async def on_navigation_chosen(
+    callback: CallbackQuery,
+    callback_data: AnswerCB,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    if user is None:
+        await expired(callback)
+        return
+    service = ContributionService(session, questionnaire)
+    if callback_data.a == "b":
+        step = await service.go_back(user.id, callback_data.cid, callback_data.q)
+    else:
+        step = await service.pause(user.id, callback_data.cid, callback_data.q)
+    if step.kind == StepKind.STALE or step.contribution is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+    if callback_data.a == "b":
+        await render_step(bot, callback.from_user.id, step, settings)
+    elif step.contribution.status == "draft":
+        await show_menu(bot, callback.from_user.id, views.paused_text())
+    else:  # cancelling the edit of a submitted contribution
+        view = await service.view(user.id, step.contribution.id)
+        await render_step(bot, callback.from_user.id, view, settings)
+
+
+@router.callback_query(ReviewCB.filter())
+async def on_review_action_chosen(
+    callback: CallbackQuery,
+    callback_data: ReviewCB,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    if user is None:
+        await expired(callback)
+        return
+    service = ContributionService(session, questionnaire)
+    if callback_data.a == "s":
+        step = await service.submit(user.id, callback_data.cid)
+    elif callback_data.a == "e":
+        step = await service.change(user.id, callback_data.cid, callback_data.q)
+    else:
+        step = Step(StepKind.STALE)
+    if step.kind == StepKind.STALE:
+        await expired(callback)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+    if callback_data.a == "s":
+        await show_menu(bot, callback.from_user.id, views.submitted_text())
+    else:
+        await render_step(bot, callback.from_user.id, step, settings)
+
+
+@router.message(StateFilter(None), F.text.startswith("/"))
+async def fallback_unknown_command(message: Message) -> None:
+    await message.answer(views.not_understood() + "\n\n" + views.help_text())
+
+
+@router.message(StateFilter(None), F.text | F.voice)
+async def process_free_text(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    """A typed answer or a voice note: for the question in focus, or the missing profile field."""
+    if user is None:
+        await message.answer(views.consent_needed_text())
+        return
+    missing = next_profile_step(user)
+    if missing is not None:
+        if missing in TEXT_STEPS and message.text:
+            await save_profile_text(message, bot, state, session, user, missing, editing=False)
+        else:
+            await continue_profile(bot, message.chat.id, state, user, editing=False)
+        return
+    service = ContributionService(session, questionnaire)
+    step = await service.in_focus(user.id)
+    if step.kind == StepKind.STALE or step.question is None or step.contribution is None:
+        await show_menu(bot, message.chat.id, views.not_understood())
+        return
+    if step.question.kind != "text":
+        await message.answer(views.buttons_expected())
+        await render_step(bot, message.chat.id, step, settings)
+        return
+    value = _typed_value(message, step, settings)
+    if isinstance(value, str):
+        await message.answer(value)
+        return
+    next_step = await service.record(user.id, step.contribution.id, step.question.key, value)
+    if next_step.kind == StepKind.STALE:
+        await message.answer(views.button_expired())
+        return
+    await _after_answer(bot, message.chat.id, next_step, settings)
+
+
+@router.message(StateFilter(None))
+async def fallback_other_content(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    """Stickers, photos, locations, documents...: explain what is expected; store nothing."""
+    if user is None:
+        await message.answer(views.consent_needed_text())
+        return
+    step = await ContributionService(session, questionnaire).in_focus(user.id)
+    if step.question is None:
+        await show_menu(bot, message.chat.id, views.not_understood())
+    elif step.question.kind == "text":
+        await message.answer(views.text_or_voice_expected())
+    else:
+        await message.answer(views.buttons_expected())
+        await render_step(bot, message.chat.id, step, settings)
+
+
+async def _asked(
+    session: AsyncSession, user: User | None, questionnaire: Questionnaire, data: AnswerCB
+) -> Step:
+    if user is None:
+        return Step(StepKind.STALE)
+    return await ContributionService(session, questionnaire).asked(user.id, data.cid, data.q)
+
+
+def _button_value(step: Step, data: AnswerCB) -> AnswerValue | None:
+    """The answer a button stands for, or None if it does not fit the question asked."""
+    question = step.question
+    if question is None:
+        return None
+    if data.a == "k":
+        return AnswerValue(skipped=True) if question.optional else None
+    if data.a == "o" and question.kind == "single" and data.i < len(question.options):
+        return AnswerValue(choices=(question.options[data.i].key,))
+    if data.a == "s" and question.kind == "scale" and flows.is_valid_scale(data.i):
+        return AnswerValue(scale=data.i)
+    if (
+        data.a == "v"
+        and question.kind == "multi"
+        and data.m
+        and flows.mask_is_valid(question, data.m)
+    ):
+        return AnswerValue(choices=flows.keys_from_mask(question, data.m))
+    return None
+
+
+def _typed_value(message: Message, step: Step, settings: Settings) -> AnswerValue | str:
+    """The answer in a text or voice message, or the sentence explaining why it was refused."""
+    assert step.question is not None
+    if message.voice is not None:
+        voice = message.voice
+        if voice.duration > MAX_VOICE_SECONDS:
+            return views.voice_too_long(MAX_VOICE_SECONDS)
+        return AnswerValue(
+            voice_file_id=voice.file_id, voice_duration=voice.duration, voice_mime=voice.mime_type
+        )
+    check = flows.check_text(step.question, message.text or "", settings.max_answer_length)
+    if check.empty:
+        return views.empty_text()
+    if not check.ok:
+        limit = flows.text_limit(step.question, settings.max_answer_length)
+        return views.too_long(len(check.value), limit)
+    return AnswerValue(text=check.value)
+
+
+async def _after_answer(bot: Bot, chat_id: int, step: Step, settings: Settings) -> None:
+    if step.kind == StepKind.VIEW:
+        await bot.send_message(chat_id, views.answer_updated())
+    await render_step(bot, chat_id, step, settings)

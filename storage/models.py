@@ -1,0 +1,141 @@
+"""Tables. Types are chosen to behave the same on SQLite and PostgreSQL.
+
+A person exists here only after consenting to the privacy notice. Erasing them (`/oubli`) deletes
+the `users` row; contributions and every answer revision go with it through ON DELETE CASCADE.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.base import Base, TimestampMixin, UtcDateTime
+
+
+class ContributionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "users"
+
+    # The Telegram user id: needed to reply. Never shown to organisers.
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(5))
+    consented_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    privacy_version: Mapped[int] = mapped_column(SmallInteger)
+    structure_type: Mapped[str | None] = mapped_column(String(16))
+    structure_name: Mapped[str | None] = mapped_column(String(120))
+    department_code: Mapped[str | None] = mapped_column(String(3))
+    region_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    role: Mapped[str | None] = mapped_column(String(24))
+    role_other: Mapped[str | None] = mapped_column(String(80))
+    # False once Telegram says the person blocked the bot; set back when they write again.
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+
+    contributions: Mapped[list[Contribution]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def profile_complete(self) -> bool:
+        return bool(
+            self.structure_type and self.structure_name and self.department_code and self.role
+        )
+
+
+class Contribution(TimestampMixin, Base):
+    __tablename__ = "contributions"
+    __table_args__ = (
+        # At most one draft per person and theme, and one contribution "in focus" (the one a
+        # free-text message answers). Partial unique indexes work on both engines.
+        Index(
+            "uq_contributions_one_draft_per_theme",
+            "user_id",
+            "theme_key",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+        Index(
+            "uq_contributions_one_focus_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("in_focus"),
+            postgresql_where=text("in_focus"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stable pseudonymous id: what organisers and exports see instead of anything about the person.
+    public_id: Mapped[str] = mapped_column(String(16), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    theme_key: Mapped[str] = mapped_column(String(32))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default=ContributionStatus.DRAFT)
+    # The question currently asked (None: nothing is being asked). Buttons carry the key they
+    # were drawn for; a mismatch means the button is stale. Updated by compare-and-set.
+    cursor: Mapped[str | None] = mapped_column(String(32))
+    in_focus: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship(back_populates="contributions")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="contribution", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(Base):
+    """One revision of one answer. Editing appends a revision; earlier ones are kept."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("contribution_id", "question_key", "revision", name="uq_answers_revision"),
+        Index(
+            "uq_answers_one_current",
+            "contribution_id",
+            "question_key",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    question_key: Mapped[str] = mapped_column(String(32))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    text_value: Mapped[str | None] = mapped_column(Text)
+    choice_keys: Mapped[list[str] | None] = mapped_column(JSON)
+    scale_value: Mapped[int | None] = mapped_column(SmallInteger)
+    voice_file_id: Mapped[str | None] = mapped_column(String(255))
+    voice_duration: Mapped[int | None] = mapped_column(Integer)
+    voice_mime: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    contribution: Mapped[Contribution] = relationship(back_populates="answers")
