@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_admin_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            cleaned = value.strip().strip("[]").replace(";", ",").replace(" ", ",")
+            parts = [p for p in cleaned.split(",") if p]
             try:
                 return tuple(int(p) for p in parts)
             except ValueError:

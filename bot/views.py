@@ -5,9 +5,9 @@ Functions here render; they decide nothing. Messages are HTML (the bot's default
 
 from __future__ import annotations
 
+import html
 from zoneinfo import ZoneInfo
 
-from aiogram.html import quote as escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -20,6 +20,11 @@ from bot.services.geo import department_label, get_department
 from storage.models import Answer, Contribution, ContributionStatus, User
 
 TELEGRAM_TEXT_LIMIT = 4096
+
+
+def escape(text: str) -> str:
+    """Escape user content for Telegram HTML (quotes need no escaping there)."""
+    return html.escape(text, quote=False)
 
 
 def welcome_text() -> str:

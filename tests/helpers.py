@@ -32,3 +32,7 @@ def button_labels(requests: list[Any]) -> list[str]:
 
 def documents(requests: list[Any]) -> list[SendDocument]:
     return [r for r in requests if isinstance(r, SendDocument)]
+
+
+def has_button(requests: list[Any], label: str) -> bool:
+    return any(label in text for text in button_labels(requests))

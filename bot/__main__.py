@@ -1,0 +1,97 @@
+"""Command line: python -m bot [run | sandbox | migrate]."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from bot.config import SANDBOX_DATABASE_URL, ConfigError, Settings, load_settings
+
+log = logging.getLogger("bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Relais Telegram bot")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot on Telegram with long polling (default)")
+    commands.add_parser("sandbox", help="talk to the bot in this terminal, without Telegram")
+    commands.add_parser("migrate", help="bring the database schema to the latest version")
+    args = parser.parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+        if command == "sandbox" and "database_url" not in settings.model_fields_set:
+            settings = load_settings(database_url=SANDBOX_DATABASE_URL)
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper() if command != "sandbox" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if command == "run" and settings.bot_token is None:
+        print(
+            "Configuration error: BOT_TOKEN is not set. Create a bot with @BotFather and put its "
+            "token in .env (BOT_TOKEN=...), or try the bot locally with `python -m bot sandbox`.",
+            file=sys.stderr,
+        )
+        return 2
+    runners = {"run": _run, "sandbox": _sandbox, "migrate": _migrate}
+    try:
+        return asyncio.run(runners[command](settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _migrate(settings: Settings) -> int:
+    from storage.engine import create_engine
+    from storage.migrate import current_revision, upgrade_to_head
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_to_head(engine)
+        print(f"Database at revision {await current_revision(engine)}.")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def _sandbox(settings: Settings) -> int:
+    from bot.sandbox import run_sandbox
+
+    await run_sandbox(settings)
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    from bot.app import create_bot, create_dispatcher, set_bot_commands
+    from storage.engine import create_engine, create_session_factory
+    from storage.migrate import current_revision, head_revision, upgrade_to_head
+
+    engine = create_engine(settings.database_url)
+    if settings.sqlite_path() is not None:
+        await upgrade_to_head(engine)  # the embedded default looks after itself
+    elif await current_revision(engine) != head_revision():
+        print(
+            "The database schema is not up to date: run `python -m bot migrate`.", file=sys.stderr
+        )
+        await engine.dispose()
+        return 2
+    bot = create_bot(settings)
+    dispatcher = create_dispatcher(settings, create_session_factory(engine))
+    try:
+        await set_bot_commands(bot)
+        log.info("polling Telegram at %s", settings.telegram_api_url)
+        await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+    finally:
+        await bot.session.close()
+        await engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUTF8", "1")
+    sys.exit(main())
