@@ -33,7 +33,8 @@ from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
 HELP = """Relais sandbox: you are talking to the real bot, without Telegram.
-Type a message, a /command, or the number of a button.
+Type a message, a /command, or the number of a button of the last message
+(a number that is not a button is sent as text; :text 2 sends "2" as text).
 Also: :voice [seconds]  :sticker  :photo  :location  :document  :text <literal text>  :quit"""
 
 _TAG = re.compile(r"<[^>]+>")
@@ -65,7 +66,9 @@ class Terminal:
         self._number_buttons(driver)
 
     def _number_buttons(self, driver: ChatDriver) -> None:
-        message = driver.last_message_with_keyboard()
+        """Number the buttons of the newest message only: what a person would tap on a phone."""
+        newest = driver.messages_newest_first()
+        message = newest[0] if newest else None
         self.buttons = []
         if message is None or not isinstance(message.reply_markup, InlineKeyboardMarkup):
             return
@@ -142,12 +145,8 @@ async def run_sandbox(
 
 async def _act(line: str, driver: ChatDriver, terminal: Terminal) -> list[Any] | None:
     stripped = line.strip()
-    if stripped.isdigit() and terminal.buttons:
-        number = int(stripped)
-        if not 1 <= number <= len(terminal.buttons):
-            terminal.print(f"(no button {number}; choose 1 to {len(terminal.buttons)})")
-            return None
-        message, data = terminal.buttons[number - 1]
+    if stripped.isdigit() and 1 <= int(stripped) <= len(terminal.buttons):
+        message, data = terminal.buttons[int(stripped) - 1]
         return await driver.click_data(data, message)
     command, _, argument = stripped.partition(" ")
     if command == ":voice":

@@ -10,6 +10,7 @@ import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,12 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 
 
+def run_in_own_loop(coroutine) -> None:
+    """Session fixtures may be first requested from inside a test's event loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrate once; each test copies the file (much faster than migrating every time)."""
@@ -38,7 +45,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         await engine.dispose()
 
-    asyncio.run(migrate())
+    run_in_own_loop(migrate())
     return path
 
 
@@ -72,7 +79,7 @@ def postgres_migrated() -> str:
         await upgrade_to_head(engine)
         await engine.dispose()
 
-    asyncio.run(reset_and_migrate())
+    run_in_own_loop(reset_and_migrate())
     return POSTGRES_URL
 
 

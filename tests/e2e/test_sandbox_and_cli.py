@@ -1,0 +1,101 @@
+"""The newcomer's path: the terminal sandbox with piped input, and the CLI's start-up errors."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.sandbox import run_sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """/start
+1
+1
+1
+AI du Grésivaudan
+38
+1
+1
+1
+Les horaires de bus ne collent pas aux missions.
+1
+2
+9
+4
+1
+:sticker
+:voice 20
+6
+"""
+
+
+async def test_sandbox_completes_a_contribution_in_french_when_input_is_piped(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/sandbox.sqlite3")
+    out = io.StringIO()
+    await run_sandbox(settings, stdin=io.StringIO(SCRIPT), stdout=out)
+    screen = out.getvalue()
+
+    assert "   [1] ✅ J'accepte" in screen
+    assert "Thème 1 · Question 1/5" in screen
+    assert "<b>" not in screen and "&lt;" not in screen  # HTML rendered as plain text
+    assert "vous › :sticker" in screen and "message vocal" in screen
+    assert "Merci, votre contribution a bien été envoyée" in screen
+    assert screen.rstrip().endswith("(end of the sandbox session)")
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path
+) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL"}}
+    environment.update(env or {})
+    environment["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input="",
+    )
+
+
+def test_run_explains_how_to_get_a_token_when_none_is_set(tmp_path) -> None:
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "BOT_TOKEN is not set" in result.stderr and "sandbox" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_stops_start_up_with_one_sentence_when_invalid(tmp_path) -> None:
+    result = run_cli("migrate", env={"TIMEZONE": "Europe/Atlantis"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Configuration error: Invalid TIMEZONE: unknown time zone 'Europe/Atlantis' "
+        "(e.g. Europe/Paris)."
+    )
+
+
+def test_migrate_brings_a_new_database_to_head_when_run(tmp_path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/fresh.sqlite3"
+    result = run_cli("migrate", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Database at revision 001" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["sandbox"])
+def test_sandbox_uses_its_own_database_when_database_url_is_unset(tmp_path, command) -> None:
+    result = run_cli(command, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "sandbox.sqlite3").exists()
+    assert not (tmp_path / "data" / "relais.sqlite3").exists()

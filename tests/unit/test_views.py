@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import views
+from bot.i18n import format_day, format_number, pick_locale, use_locale
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_split_keeps_every_chunk_under_the_limit_without_cutting_words() -> None:
+    paragraph = " ".join(f"mot{i}" for i in range(3000))
+    text = "<b>Titre</b>\n\n" + paragraph + "\n\nfin"
+    chunks = views.split_for_telegram(text, limit=4096)
+    assert len(chunks) > 1
+    assert all(len(chunk) <= 4096 for chunk in chunks)
+    words = " ".join(chunks).replace("\n", " ").split()
+    assert words == text.replace("\n", " ").split()  # nothing lost, no word cut
+
+
+def test_split_returns_text_unchanged_when_short() -> None:
+    assert views.split_for_telegram("court") == ["court"]
+
+
+def test_user_text_is_escaped_when_rendered_as_html() -> None:
+    assert views.escape("<script>&") == "&lt;script&gt;&amp;"
+    assert views.escape("l'AI") == "l'AI"
+
+
+def test_dates_are_written_in_full_french_when_locale_is_fr() -> None:
+    assert format_day(date(2025, 3, 5), "fr", PARIS) == "mercredi 5 mars 2025"
+    assert format_day(date(2025, 3, 5), "en", PARIS) == "Wednesday, March 5, 2025"
+
+
+def test_dates_use_paris_time_when_utc_is_late_evening() -> None:
+    late = datetime(2025, 3, 5, 23, 30, tzinfo=UTC)  # already the 6th in Paris
+    assert format_day(late, "fr", PARIS) == "jeudi 6 mars 2025"
+
+
+def test_numbers_use_french_grouping_when_locale_is_fr() -> None:
+    assert format_number(12345, "fr") == "12\u202f345"
+    assert format_number(12345, "en") == "12,345"
+
+
+@pytest.mark.parametrize(("count", "expected"), [(1, "1 contribution."), (3, "3 contributions.")])
+def test_plurals_follow_the_count_when_listing_contributions(count: int, expected: str) -> None:
+    with use_locale("fr"):
+        assert expected in views.my_contributions_text(count)
+
+
+@pytest.mark.parametrize(
+    ("code", "locale"), [("en-GB", "en"), ("fr", "fr"), ("de", "fr"), (None, "fr")]
+)
+def test_telegram_language_maps_to_a_supported_locale(code, locale) -> None:
+    assert pick_locale(code) == locale
