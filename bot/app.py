@@ -15,7 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import get_i18n, use_locale
-from bot.middlewares import DbSessionMiddleware, PerUserOrderMiddleware, ProfileLocaleMiddleware
+from bot.middlewares import (
+    CommitBeforeTelegram,
+    DbSessionMiddleware,
+    PerUserOrderMiddleware,
+    ProfileLocaleMiddleware,
+)
 from bot.questionnaire import Questionnaire, default_questionnaire
 from handlers import get_routers
 
@@ -40,6 +45,7 @@ def create_bot(
         if settings.bot_token is None:
             raise ValueError("BOT_TOKEN is not set")
         token = settings.bot_token.get_secret_value()
+    session.middleware(CommitBeforeTelegram())
     return Bot(
         token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
     )

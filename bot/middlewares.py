@@ -1,7 +1,9 @@
 """Update-level middlewares, outermost first: per-person ordering, DB transaction, profile+locale.
 
-One session and one transaction per update: opened here, committed when the handler returns,
-rolled back when it raises. Repositories never commit.
+One session per update, opened here; repositories never commit. The transaction is committed
+when the handler returns, rolled back when it raises, and also committed just before each call
+to Telegram (`CommitBeforeTelegram`): a reply never confirms what is not yet durable, and no
+transaction (and no SQLite write lock) is ever held while waiting on the network.
 """
 
 from __future__ import annotations
@@ -9,10 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
 from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject
 from aiogram.types import User as TelegramUser
 from aiogram.utils.i18n import I18n
@@ -23,6 +32,7 @@ from storage.repositories import UserRepo
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+_update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
 
 
 class PerUserOrderMiddleware(BaseMiddleware):
@@ -59,6 +69,7 @@ class DbSessionMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.session_factory() as session:
             data["session"] = session
+            token = _update_session.set(session)
             try:
                 result = await handler(event, data)
             except TelegramForbiddenError:
@@ -73,8 +84,25 @@ class DbSessionMiddleware(BaseMiddleware):
             except BaseException:
                 await session.rollback()
                 raise
+            finally:
+                _update_session.reset(token)
             await session.commit()
             return result
+
+
+class CommitBeforeTelegram(BaseRequestMiddleware):
+    """Commit the current update's transaction before any Bot API request goes out."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        session = _update_session.get()
+        if session is not None and session.in_transaction():
+            await session.commit()
+        return await make_request(bot, method)
 
 
 class ProfileLocaleMiddleware(BaseMiddleware):

@@ -8,9 +8,9 @@ Every router only listens to private chats: messages in groups and channels are 
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 
+from bot.filters import in_private_chat
 from handlers import contribute, errors, my_data, onboarding
 
 _MODULES = (onboarding, my_data, contribute, errors)
@@ -22,8 +22,8 @@ def get_routers() -> list[Router]:
     routers = []
     for module in _MODULES:
         router = _copy(module.router)
-        router.message.filter(F.chat.type == ChatType.PRIVATE)
-        router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+        router.message.filter(in_private_chat)
+        router.callback_query.filter(in_private_chat)
         routers.append(router)
     return routers
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, views
 from bot.config import Settings
+from bot.filters import has_text_or_voice, looks_like_command
 from bot.keyboards import AnswerCB, MenuCB, ReviewCB, ThemeCB
 from bot.questionnaire import Questionnaire
 from bot.services import flows
@@ -135,8 +136,7 @@ async def on_answer_chosen(
             return
         await expired(callback)
         return
-    service = ContributionService(session, questionnaire)
-    next_step = await service.record(user.id, step.contribution.id, callback_data.q, value)
+    next_step = await ContributionService(session, questionnaire).record_for(step, value)
     if next_step.kind == StepKind.STALE:
         await expired(callback)
         return
@@ -212,12 +212,12 @@ async def on_review_action_chosen(
         await render_step(bot, callback.from_user.id, step, settings)
 
 
-@router.message(StateFilter(None), F.text.startswith("/"))
+@router.message(StateFilter(None), looks_like_command)
 async def fallback_unknown_command(message: Message) -> None:
     await message.answer(views.not_understood() + "\n\n" + views.help_text())
 
 
-@router.message(StateFilter(None), F.text | F.voice)
+@router.message(StateFilter(None), has_text_or_voice)
 async def process_free_text(
     message: Message,
     bot: Bot,
@@ -251,7 +251,7 @@ async def process_free_text(
     if isinstance(value, str):
         await message.answer(value)
         return
-    next_step = await service.record(user.id, step.contribution.id, step.question.key, value)
+    next_step = await service.record_for(step, value)
     if next_step.kind == StepKind.STALE:
         await message.answer(views.button_expired())
         return

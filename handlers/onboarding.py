@@ -7,13 +7,14 @@ is read as the first missing field (see `handlers.contribute.process_free_text`)
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, views
+from bot.filters import has_text
 from bot.keyboards import ConsentCB, DepartmentCB, LanguageCB, ProfileCB, RoleCB, StructureTypeCB
 from bot.services.profile import ProfileService, ProfileStep, next_profile_step
 from handlers.common import PROFILE_STATES, ask_profile_step, expired, locale, show_menu
@@ -127,9 +128,7 @@ async def on_department_suggestion_chosen(
     await continue_profile(bot, callback.from_user.id, state, user, editing=editing)
 
 
-@router.message(ProfileForm.structure_name, F.text)
-@router.message(ProfileForm.department, F.text)
-@router.message(ProfileForm.role_other, F.text)
+@router.message(StateFilter(*PROFILE_STATES.values()), has_text)
 async def process_profile_text(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession, user: User | None
 ) -> None:
@@ -147,9 +146,7 @@ async def process_profile_text(
     await save_profile_text(message, bot, state, session, user, step, editing=editing)
 
 
-@router.message(ProfileForm.structure_name)
-@router.message(ProfileForm.department)
-@router.message(ProfileForm.role_other)
+@router.message(StateFilter(*PROFILE_STATES.values()))
 async def fallback_profile_text(message: Message) -> None:
     await message.answer(views.text_expected())
 

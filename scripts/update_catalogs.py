@@ -16,18 +16,42 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 PYBABEL = [sys.executable, "-m", "babel.messages.frontend"]
 EXTRACT = [
-    "extract", "-F", "babel.cfg", "-k", "_", "-k", "__", "-k", "ngettext:1,2",
-    "-k", "lazy_gettext", "-o", "locales/messages.pot", "--no-location", "--omit-header",
-    "--sort-output", ".",
+    "extract",
+    "-F",
+    "babel.cfg",
+    "-k",
+    "_",
+    "-k",
+    "__",
+    "-k",
+    "ngettext:1,2",
+    "-k",
+    "lazy_gettext",
+    "-o",
+    "locales/messages.pot",
+    "--no-location",
+    "--omit-header",
+    "--sort-output",
+    ".",
 ]
 
 
 def main() -> None:
     subprocess.run([*PYBABEL, *EXTRACT], cwd=ROOT, check=True)
     subprocess.run(
-        [*PYBABEL, "update", "-i", "locales/messages.pot", "-d", "locales", "-D", "messages",
-         "--no-fuzzy-matching"],
-        cwd=ROOT, check=True,
+        [
+            *PYBABEL,
+            "update",
+            "-i",
+            "locales/messages.pot",
+            "-d",
+            "locales",
+            "-D",
+            "messages",
+            "--no-fuzzy-matching",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     english = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
     with english.open("rb") as handle:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
@@ -157,26 +157,22 @@ class AnswerRepo:
         )
         return list(rows)
 
-    async def add_revision(self, answer: Answer) -> Answer:
-        """Store a new revision and retire the previous one (kept, no longer current)."""
-        last = await self.session.scalar(
-            select(func.max(Answer.revision)).where(
-                Answer.contribution_id == answer.contribution_id,
-                Answer.question_key == answer.question_key,
-            )
-        )
-        if last is not None:
+    async def add_revision(self, answer: Answer, previous: Answer | None) -> Answer:
+        """Store a new revision; `previous` (the current one, if any) is kept but retired.
+
+        The caller read `previous` in this unit of work and holds the contribution's cursor
+        (compare-and-set), so no other writer can add a revision of this answer meanwhile; the
+        unique indexes are the backstop.
+        """
+        if previous is not None:
             await self.session.execute(
                 update(Answer)
-                .where(
-                    Answer.contribution_id == answer.contribution_id,
-                    Answer.question_key == answer.question_key,
-                    Answer.is_current,
-                )
+                .where(Answer.id == previous.id)
                 .values(is_current=False)
                 .execution_options(synchronize_session=False)
             )
-        answer.revision = (last or 0) + 1
+            previous.is_current = False
+        answer.revision = previous.revision + 1 if previous is not None else 1
         answer.is_current = True
         answer.created_at = utcnow()
         self.session.add(answer)

@@ -87,12 +87,18 @@ class ContributionService:
     async def record(
         self, user_id: int, contribution_id: int, question_key: str, value: AnswerValue
     ) -> Step:
-        contribution, theme, question = await self._asked(user_id, contribution_id, question_key)
-        if contribution is None or theme is None or question is None:
+        return await self.record_for(
+            await self.asked(user_id, contribution_id, question_key), value
+        )
+
+    async def record_for(self, asked: Step, value: AnswerValue) -> Step:
+        """Store `value` for the question of `asked`, a step read in this unit of work."""
+        contribution, theme, question = asked.contribution, asked.theme, asked.question
+        if asked.kind != StepKind.QUESTION or not (contribution and theme and question):
             return STALE
         if value.skipped and not question.optional:
             return STALE
-        answers = await self.answers.current(contribution.id)
+        answers = dict(asked.answers)
         if contribution.status == ContributionStatus.DRAFT:
             following = next_question(theme, {*answers, question.key}, after=question.key)
             new_cursor = following.key if following else REVIEW
@@ -103,7 +109,7 @@ class ContributionService:
             return STALE
         contribution.cursor = new_cursor
         answers[question.key] = await self.answers.add_revision(
-            _answer_row(contribution, question, value)
+            _answer_row(contribution, question, value), previous=answers.get(question.key)
         )
         if contribution.status != ContributionStatus.DRAFT:
             return Step(StepKind.VIEW, contribution, theme, None, answers)

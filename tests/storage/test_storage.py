@@ -53,14 +53,16 @@ async def test_answer_revisions_are_kept_when_an_answer_changes(session) -> None
     await add_user(session)
     contribution = await ContributionRepo(session).add_draft(1, "entry", 1)
     answers = AnswerRepo(session)
+    previous = None
     for text in ("v1", "v2", "v3"):
-        await answers.add_revision(
+        previous = await answers.add_revision(
             Answer(
                 contribution_id=contribution.id,
                 question_key="entry_barriers",
                 questionnaire_version=1,
                 text_value=text,
-            )
+            ),
+            previous=previous,
         )
     await session.commit()
 

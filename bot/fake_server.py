@@ -1,0 +1,75 @@
+"""A local HTTP stand-in for the Telegram Bot API, for benchmarks and load tests on loopback.
+
+It answers `POST /bot<token>/<method>` the way Telegram does (`{"ok": true, "result": ...}`): a
+Message for send*/edit* methods, `true` otherwise. It keeps nothing but counters.
+
+    python -m bot.fake_server --port 8081
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+from collections import Counter
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 424242, "is_bot": True, "first_name": "Relais", "username": "relais_fake_bot"}
+
+
+def create_app() -> web.Application:
+    app = web.Application()
+    message_ids = itertools.count(1)
+    calls: Counter[str] = Counter()
+
+    async def handle(request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        calls[method] += 1
+        params = await _params(request)
+        lowered = method.lower()
+        result: Any = True
+        if lowered == "getme":
+            result = BOT_USER
+        elif lowered.startswith(("send", "edit")) and "chat_id" in params:
+            result = {
+                "message_id": next(message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT_USER,
+                "text": str(params.get("text", "")),
+            }
+        return web.json_response({"ok": True, "result": result})
+
+    async def stats(_request: web.Request) -> web.Response:
+        return web.json_response(dict(calls))
+
+    app.router.add_post("/bot{token}/{method}", handle)
+    app.router.add_get("/stats", stats)
+    return app
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        return await request.json()
+    form = await request.post()
+    params: dict[str, Any] = {}
+    for key, value in form.items():
+        params[key] = value if isinstance(value, str) else "<file>"
+    if isinstance(params.get("reply_markup"), str):
+        params["reply_markup"] = json.loads(params["reply_markup"])
+    return params
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081)
+    args = parser.parse_args()
+    web.run_app(create_app(), host=args.host, port=args.port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()
