@@ -71,6 +71,10 @@ async def prepare_people(session_factory: Any, questionnaire: Any, count: int) -
 
     ids = list(range(10_000, 10_000 + count))
     async with session_factory() as session:
+        if session.bind.dialect.name == "postgresql":  # a shared server: start from empty tables
+            from sqlalchemy import text
+
+            await session.execute(text("TRUNCATE users, contributions, answers CASCADE"))
         for user_id in ids:
             session.add(
                 Person(

@@ -35,6 +35,7 @@ from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
 HTTP_URL: str | None = None
+THREADED_SQLITE = False  # --threaded-sqlite: aiosqlite's worker thread, SQLAlchemy's pool
 
 
 def telegram_session():
@@ -105,7 +106,7 @@ async def echo_rate(count: int, concurrency: int) -> float:
 async def stack_rate(people: int, concurrency: int) -> tuple[float, int]:
     url = database_url("throughput")
     settings = load_settings(database_url=url)
-    engine = create_engine(url)
+    engine = create_engine(url, inline=not THREADED_SQLITE)
     await upgrade_to_head(engine)
     factory = create_session_factory(engine)
     questionnaire = bench_questionnaire()
@@ -135,8 +136,11 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--http", action="store_true")
+    parser.add_argument("--threaded-sqlite", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="runs per side; the best is kept")
     args = parser.parse_args()
+    global THREADED_SQLITE
+    THREADED_SQLITE = args.threaded_sqlite
     if args.http:
         global HTTP_URL
         with fake_server() as url:
@@ -158,6 +162,8 @@ async def run(args: argparse.Namespace) -> None:
             print(f"WARNING: {total - stored} answers missing")
     echo, stack = statistics.median(echoes), statistics.median(stacks)
     transport = "HTTP to a fake Bot API process" if HTTP_URL else "in-process fake Bot API"
+    if THREADED_SQLITE:
+        transport += ", SQLite through aiosqlite's thread"
     print(f"updates per run         : {total} ({args.people} people x {TEXT_QUESTIONS} answers)")
     print(
         f"setting                 : concurrency {args.concurrency}, {transport}, "
