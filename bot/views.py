@@ -121,6 +121,14 @@ def onboarding_done() -> str:
     )
 
 
+def welcome_back() -> str:
+    return _("Welcome back to Relais. What would you like to do?")
+
+
+def review_pending() -> str:
+    return _("Your draft is complete: check your answers below, change one if needed, then submit.")
+
+
 def main_menu_text() -> str:
     return _("What would you like to do?")
 

@@ -240,6 +240,10 @@ async def process_free_text(
         return
     service = ContributionService(session, questionnaire)
     step = await service.in_focus(user.id)
+    if step.kind == StepKind.REVIEW:
+        await message.answer(views.review_pending())
+        await render_step(bot, message.chat.id, step, settings)
+        return
     if step.kind == StepKind.STALE or step.question is None or step.contribution is None:
         await show_menu(bot, message.chat.id, views.not_understood())
         return
@@ -272,7 +276,10 @@ async def fallback_other_content(
         await message.answer(views.consent_needed_text())
         return
     step = await ContributionService(session, questionnaire).in_focus(user.id)
-    if step.question is None:
+    if step.kind == StepKind.REVIEW:
+        await message.answer(views.review_pending())
+        await render_step(bot, message.chat.id, step, settings)
+    elif step.question is None:
         await show_menu(bot, message.chat.id, views.not_understood())
     elif step.question.kind == "text":
         await message.answer(views.text_or_voice_expected())

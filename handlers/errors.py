@@ -8,6 +8,7 @@ from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, ErrorEvent
 
 from bot import views
+from bot.i18n import pick_locale, use_locale
 from handlers.common import expired
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,10 @@ async def on_error(event: ErrorEvent, bot: Bot) -> None:
     )
     if user is None or chat is None or chat.type != "private":
         return
+    # The update's middlewares (and their i18n context) are gone by now: set the locale here.
+    with use_locale(pick_locale(user.language_code)):
+        text = views.internal_error()
     try:
-        await bot.send_message(user.id, views.internal_error())
+        await bot.send_message(user.id, text)
     except Exception:  # the person may have blocked the bot; nothing more to do
         log.debug("could not tell user about the error", exc_info=True)

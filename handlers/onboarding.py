@@ -34,6 +34,9 @@ async def cmd_start(message: Message, bot: Bot, state: FSMContext, user: User | 
             reply_markup=keyboards.consent_keyboard(),
         )
         return
+    if user.profile_complete:
+        await show_menu(bot, message.chat.id, views.welcome_back())
+        return
     await continue_profile(bot, message.chat.id, state, user, editing=False)
 
 

@@ -73,12 +73,18 @@ class ContributionService:
         return self._step(draft, theme, question, answers)
 
     async def in_focus(self, user_id: int) -> Step:
-        """The question a free-text message answers, rebuilt from the database."""
+        """Where the person is (the question a free-text message answers, or the review of a
+        finished draft), rebuilt from the database."""
         contribution = await self.contributions.get_in_focus(user_id)
-        if contribution is None or contribution.cursor in (None, REVIEW):
+        if contribution is None or contribution.cursor is None:
             return STALE
         theme = self.questionnaire.theme(contribution.theme_key)
-        question = theme.question(contribution.cursor) if theme else None
+        if theme is None:
+            return STALE
+        if contribution.cursor == REVIEW:
+            answers = await self.answers.current(contribution.id)
+            return Step(StepKind.REVIEW, contribution, theme, None, answers)
+        question = theme.question(contribution.cursor)
         if question is None:
             return STALE
         answers = await self.answers.current(contribution.id)

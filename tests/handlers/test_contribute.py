@@ -331,3 +331,38 @@ def member_buttons(person) -> list[str]:
 
 def sent_messages(requests) -> list[SendMessage]:
     return [r for r in requests if isinstance(r, SendMessage)]
+
+
+async def test_text_after_the_last_answer_shows_the_review_when_draft_is_complete(
+    member, db
+) -> None:
+    await answer_theme_one(member, db)
+    sent = await member.send("J'ai oublié de dire quelque chose")
+
+    assert "brouillon est complet" in texts(sent)[0]
+    assert has_button(sent, "Envoyer ma contribution")
+    assert len(await db.answers((await current(db)).id, current_only=False)) == 5
+
+
+async def test_returning_person_gets_the_menu_when_sending_start_again(member) -> None:
+    sent = await member.send("/start")
+    assert texts(sent) == ["Bon retour sur Relais. Que souhaitez-vous faire ?"]
+    assert has_button(sent, "Contribuer")
+
+
+async def test_nothing_is_half_saved_and_person_is_told_when_a_handler_fails(
+    member, db, monkeypatch
+) -> None:
+    from storage.repositories import AnswerRepo
+
+    await start_theme(member)
+
+    async def broken(self, answer, previous):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(AnswerRepo, "add_revision", broken)
+    sent = await member.send("Une réponse qui ne sera pas enregistrée")
+
+    assert "n'a pas été enregistrée" in joined(sent)
+    assert await db.count(Answer) == 0
+    assert (await current(db)).cursor == "entry_barriers"  # the cursor move was rolled back
