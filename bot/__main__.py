@@ -19,6 +19,19 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="run the bot on Telegram with long polling (default)")
     commands.add_parser("sandbox", help="talk to the bot in this terminal, without Telegram")
     commands.add_parser("migrate", help="bring the database schema to the latest version")
+    export = commands.add_parser("export", help="export contributions to XLSX or CSV")
+    export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    export.add_argument("--theme", action="append", default=[], help="theme key (repeatable)")
+    export.add_argument("--region", action="append", default=[], help="region code (repeatable)")
+    export.add_argument("--since", type=_date, help="YYYY-MM-DD (local time, inclusive)")
+    export.add_argument("--until", type=_date, help="YYYY-MM-DD (local time, inclusive)")
+    export.add_argument("--locale", choices=("fr", "en"), default=None)
+    export.add_argument("--output", required=True, help="file to write")
+    digest = commands.add_parser("digest", help="print an organiser's digest, sending nothing")
+    digest.add_argument("--preview", action="store_true", required=True)
+    digest.add_argument("--organiser", type=int, help="organiser's Telegram id (default: all)")
+    grant = commands.add_parser("grant", help="make a person (who has run /start) an organiser")
+    grant.add_argument("--organiser", type=int, required=True)
     args = parser.parse_args(argv)
     command = args.command or "run"
     try:
@@ -41,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     runners = {"run": _run, "sandbox": _sandbox, "migrate": _migrate}
     try:
+        if command in ("export", "digest", "grant"):
+            from bot import cli
+
+            return asyncio.run(getattr(cli, command)(settings, args))
         return asyncio.run(runners[command](settings))
     except KeyboardInterrupt:
         return 130
@@ -67,7 +84,7 @@ async def _sandbox(settings: Settings) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    from bot.app import create_bot, create_dispatcher, set_bot_commands
+    from bot.app import attach_background_jobs, create_bot, create_dispatcher, set_bot_commands
     from storage.engine import create_engine, create_session_factory
     from storage.migrate import current_revision, head_revision, upgrade_to_head
 
@@ -81,7 +98,9 @@ async def _run(settings: Settings) -> int:
         await engine.dispose()
         return 2
     bot = create_bot(settings)
-    dispatcher = create_dispatcher(settings, create_session_factory(engine))
+    factory = create_session_factory(engine)
+    dispatcher = create_dispatcher(settings, factory)
+    attach_background_jobs(dispatcher, bot, factory, settings)
     try:
         await set_bot_commands(bot)
         log.info("polling Telegram at %s", settings.telegram_api_url)
@@ -90,6 +109,15 @@ async def _run(settings: Settings) -> int:
         await bot.session.close()
         await engine.dispose()
     return 0
+
+
+def _date(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
 
 
 if __name__ == "__main__":

@@ -89,3 +89,33 @@ async def set_bot_commands(bot: Bot) -> None:
     scope = BotCommandScopeAllPrivateChats()
     await bot.set_my_commands(bot_commands("fr"), scope=scope)
     await bot.set_my_commands(bot_commands("en"), scope=scope, language_code="en")
+
+
+def attach_background_jobs(
+    dp: Dispatcher,
+    bot: Bot,
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    questionnaire: Questionnaire | None = None,
+) -> None:
+    """Run the scheduler and the paced sender alongside polling; stop them on shutdown."""
+    import asyncio
+
+    from bot.delivery import PacedSender
+    from bot.scheduler import Scheduler
+
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task] = []
+    scheduler = Scheduler(session_factory, settings, questionnaire or default_questionnaire())
+    sender = PacedSender(bot, session_factory, rate=settings.send_rate)
+
+    async def start_jobs() -> None:
+        tasks.append(asyncio.create_task(scheduler.run_forever(stop), name="scheduler"))
+        tasks.append(asyncio.create_task(sender.run_forever(stop), name="sender"))
+
+    async def stop_jobs() -> None:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    dp.startup.register(start_jobs)
+    dp.shutdown.register(stop_jobs)

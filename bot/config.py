@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Bounded free text: long enough for a real answer, short enough for a phone screen.
     max_answer_length: int = Field(default=2000, ge=100, le=3500)
+    digest_time: str = "08:00"  # default hour of organisers' digests, in TIMEZONE
+    small_group_threshold: int = Field(default=5, ge=1, le=100)
+    invitation_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    send_rate: float = Field(default=25.0, gt=0, le=1000)  # outbox messages per second, overall
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -85,6 +89,19 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
         return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        hour, _, minute = value.strip().partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError("expected a time like 08:00")
+        return f"{int(hour):02d}:{int(minute):02d}"
+
+    @property
+    def digest_hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.digest_time.split(":")
+        return int(hour), int(minute)
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -43,6 +43,7 @@ class InlineKeyboardBuilder:
 
 class ConsentCB(CallbackData, prefix="cs"):
     accept: bool
+    invite: str = ""  # an organiser invitation carried through consent (nothing stored before)
 
 
 class LanguageCB(CallbackData, prefix="lg"):
@@ -97,9 +98,9 @@ class ForgetCB(CallbackData, prefix="fg"):
     confirm: bool
 
 
-def consent_keyboard() -> InlineKeyboardMarkup:
+def consent_keyboard(invite: str | None = None) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=_("✅ I agree"), callback_data=ConsentCB(accept=True))
+    kb.button(text=_("✅ I agree"), callback_data=ConsentCB(accept=True, invite=invite or ""))
     kb.button(text=_("Not now"), callback_data=ConsentCB(accept=False))
     return kb.adjust(1).as_markup()
 
@@ -261,3 +262,123 @@ def forget_confirm_keyboard() -> InlineKeyboardMarkup:
     kb.button(text=_("Yes, erase everything"), callback_data=ForgetCB(confirm=True))
     kb.button(text=_("No, cancel"), callback_data=ForgetCB(confirm=False))
     return kb.adjust(1).as_markup()
+
+
+# --- Organisers -------------------------------------------------------------------------------
+
+
+class VoiceCB(CallbackData, prefix="vn"):
+    s: int  # period start, epoch seconds
+    e: int  # period end
+
+
+class SubscriptionCB(CallbackData, prefix="sb"):
+    a: str  # f: frequency, h: hour, t: theme toggle, r: region page/toggle, x: all regions
+    v: str = ""
+
+
+class ExportCB(CallbackData, prefix="ex"):
+    t: int  # themes bit mask (0: all)
+    r: int  # regions bit mask over all_regions() (0: all)
+    p: str  # period: 7, 30, all
+    a: str  # t: toggle theme, r: toggle region, p: period, x: xlsx, c: csv
+    i: int = 0
+
+
+class OrganiserCB(CallbackData, prefix="og"):
+    a: str  # r: ask to revoke, R: revoke
+    u: int
+
+
+def voice_notes_keyboard(start, end, count: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("🎧 Listen to the voice notes ({count})").format(count=count),
+        callback_data=VoiceCB(s=int(start.timestamp()) if start else 0, e=int(end.timestamp())),
+    )
+    return kb.as_markup()
+
+
+def subscription_keyboard(
+    subscription, questionnaire: Questionnaire, locale: str
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    labels = {"daily": _("Daily"), "weekly": _("Weekly (Monday)"), "off": _("Off")}
+    for value, label in labels.items():
+        mark = "● " if subscription.frequency == value else ""
+        kb.button(text=mark + label, callback_data=SubscriptionCB(a="f", v=value))
+    for hour in (7, 8, 9, 12, 14, 17, 18):
+        mark = "● " if subscription.hour == hour else ""
+        kb.button(text=f"{mark}{hour:02d}:00", callback_data=SubscriptionCB(a="h", v=str(hour)))
+    for theme in questionnaire.themes:
+        on = not subscription.themes or theme.key in subscription.themes
+        kb.button(
+            text=("☑️ " if on else "⬜ ") + f"{theme.number}. {theme.title.get(locale)}",
+            callback_data=SubscriptionCB(a="t", v=theme.key),
+        )
+    regions = len(subscription.regions or [])
+    label = _("Regions: all") if not regions else _("Regions: {count} chosen").format(count=regions)
+    kb.button(text="🗺 " + label, callback_data=SubscriptionCB(a="r"))
+    return kb.adjust(3, 4, 3, 1, 1, 1, 1).as_markup()
+
+
+def regions_keyboard(chosen: list[str], callback) -> InlineKeyboardMarkup:
+    """Toggle regions; `callback(action, value)` builds each button's data."""
+    from bot.services.geo import all_regions
+
+    kb = InlineKeyboardBuilder()
+    kb.button(text=("● " if not chosen else "") + _("All regions"), callback_data=callback("x", ""))
+    for region in all_regions():
+        mark = "☑️ " if region.code in chosen else "⬜ "
+        kb.button(text=mark + region.name, callback_data=callback("g", region.code))
+    kb.button(text=_("✅ Done"), callback_data=callback("d", ""))
+    return kb.adjust(1, 2).as_markup()
+
+
+def export_keyboard(
+    state: ExportCB, questionnaire: Questionnaire, locale: str
+) -> InlineKeyboardMarkup:
+    from bot.services.geo import all_regions
+
+    kb = InlineKeyboardBuilder()
+
+    def cb(action: str, index: int = 0, **changes) -> ExportCB:
+        values = {"t": state.t, "r": state.r, "p": state.p, "a": action, "i": index}
+        values.update(changes)
+        return ExportCB(**values)
+
+    for index, theme in enumerate(questionnaire.themes):
+        on = not state.t or state.t & (1 << index)
+        kb.button(
+            text=("☑️ " if on else "⬜ ") + f"{theme.number}. {theme.title.get(locale)}",
+            callback_data=cb("t", index),
+        )
+    periods = {"7": _("7 days"), "30": _("30 days"), "all": _("Everything")}
+    for value, label in periods.items():
+        kb.button(text=("● " if state.p == value else "") + label, callback_data=cb("p", p=value))
+    for index, region in enumerate(all_regions()):
+        on = state.r & (1 << index)
+        kb.button(text=("☑️ " if on else "⬜ ") + region.name, callback_data=cb("r", index))
+    kb.button(text="📊 XLSX", callback_data=cb("x"))
+    kb.button(text="📄 CSV", callback_data=cb("c"))
+    themes = len(questionnaire.themes)
+    regions = len(all_regions())
+    return kb.adjust(
+        *([1] * themes), 3, *([2] * (regions // 2)), *([1] * (regions % 2)), 2
+    ).as_markup()
+
+
+def organisers_keyboard(organisers: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for user_id, label in organisers:
+        kb.button(
+            text=_("Revoke {who}").format(who=label), callback_data=OrganiserCB(a="r", u=user_id)
+        )
+    return kb.adjust(1).as_markup()
+
+
+def revoke_confirm_keyboard(user_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, revoke"), callback_data=OrganiserCB(a="R", u=user_id))
+    kb.button(text=_("No"), callback_data=OrganiserCB(a="n", u=user_id))
+    return kb.adjust(2).as_markup()

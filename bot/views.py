@@ -459,3 +459,115 @@ def internal_error() -> str:
         "Sorry, something went wrong on our side and your last action was not saved. "
         "Please try again."
     )
+
+
+# --- Organisers and admins ----------------------------------------------------------------------
+
+
+def access_refused() -> str:
+    return _("Sorry, this is reserved for the consultation's organisers.")
+
+
+def voice_note_caption(public_id: str, theme_number: int) -> str:
+    return _("Contribution {reference} · theme {number}").format(
+        reference=public_id, number=theme_number
+    )
+
+
+def subscription_text(subscription, questionnaire, locale: str) -> str:
+    frequency = {
+        "daily": _("every day at {time}"),
+        "weekly": _("every Monday at {time}"),
+        "off": _("never (off)"),
+    }[subscription.frequency].format(time=f"{subscription.hour:02d}:{subscription.minute:02d}")
+    themes = subscription.themes or [t.key for t in questionnaire.themes]
+    numbers = ", ".join(str(t.number) for t in questionnaire.themes if t.key in themes)
+    from bot.services.geo import get_region
+
+    regions = ", ".join(
+        escape(region.name) for code in subscription.regions or [] if (region := get_region(code))
+    ) or _("all")
+    return "\n".join(
+        [
+            _("📬 <b>Your digest</b>"),
+            _("Sent: {frequency}").format(frequency=frequency),
+            _("Themes: {numbers}").format(numbers=numbers),
+            _("Regions: {regions}").format(regions=regions),
+            "",
+            _("Tap to change. The digest comes with a spreadsheet and a chart."),
+        ]
+    )
+
+
+def choose_regions() -> str:
+    return _("Choose the regions your digest covers (none ticked: all regions).")
+
+
+def export_prompt() -> str:
+    return _(
+        "📊 <b>Export</b>: choose the themes, the period and, if you want, regions "
+        "(none ticked: all), then the format."
+    )
+
+
+def export_caption(count: int) -> str:
+    return ngettext(
+        "{count} contribution. Small groups are shown as “other”; personal data is masked.",
+        "{count} contributions. Small groups are shown as “other”; personal data is masked.",
+        count,
+    ).format(count=count)
+
+
+def invitation_text(link: str, expires: str) -> str:
+    return _(
+        "🔗 Organiser invitation, valid once, until {expires}:\n{link}\n\n"
+        "Send it to one person only. Opening it makes them an organiser after they accept the "
+        "privacy notice."
+    ).format(link=link, expires=expires)
+
+
+def invitation_result(result: str) -> str:
+    return {
+        "accepted": _(
+            "✅ You are now an organiser of the consultation. /digest shows what was said since "
+            "your last digest, /export downloads contributions, /abonnement sets your daily "
+            "digest."
+        ),
+        "already": _("You are already an organiser."),
+        "used": _("This invitation link has already been used. Ask an admin for a new one."),
+        "expired": _("This invitation link has expired. Ask an admin for a new one."),
+        "unknown": _("This invitation link is not valid. Ask an admin for a new one."),
+    }[result]
+
+
+def organisers_text(lines: list[str]) -> str:
+    if not lines:
+        return _("There is no organiser yet. /inviter creates an invitation link.")
+    return _("<b>Organisers</b>") + "\n" + "\n".join(lines)
+
+
+def revoke_confirm(label: str) -> str:
+    return _("Revoke {who}? They will stop receiving digests and lose access to exports.").format(
+        who=escape(label)
+    )
+
+
+def revoked(label: str) -> str:
+    return _("{who} is no longer an organiser.").format(who=escape(label))
+
+
+def organiser_help() -> str:
+    return _(
+        "<b>Organisers</b>\n"
+        "/digest: the digest since your last one, now\n"
+        "/export: download contributions (XLSX or CSV)\n"
+        "/abonnement: when your digest comes, and what it covers"
+    )
+
+
+def admin_help() -> str:
+    return _(
+        "<b>Admins</b>\n"
+        "/inviter: create a one-time organiser invitation link\n"
+        "/organisateurs: list and revoke organisers"
+    )

@@ -1,8 +1,10 @@
 """The router tree.
 
-Order matters: commands and buttons first (onboarding, my data, contribute), so a command always
-wins over "a text message answers the question in focus"; the errors router comes last because
-its callback handler catches every button nobody else recognised (stale or forged).
+Order matters: commands and buttons first (onboarding, admin, organiser, my data, contribute), so
+a command always wins over "a text message answers the question in focus" and over contribute's
+"unknown command" reply; admin and organiser routers check roles on the server side (their
+middleware refuses and logs). The errors router comes last because its callback handler catches
+every button nobody else recognised (stale or forged).
 Every router only listens to private chats: messages in groups and channels are ignored.
 """
 
@@ -11,9 +13,9 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.filters import in_private_chat
-from handlers import contribute, errors, my_data, onboarding
+from handlers import admin, contribute, errors, my_data, onboarding, organiser
 
-_MODULES = (onboarding, my_data, contribute, errors)
+_MODULES = (onboarding, admin, organiser, my_data, contribute, errors)
 
 
 def get_routers() -> list[Router]:
@@ -31,5 +33,10 @@ def get_routers() -> list[Router]:
 def _copy(template: Router) -> Router:
     router = Router(name=template.name)
     for event_name, observer in template.observers.items():
-        router.observers[event_name].handlers.extend(observer.handlers)
+        copy = router.observers[event_name]
+        copy.handlers.extend(observer.handlers)
+        for middleware in observer.middleware:
+            copy.middleware(middleware)
+        for middleware in observer.outer_middleware:
+            copy.outer_middleware(middleware)
     return router

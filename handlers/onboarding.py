@@ -7,16 +7,18 @@ is read as the first missing field (see `handlers.contribute.process_free_text`)
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, views
+from bot.config import Settings
 from bot.filters import has_text
 from bot.keyboards import ConsentCB, DepartmentCB, LanguageCB, ProfileCB, RoleCB, StructureTypeCB
 from bot.services.profile import ProfileService, ProfileStep, next_profile_step
+from bot.services.roles import INVITE_PREFIX, Redemption, RoleService
 from handlers.common import PROFILE_STATES, ask_profile_step, expired, locale, show_menu
 from handlers.states import ProfileForm
 from storage.models import User
@@ -25,15 +27,29 @@ router = Router(name=__name__)
 
 
 @router.message(CommandStart())
-async def cmd_start(message: Message, bot: Bot, state: FSMContext, user: User | None) -> None:
+async def cmd_start(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    user: User | None,
+    command: CommandObject,
+    settings: Settings,
+) -> None:
     await state.clear()
+    invite = command.args if command.args and command.args.startswith(INVITE_PREFIX) else None
     if user is None:
         await message.answer(views.welcome_text())
         await message.answer(
             views.privacy_text() + "\n\n" + views.consent_prompt(),
-            reply_markup=keyboards.consent_keyboard(),
+            reply_markup=keyboards.consent_keyboard(invite),
         )
         return
+    if invite:
+        result = await RoleService(session, settings).redeem(invite, user)
+        await message.answer(views.invitation_result(result))
+        if result == Redemption.ACCEPTED:
+            return
     if user.profile_complete:
         await show_menu(bot, message.chat.id, views.welcome_back())
         return
@@ -47,6 +63,7 @@ async def on_consent_chosen(
     bot: Bot,
     session: AsyncSession,
     user: User | None,
+    settings: Settings,
 ) -> None:
     if user is not None:  # a second tap, or a consent button from an old /start
         await expired(callback)
@@ -55,7 +72,10 @@ async def on_consent_chosen(
     if not callback_data.accept:
         await bot.send_message(callback.from_user.id, views.declined_text())
         return
-    await ProfileService(session).consent(callback.from_user.id, locale())
+    user = await ProfileService(session).consent(callback.from_user.id, locale())
+    if callback_data.invite:
+        result = await RoleService(session, settings).redeem(callback_data.invite, user)
+        await bot.send_message(callback.from_user.id, views.invitation_result(result))
     await bot.send_message(
         callback.from_user.id, views.ask_language(), reply_markup=keyboards.language_keyboard()
     )
@@ -76,6 +96,10 @@ async def on_language_chosen(
     ProfileService.set_language(user, callback_data.code)
     i18n.current_locale = callback_data.code
     await callback.answer()
+    if user.is_organiser and not user.profile_complete:
+        # Organisers need no field profile; /contribuer asks for it if they want to contribute.
+        await bot.send_message(callback.from_user.id, views.organiser_help())
+        return
     editing = user.profile_complete
     await continue_profile(bot, callback.from_user.id, state, user, editing=editing)
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -49,6 +50,9 @@ class User(TimestampMixin, Base):
     role_other: Mapped[str | None] = mapped_column(String(80))
     # False once Telegram says the person blocked the bot; set back when they write again.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # Organisers read digests and exports; they join through a one-time invitation link.
+    # (Admins come from the ADMIN_IDS setting, not from the database.)
+    is_organiser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     contributions: Mapped[list[Contribution]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -74,6 +78,7 @@ class Contribution(TimestampMixin, Base):
             sqlite_where=text("status = 'draft'"),
             postgresql_where=text("status = 'draft'"),
         ),
+        Index("ix_contributions_status_submitted", "status", "submitted_at"),
         Index(
             "uq_contributions_one_focus_per_user",
             "user_id",
@@ -139,3 +144,102 @@ class Answer(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     contribution: Mapped[Contribution] = relationship(back_populates="answers")
+
+
+class Invitation(Base):
+    """A one-time organiser invitation. Only a hash of the token is stored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AuditEntry(Base):
+    """Who did what to whom, when: role changes, refused access, exports."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(BigInteger)
+    details: Mapped[dict | None] = mapped_column(JSON)
+
+
+class DigestSubscription(TimestampMixin, Base):
+    __tablename__ = "digest_subscriptions"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    frequency: Mapped[str] = mapped_column(String(8), default="daily")  # daily | weekly | off
+    hour: Mapped[int] = mapped_column(SmallInteger)  # local hour (TIMEZONE), 0-23
+    minute: Mapped[int] = mapped_column(SmallInteger, default=0)
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: all themes
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: all regions
+
+
+class DigestRun(Base):
+    """One (organiser, period) digest. The unique key makes sending it exactly once."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("user_id", "period_end", name="uq_digest_runs_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    period_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    period_end: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    contributions: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+class OutboxFile(Base):
+    """Bytes of a document or photo to attach; shared by every message that sends it."""
+
+    __tablename__ = "outbox_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filename: Mapped[str] = mapped_column(String(128))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxMessage(Base):
+    """One outgoing message that is not a direct reply. The paced sender delivers it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # digest | reminder | broadcast | preread
+    group_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_files.id", ondelete="SET NULL"))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -17,14 +17,18 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+import storage.models  # noqa: F401  (register every table)
 from bot.app import create_bot, create_dispatcher
 from bot.config import Settings, load_settings
 from bot.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession
+from storage.base import Base
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+ADMIN_ID = 9001
+TABLES = ", ".join(table.name for table in Base.metadata.sorted_tables)
 
 
 def run_in_own_loop(coroutine) -> None:
@@ -92,9 +96,7 @@ async def db_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     url = request.getfixturevalue("postgres_migrated")
     engine = create_engine(url)
     async with engine.begin() as connection:
-        await connection.execute(
-            text("TRUNCATE users, contributions, answers RESTART IDENTITY CASCADE")
-        )
+        await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
     await engine.dispose()
     yield url
 
@@ -126,7 +128,7 @@ async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIte
 
 @pytest.fixture
 def settings(sqlite_url: str) -> Settings:
-    return load_settings(database_url=sqlite_url, bot_token=None, admin_ids="")
+    return load_settings(database_url=sqlite_url, bot_token=None, admin_ids=str(ADMIN_ID))
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.profile_options import ROLE_OTHER_MAX, ROLES, STRUCTURE_NAME_MAX, STRUCTURE_TYPES
 from bot.services.geo import DepartmentMatch, get_department, resolve_department
 from storage.base import utcnow
-from storage.models import Answer, Contribution, User
+from storage.models import Answer, AuditEntry, Contribution, Invitation, User
 from storage.repositories import AnswerRepo, ContributionRepo, UserRepo
 
 PRIVACY_VERSION = 1
@@ -118,6 +119,20 @@ class ProfileService:
         return TextFieldResult(ok=True)
 
     async def erase(self, user_id: int) -> bool:
+        """Delete the person (cascading to everything they wrote) and unlink their id from the
+        audit log and invitations, which are kept for accountability."""
+        await self.session.execute(
+            update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_id=None)
+        )
+        await self.session.execute(
+            update(AuditEntry).where(AuditEntry.subject_id == user_id).values(subject_id=None)
+        )
+        await self.session.execute(
+            update(Invitation).where(Invitation.used_by == user_id).values(used_by=None)
+        )
+        await self.session.execute(
+            update(Invitation).where(Invitation.created_by == user_id).values(created_by=0)
+        )
         return await self.users.delete(user_id)
 
 

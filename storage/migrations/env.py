@@ -12,8 +12,8 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import storage.models  # noqa: F401  (register every table)
 from storage.base import Base
-from storage.models import Answer, Contribution, User  # noqa: F401  (register tables)
 
 config = context.config
 target_metadata = Base.metadata

@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.sandbox import run_sandbox
+from storage.migrate import head_revision
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +91,7 @@ def test_migrate_brings_a_new_database_to_head_when_run(tmp_path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/fresh.sqlite3"
     result = run_cli("migrate", env={"DATABASE_URL": url}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Database at revision 001" in result.stdout
+    assert f"Database at revision {head_revision()}" in result.stdout
 
 
 @pytest.mark.parametrize("command", ["sandbox"])

@@ -1,0 +1,158 @@
+"""Command-line tasks: export, digest preview, grant. Each opens its own unit of work."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.i18n import use_locale
+from bot.questionnaire import default_questionnaire
+from bot.services.digest import build_package
+from bot.services.export import export_csv, export_xlsx
+from bot.services.geo import get_region
+from bot.services.roles import RoleService
+from storage.base import utcnow
+from storage.engine import create_engine, create_session_factory
+from storage.migrate import upgrade_to_head
+from storage.models import DigestRun, DigestSubscription, User
+from storage.reports import ReportRepo, Scope
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+async def _session_factory(settings: Settings):
+    engine = create_engine(settings.database_url, inline=False)
+    if settings.sqlite_path() is not None:
+        await upgrade_to_head(engine)
+    return engine, create_session_factory(engine)
+
+
+async def export(settings: Settings, args: argparse.Namespace) -> int:
+    questionnaire = default_questionnaire()
+    unknown = [t for t in args.theme if questionnaire.theme(t) is None]
+    unknown += [r for r in args.region if get_region(r) is None]
+    if unknown:
+        print(
+            f"Unknown theme or region: {', '.join(unknown)}. Themes: "
+            f"{', '.join(t.key for t in questionnaire.themes)}; regions are INSEE codes "
+            "(84 = Auvergne-Rhône-Alpes).",
+            file=sys.stderr,
+        )
+        return 2
+    tz = settings.tz
+    start = datetime.combine(args.since, time.min, tzinfo=tz) if args.since else None
+    end = (
+        datetime.combine(args.until + timedelta(days=1), time.min, tzinfo=tz)
+        if args.until
+        else utcnow()
+    )
+    scope = Scope(start=start, end=end, themes=tuple(args.theme), regions=tuple(args.region))
+    locale = args.locale or settings.default_locale
+    engine, factory = await _session_factory(settings)
+    try:
+        async with factory() as session:
+            with use_locale(locale, settings.default_locale):
+                writer = export_csv if args.format == "csv" else export_xlsx
+                content = await writer(
+                    session, questionnaire, scope, settings.small_group_threshold, locale, tz
+                )
+            count = await ReportRepo(session).count(scope)
+            await RoleService(session, settings).audit(
+                None, "export", via="cli", format=args.format, contributions=count
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+    await asyncio.to_thread(Path(args.output).write_bytes, content)
+    print(f"{count} contributions written to {args.output}.")
+    return 0
+
+
+async def digest(settings: Settings, args: argparse.Namespace) -> int:
+    questionnaire = default_questionnaire()
+    engine, factory = await _session_factory(settings)
+    try:
+        async with factory() as session:
+            query = (
+                select(User, DigestSubscription)
+                .outerjoin(DigestSubscription, DigestSubscription.user_id == User.id)
+                .where(User.is_organiser)
+            )
+            if args.organiser is not None:
+                query = (
+                    select(User, DigestSubscription)
+                    .outerjoin(DigestSubscription, DigestSubscription.user_id == User.id)
+                    .where(User.id == args.organiser)
+                )
+            rows = (await session.execute(query)).all()
+            if not rows:
+                print(
+                    "No such organiser." if args.organiser else "No organiser yet.", file=sys.stderr
+                )
+                return 1
+            for user, subscription in rows:
+                start = await session.scalar(
+                    select(DigestRun.period_end)
+                    .where(DigestRun.user_id == user.id)
+                    .order_by(DigestRun.period_end.desc())
+                    .limit(1)
+                )
+                scope = Scope(
+                    start=start,
+                    end=utcnow(),
+                    themes=tuple(subscription.themes or ()) if subscription else (),
+                    regions=tuple(subscription.regions or ()) if subscription else (),
+                )
+                with use_locale(user.language, settings.default_locale):
+                    package = await build_package(
+                        session,
+                        questionnaire,
+                        scope,
+                        threshold=settings.small_group_threshold,
+                        locale=user.language,
+                        tz=settings.tz,
+                    )
+                print(f"=== digest for organiser {user.id} ({user.language}) ===")
+                for text in package.texts:
+                    print(
+                        _TAG.sub("", text)
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">")
+                        .replace("&amp;", "&")
+                    )
+                attachments = [
+                    name
+                    for name, content in (("xlsx", package.xlsx), ("png", package.chart))
+                    if content
+                ]
+                if attachments:
+                    print(f"(attachments that would be sent: {', '.join(attachments)})")
+                print()
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def grant(settings: Settings, args: argparse.Namespace) -> int:
+    engine, factory = await _session_factory(settings)
+    try:
+        async with factory() as session, session.begin():
+            done = await RoleService(session, settings).grant(None, args.organiser)
+    finally:
+        await engine.dispose()
+    if not done:
+        print(
+            f"No person {args.organiser}: they must send /start and accept the privacy "
+            "notice first.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{args.organiser} is an organiser.")
+    return 0

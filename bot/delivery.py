@@ -1,0 +1,326 @@
+"""The one delivery engine: an outbox table and a paced sender.
+
+Everything that is not a direct reply (digests now; reminders, pre-reads and broadcasts later)
+is enqueued with `Outbox` in the caller's transaction, so a message exists if and only if the
+work that produced it was committed. `PacedSender` delivers it:
+
+- a global rate (aiolimiter's leaky bucket, `SEND_RATE`, default 25/s, under Telegram's ~30/s)
+  and at least one second between two messages to the same chat;
+- 429: wait `retry_after`, retry; 403 (blocked, deactivated): mark the person inactive, do not
+  retry; 400: fail (retrying cannot help); network errors and 5xx: retry with bounded
+  exponential backoff, then fail visibly (`status = failed`, `last_error`);
+- claims are compare-and-set (and `FOR UPDATE SKIP LOCKED` on PostgreSQL), so two senders never
+  take the same row. A row is `claimed` while queued in this process and `sending` only during
+  its Bot API call. After a crash, `claimed` rows go back to `pending`; a row left `sending`
+  may or may not have reached Telegram, and is marked `failed` ("interrupted") rather than
+  sent again: a message is delivered at most once, never twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+from aiolimiter import AsyncLimiter
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.base import utcnow
+from storage.models import OutboxFile, OutboxMessage, OutboxStatus, User
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+CLAIM_LEASE = timedelta(minutes=5)
+Clock = Callable[[], datetime]
+
+
+def instance_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Outbox:
+    """Enqueue messages in the caller's unit of work (never commits)."""
+
+    def __init__(self, session: AsyncSession, clock: Clock = utcnow) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def add_file(self, filename: str, content: bytes) -> int:
+        file = OutboxFile(filename=filename, content=content, created_at=self.clock())
+        self.session.add(file)
+        await self.session.flush()
+        return file.id
+
+    def text(
+        self,
+        recipient: int,
+        text: str,
+        *,
+        kind: str,
+        group: str | None = None,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        due_at: datetime | None = None,
+    ) -> None:
+        payload: dict[str, Any] = {"method": "message", "text": text}
+        if reply_markup is not None:
+            payload["reply_markup"] = reply_markup.model_dump(exclude_none=True)
+        self._add(recipient, payload, kind, group, None, due_at)
+
+    def file(
+        self,
+        recipient: int,
+        file_id: int,
+        *,
+        as_photo: bool = False,
+        caption: str | None = None,
+        kind: str,
+        group: str | None = None,
+        due_at: datetime | None = None,
+    ) -> None:
+        payload = {"method": "photo" if as_photo else "document", "caption": caption}
+        self._add(recipient, payload, kind, group, file_id, due_at)
+
+    def _add(
+        self,
+        recipient: int,
+        payload: dict[str, Any],
+        kind: str,
+        group: str | None,
+        file_id: int | None,
+        due_at: datetime | None,
+    ) -> None:
+        now = self.clock()
+        self.session.add(
+            OutboxMessage(
+                recipient_id=recipient,
+                kind=kind,
+                group_key=group,
+                payload=payload,
+                file_id=file_id,
+                due_at=due_at or now,
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                created_at=now,
+            )
+        )
+
+
+class PacedSender:
+    def __init__(
+        self,
+        bot: Bot,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        rate: float = 25.0,
+        per_chat_interval: float = 1.0,
+        clock: Clock = utcnow,
+        name: str | None = None,
+    ) -> None:
+        self.bot = bot
+        self.session_factory = session_factory
+        self.limiter = AsyncLimiter(max(rate, 1.0), 1.0) if rate >= 1 else AsyncLimiter(1, 1 / rate)
+        self.per_chat_interval = per_chat_interval
+        self.clock = clock
+        self.name = name or instance_name()
+        self._last_sent: dict[int, float] = {}
+        self._uploaded: dict[int, str] = {}  # outbox file id -> Telegram file_id, after upload
+
+    async def recover(self) -> None:
+        """After a crash: return queued rows, fail the ones that were mid-call (at most once)."""
+        stale = self.clock() - CLAIM_LEASE
+        async with self.session_factory() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "claimed", OutboxMessage.claimed_at < stale)
+                .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
+            )
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale
+                )
+                .values(
+                    status=OutboxStatus.FAILED,
+                    last_error="interrupted during the Bot API call; not resent",
+                )
+            )
+
+    async def run_once(self, limit: int = 50) -> int:
+        """Claim due messages and deliver them; returns how many were handled."""
+        claimed = await self._claim(limit)
+        if not claimed:
+            return 0
+        by_chat: dict[int, list[OutboxMessage]] = {}
+        for message in claimed:
+            by_chat.setdefault(message.recipient_id, []).append(message)
+        await asyncio.gather(*(self._deliver_chat(messages) for messages in by_chat.values()))
+        return len(claimed)
+
+    async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
+        await self.recover()
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:  # a broken row or a database hiccup must not stop delivery
+                log.exception("delivery round failed")
+                handled = 0
+            if not handled:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
+
+    async def _claim(self, limit: int) -> list[OutboxMessage]:
+        now = self.clock()
+        async with self.session_factory() as session, session.begin():
+            query = (
+                select(OutboxMessage)
+                .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            )
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = list(await session.scalars(query))
+            if not rows:
+                return []
+            ids = [row.id for row in rows]
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+                .values(status="claimed", claimed_by=self.name, claimed_at=now)
+            )
+            for row in rows:
+                session.expunge(row)
+            return rows
+
+    async def _deliver_chat(self, messages: list[OutboxMessage]) -> None:
+        for message in messages:  # in id order: a digest's text, then its files
+            outcome = await self._deliver(message)
+            if outcome == OutboxStatus.BLOCKED:
+                await self._release(
+                    messages[messages.index(message) + 1 :],
+                    OutboxStatus.BLOCKED,
+                    "recipient blocked the bot",
+                )
+                return
+
+    async def _deliver(self, message: OutboxMessage) -> str:
+        await self._pace(message.recipient_id)
+        async with self.session_factory() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message.id)
+                .values(status=OutboxStatus.SENDING)
+            )
+            file = await session.get(OutboxFile, message.file_id) if message.file_id else None
+        try:
+            sent = await self._call(message, file)
+        except TelegramRetryAfter as error:
+            return await self._finish(
+                message,
+                OutboxStatus.PENDING,
+                str(error.message),
+                retry_in=float(error.retry_after),
+                count_attempt=False,
+            )
+        except TelegramForbiddenError as error:
+            async with self.session_factory() as session, session.begin():
+                await session.execute(
+                    update(User).where(User.id == message.recipient_id).values(is_active=False)
+                )
+            return await self._finish(message, OutboxStatus.BLOCKED, str(error.message))
+        except TelegramBadRequest as error:
+            return await self._finish(message, OutboxStatus.FAILED, str(error.message))
+        except Exception as error:  # network, 5xx, timeouts: retry with backoff
+            if message.attempts + 1 >= MAX_ATTEMPTS:
+                return await self._finish(message, OutboxStatus.FAILED, repr(error)[:255])
+            return await self._finish(
+                message,
+                OutboxStatus.PENDING,
+                repr(error)[:255],
+                retry_in=min(2 ** (message.attempts + 1), 300),
+            )
+        if file is not None and sent is not None:
+            self._remember_upload(file.id, sent)
+        return await self._finish(message, OutboxStatus.SENT, None)
+
+    async def _call(self, message: OutboxMessage, file: OutboxFile | None) -> Any:
+        payload = message.payload
+        markup = payload.get("reply_markup")
+        reply_markup = InlineKeyboardMarkup.model_validate(markup) if markup else None
+        chat_id = message.recipient_id
+        if payload["method"] == "message":
+            return await self.bot.send_message(chat_id, payload["text"], reply_markup=reply_markup)
+        if file is None:
+            raise TelegramBadRequest(None, "attachment no longer available")  # type: ignore[arg-type]
+        media: Any = self._uploaded.get(file.id) or BufferedInputFile(file.content, file.filename)
+        if payload["method"] == "photo":
+            return await self.bot.send_photo(chat_id, media, caption=payload.get("caption"))
+        return await self.bot.send_document(chat_id, media, caption=payload.get("caption"))
+
+    def _remember_upload(self, file_id: int, sent: Any) -> None:
+        """Reuse Telegram's file_id after the first upload instead of uploading again."""
+        uploaded = getattr(sent, "document", None) or (getattr(sent, "photo", None) or [None])[-1]
+        if uploaded is not None and getattr(uploaded, "file_id", None):
+            self._uploaded[file_id] = uploaded.file_id
+
+    async def _finish(
+        self,
+        message: OutboxMessage,
+        status: str,
+        error: str | None,
+        *,
+        retry_in: float | None = None,
+        count_attempt: bool = True,
+    ) -> str:
+        values: dict[str, Any] = {"status": status, "last_error": error}
+        now = self.clock()
+        if status == OutboxStatus.SENT:
+            values["sent_at"] = now
+        if retry_in is not None:
+            values.update(
+                due_at=now + timedelta(seconds=retry_in), claimed_by=None, claimed_at=None
+            )
+        if count_attempt:
+            values["attempts"] = OutboxMessage.attempts + 1
+        async with self.session_factory() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values)
+            )
+        return status
+
+    async def _release(self, messages: list[OutboxMessage], status: str, error: str) -> None:
+        if not messages:
+            return
+        async with self.session_factory() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([m.id for m in messages]))
+                .values(status=status, last_error=error)
+            )
+
+    async def _pace(self, chat_id: int) -> None:
+        last = self._last_sent.get(chat_id)
+        if last is not None:
+            wait = self.per_chat_interval - (time.monotonic() - last)
+            if wait > 0:
+                await asyncio.sleep(wait)
+        await self.limiter.acquire()
+        now = time.monotonic()
+        self._last_sent[chat_id] = now
+        if len(self._last_sent) > 50_000:  # forget chats that are no longer being paced
+            horizon = now - self.per_chat_interval
+            self._last_sent = {c: t for c, t in self._last_sent.items() if t > horizon}

@@ -1,0 +1,155 @@
+"""The one scheduler loop: claims due work recorded in the database.
+
+Today it owes organisers their digests; reminders and scheduled broadcasts join it later. Each
+(organiser, period) digest is a `digest_runs` row with a unique (user, period_end): inserting it
+*is* the claim. The digest's messages are enqueued in the same transaction, so either both exist
+or neither does; a second scheduler (another instance) fails on the unique key and moves on. If
+the bot was down at the due time, the next tick finds the period unclaimed and sends it once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.delivery import Outbox, instance_name
+from bot.i18n import use_locale
+from bot.questionnaire import Questionnaire
+from bot.services.digest import build_package, default_period_start, latest_due
+from storage.base import utcnow
+from storage.models import DigestRun, DigestSubscription, User
+from storage.reports import Scope
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+class Scheduler:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        questionnaire: Questionnaire,
+        *,
+        clock: Clock = utcnow,
+        name: str | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.settings = settings
+        self.questionnaire = questionnaire
+        self.clock = clock
+        self.name = name or instance_name()
+
+    async def tick(self) -> int:
+        """One pass over due work; returns how many digests were enqueued."""
+        now = self.clock()
+        async with self.session_factory() as session:
+            rows = (
+                await session.execute(
+                    select(DigestSubscription, User)
+                    .join(User, User.id == DigestSubscription.user_id)
+                    .where(User.is_organiser, User.is_active, DigestSubscription.frequency != "off")
+                )
+            ).all()
+            last_ends = dict(
+                (
+                    await session.execute(
+                        select(DigestRun.user_id, func.max(DigestRun.period_end)).group_by(
+                            DigestRun.user_id
+                        )
+                    )
+                ).all()
+            )
+        enqueued = 0
+        for subscription, user in rows:
+            due = latest_due(subscription, now, self.settings.tz)
+            last_end = last_ends.get(user.id)
+            if due is None or (last_end is not None and last_end >= due):
+                continue
+            if last_end is None and due < subscription.created_at:
+                continue  # subscribed after that slot: the first digest is the next one
+            start = last_end or default_period_start(subscription, due, self.settings.tz)
+            if await self._send_digest(subscription, user, start, due):
+                enqueued += 1
+        return enqueued
+
+    async def _send_digest(
+        self, subscription: DigestSubscription, user: User, start: datetime, end: datetime
+    ) -> bool:
+        scope = Scope(
+            start=start,
+            end=end,
+            themes=tuple(subscription.themes or ()),
+            regions=tuple(subscription.regions or ()),
+        )
+        try:
+            async with self.session_factory() as session, session.begin():
+                run = DigestRun(
+                    user_id=user.id,
+                    period_start=start,
+                    period_end=end,
+                    claimed_by=self.name,
+                    created_at=self.clock(),
+                )
+                session.add(run)
+                await session.flush()  # the claim: fails here if another scheduler has it
+                with use_locale(user.language, self.settings.default_locale):
+                    package = await build_package(
+                        session,
+                        self.questionnaire,
+                        scope,
+                        threshold=self.settings.small_group_threshold,
+                        locale=user.language,
+                        tz=self.settings.tz,
+                    )
+                    await enqueue_package(
+                        Outbox(session, self.clock),
+                        user.id,
+                        package,
+                        group=f"digest:{run.id}",
+                        start=start,
+                        end=end,
+                    )
+                run.contributions = package.new_contributions
+            return True
+        except IntegrityError:
+            log.info("digest for %s ending %s already claimed elsewhere", user.id, end)
+            return False
+
+    async def run_forever(self, stop: asyncio.Event, interval: float = 30.0) -> None:
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("scheduler tick failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def enqueue_package(
+    outbox: Outbox, recipient: int, package, *, group: str, start: datetime, end: datetime
+) -> None:
+    from bot.keyboards import voice_notes_keyboard
+
+    for index, text in enumerate(package.texts):
+        last = index == len(package.texts) - 1
+        markup = (
+            voice_notes_keyboard(start, end, package.voice_notes)
+            if last and package.voice_notes
+            else None
+        )
+        outbox.text(recipient, text, kind="digest", group=group, reply_markup=markup)
+    if package.xlsx is not None:
+        file_id = await outbox.add_file(f"{package.filename_stem}.xlsx", package.xlsx)
+        outbox.file(recipient, file_id, kind="digest", group=group)
+    if package.chart is not None:
+        file_id = await outbox.add_file(f"{package.filename_stem}.png", package.chart)
+        outbox.file(recipient, file_id, as_photo=True, kind="digest", group=group)

@@ -1,0 +1,40 @@
+"""The digest's chart: contributions per theme per day, as a PNG (matplotlib, no screen)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: servers and CI have no display
+
+from matplotlib import pyplot
+
+WIDTH_PX, HEIGHT_PX, DPI = 1000, 500, 100
+
+
+def daily_chart(
+    counts: dict[date, dict[str, int]], series: list[tuple[str, str]], title: str
+) -> bytes:
+    """Stacked bars: one bar per day, one colour per theme. `series` is [(theme_key, label)]."""
+    days = sorted(counts)
+    figure, axes = pyplot.subplots(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    try:
+        bottoms = [0] * len(days)
+        positions = list(range(len(days)))
+        for key, label in series:
+            values = [counts[day].get(key, 0) for day in days]
+            axes.bar(positions, values, bottom=bottoms, label=label)
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        axes.set_xticks(positions, [day.strftime("%d/%m") for day in days], rotation=45)
+        axes.set_title(title)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.legend(loc="upper left", fontsize="small")
+        axes.grid(axis="y", alpha=0.3)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI)
+        return buffer.getvalue()
+    finally:
+        pyplot.close(figure)

@@ -1,0 +1,313 @@
+"""Organisers' digest: what was submitted in a period, aggregated in SQL, rendered per reader.
+
+`collect_digest` reads (SQL aggregates only), `render_digest` writes the text in the reader's
+language, `latest_due` says which period a subscription is owed. The scheduler and `/digest`
+both go through here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from babel.dates import format_date
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import format_number
+from bot.profile_options import ROLES, STRUCTURE_TYPES
+from bot.questionnaire import Questionnaire
+from bot.services.geo import get_department, get_region
+from bot.services.privacy import OTHER, Group, attribute, suppress_small_groups
+from bot.services.scrub import scrub_text
+from storage.models import DigestSubscription
+from storage.reports import ReportRepo, Scope
+
+EXCERPTS = 5
+EXCERPT_LENGTH = 280
+CHART_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    public_id: str
+    theme_key: str
+    text: str  # scrubbed, shortened; not yet escaped
+    attribution: str
+
+
+@dataclass
+class DigestData:
+    scope: Scope
+    new: int = 0
+    total: int = 0
+    by_theme: dict[str, int] = field(default_factory=dict)
+    by_region: list[Group] = field(default_factory=list)
+    new_contributors: int = 0
+    excerpts: list[Excerpt] = field(default_factory=list)
+    voice_notes: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return self.new == 0
+
+
+async def collect_digest(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    threshold: int,
+    locale: str,
+) -> DigestData:
+    reports = ReportRepo(session)
+    data = DigestData(scope=scope)
+    data.new = await reports.count(scope)
+    data.total = await reports.count(
+        Scope(end=scope.end, themes=scope.themes, regions=scope.regions)
+    )
+    if data.empty:
+        return data
+    data.by_theme = await reports.by_theme(scope)
+    regions = await reports.groups(scope, "region_code")
+    data.by_region = suppress_small_groups(
+        [Group(g.key, g.contributors, g.contributions) for g in regions], threshold
+    )
+    data.new_contributors = await reports.new_contributors(scope)
+    proposal_keys = [q.key for t in questionnaire.themes for q in t.questions if q.proposal]
+    rows = await reports.proposals(scope, proposal_keys, EXCERPTS)
+    if rows:
+        by_department = await reports.profile_groups(("structure_type", "department_code", "role"))
+        by_region = await reports.profile_groups(("structure_type", "region_code", "role"))
+        for row in rows:
+            who = attribute(
+                row.structure_type,
+                row.department_code,
+                row.region_code,
+                row.role,
+                by_department,
+                by_region,
+                threshold,
+            )
+            data.excerpts.append(
+                Excerpt(
+                    row.public_id,
+                    row.theme_key,
+                    shorten(scrub_text(row.text)),
+                    attribution_label(who.structure_type, who.place, who.place_is_region, who.role),
+                )
+            )
+    data.voice_notes = await reports.count_voice_notes(scope)
+    return data
+
+
+def shorten(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > 0 else limit - 1] + "…"
+
+
+def attribution_label(
+    structure_type: str | None, place: str | None, place_is_region: bool, role: str | None
+) -> str:
+    """ "AI · Isère (38) · CIP": never a name, never the structure's name."""
+    parts = [str(STRUCTURE_TYPES.get(structure_type or "", _("structure")))]
+    if place:
+        if place_is_region:
+            region = get_region(place)
+            parts.append(region.name if region else place)
+        else:
+            department = get_department(place)
+            parts.append(f"{department.name} ({department.code})" if department else place)
+    if role:
+        parts.append(str(ROLES.get(role, role)))
+    return " · ".join(parts)
+
+
+def region_label(code: str | None) -> str:
+    if code is OTHER:
+        return _("other regions (small groups merged)")
+    region = get_region(code)
+    return region.name if region else code
+
+
+def period_label(start: datetime | None, end: datetime, locale: str, tz: ZoneInfo) -> str:
+    if start is None:
+        return _("since the start, until {end}").format(
+            end=format_date(end.astimezone(tz).date(), format="full", locale=locale)
+            + " "
+            + end.astimezone(tz).strftime("%H:%M")
+        )
+    first = start.astimezone(tz)
+    last = (end - timedelta(seconds=1)).astimezone(tz)
+    if first.date() == last.date():
+        return _("{day}, {start}–{end}").format(
+            day=format_date(first.date(), format="full", locale=locale),
+            start=first.strftime("%H:%M"),
+            end=end.astimezone(tz).strftime("%H:%M"),
+        )
+    return _("from {start} to {end}").format(
+        start=format_date(first.date(), format="full", locale=locale)
+        + " "
+        + first.strftime("%H:%M"),
+        end=format_date(last.date(), format="full", locale=locale)
+        + " "
+        + end.astimezone(tz).strftime("%H:%M"),
+    )
+
+
+def render_digest(data: DigestData, questionnaire: Questionnaire, locale: str, tz: ZoneInfo) -> str:
+    """The digest text (HTML), in the current gettext locale; may exceed one message."""
+    from bot.views import escape
+
+    assert data.scope.end is not None
+    period = period_label(data.scope.start, data.scope.end, locale, tz)
+    if data.empty:
+        return _("📭 Relais digest, {period}: no new contribution.").format(period=escape(period))
+    lines = [
+        _("📬 <b>Relais digest</b>, {period}").format(period=escape(period)),
+        "",
+        ngettext(
+            "<b>{count}</b> new contribution", "<b>{count}</b> new contributions", data.new
+        ).format(count=format_number(data.new, locale))
+        + " · "
+        + _("{total} in all").format(total=format_number(data.total, locale)),
+        ngettext(
+            "{count} new contributor", "{count} new contributors", data.new_contributors
+        ).format(count=format_number(data.new_contributors, locale)),
+        "",
+        _("<b>By theme</b>"),
+    ]
+    for theme in questionnaire.themes:
+        if data.scope.themes and theme.key not in data.scope.themes:
+            continue
+        count = data.by_theme.get(theme.key, 0)
+        lines.append(
+            f"{theme.number}. {escape(theme.title.get(locale))}: {format_number(count, locale)}"
+        )
+    lines += ["", _("<b>By region</b>")]
+    for group in data.by_region:
+        lines.append(
+            f"• {escape(region_label(group.key))}: {format_number(group.contributions, locale)}"
+        )
+    if data.excerpts:
+        lines += ["", _("<b>Latest concrete proposals</b>")]
+        for excerpt in data.excerpts:
+            theme = questionnaire.theme(excerpt.theme_key)
+            number = theme.number if theme else "?"
+            lines.append(
+                f"— <i>{escape(excerpt.text)}</i>\n   "
+                + _("{who} · theme {number} · {reference}").format(
+                    who=escape(excerpt.attribution), number=number, reference=excerpt.public_id
+                )
+            )
+    if data.voice_notes:
+        lines += [
+            "",
+            ngettext(
+                "🎤 {count} voice note in this period.",
+                "🎤 {count} voice notes in this period.",
+                data.voice_notes,
+            ).format(count=data.voice_notes),
+        ]
+    lines += ["", _("The spreadsheet and the chart follow.")]
+    return "\n".join(lines)
+
+
+def latest_due(subscription: DigestSubscription, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The most recent moment (UTC) a digest was due for this subscription, or None."""
+    if subscription.frequency == "off":
+        return None
+    local_now = now.astimezone(tz)
+    candidate = datetime.combine(local_now.date(), datetime.min.time(), tzinfo=tz).replace(
+        hour=subscription.hour, minute=subscription.minute
+    )
+    if subscription.frequency == "weekly":
+        candidate -= timedelta(days=local_now.weekday())  # Monday of this week
+        if candidate > local_now:
+            candidate -= timedelta(days=7)
+    elif candidate > local_now:
+        candidate -= timedelta(days=1)
+    # Re-attach the zone so a daylight-saving change between the days is applied correctly.
+    candidate = candidate.replace(tzinfo=None).replace(tzinfo=tz)
+    return candidate.astimezone(now.tzinfo)
+
+
+def default_period_start(subscription: DigestSubscription, due: datetime, tz: ZoneInfo) -> datetime:
+    days = 7 if subscription.frequency == "weekly" else 1
+    local = due.astimezone(tz).replace(tzinfo=None) - timedelta(days=days)
+    return local.replace(tzinfo=tz).astimezone(due.tzinfo)
+
+
+def chart_days(end: datetime, tz: ZoneInfo, days: int = CHART_DAYS) -> list[date]:
+    last = (end - timedelta(seconds=1)).astimezone(tz).date()
+    return [last - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
+
+
+def daily_counts(
+    hourly: list[tuple[str, str, int]], tz: ZoneInfo, days: list[date]
+) -> dict[date, dict[str, int]]:
+    """Regroup UTC hour buckets into local days."""
+    from datetime import UTC
+
+    counts: dict[date, dict[str, int]] = {day: {} for day in days}
+    for hour, theme, count in hourly:
+        moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC)
+        day = moment.astimezone(tz).date()
+        if day in counts:
+            counts[day][theme] = counts[day].get(theme, 0) + count
+    return counts
+
+
+@dataclass
+class DigestPackage:
+    """Everything an organiser receives for one period, rendered in their language."""
+
+    texts: list[str]
+    new_contributions: int = 0
+    voice_notes: int = 0
+    xlsx: bytes | None = None
+    chart: bytes | None = None
+    filename_stem: str = "relais"
+
+
+async def build_package(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    *,
+    threshold: int,
+    locale: str,
+    tz: ZoneInfo,
+) -> DigestPackage:
+    """Collect, render and attach. Call inside `use_locale(locale)` (or an update)."""
+    from bot.services.charts import daily_chart
+    from bot.services.export import export_xlsx
+    from bot.views import split_for_telegram
+
+    data = await collect_digest(session, questionnaire, scope, threshold, locale)
+    texts = split_for_telegram(render_digest(data, questionnaire, locale, tz))
+    assert scope.end is not None
+    stem = "relais-" + scope.end.astimezone(tz).strftime("%Y-%m-%d")
+    if data.empty:
+        return DigestPackage(texts, filename_stem=stem)
+    xlsx = await export_xlsx(session, questionnaire, scope, threshold, locale, tz)
+    days = chart_days(scope.end, tz)
+    start = datetime.combine(days[0], datetime.min.time(), tzinfo=tz)
+    hourly = await ReportRepo(session).hourly(
+        Scope(start=start, end=scope.end, themes=scope.themes, regions=scope.regions)
+    )
+    series = [
+        (t.key, f"{t.number}. {shorten(t.title.get(locale), 40)}")
+        for t in questionnaire.themes
+        if not scope.themes or t.key in scope.themes
+    ]
+    chart = daily_chart(
+        daily_counts(hourly, tz, days),
+        series,
+        _("Contributions per day, last {days} days").format(days=CHART_DAYS),
+    )
+    return DigestPackage(texts, data.new, data.voice_notes, xlsx, chart, stem)

@@ -1,0 +1,243 @@
+"""Spreadsheet and CSV exports for organisers, streamed from the database.
+
+Rows never carry a Telegram id, a name or the structure's name; free text is PII-scrubbed; a
+department, region, role or type of structure shared by fewer than `threshold` contributors in
+the export is shown as "other". Cells that a spreadsheet would read as a formula are defused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.profile_options import ROLES, STRUCTURE_TYPES
+from bot.questionnaire import Question, Questionnaire, Theme
+from bot.services.geo import get_department, get_region
+from bot.services.privacy import visible_keys
+from bot.services.scrub import scrub_text
+from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]\*\?/\\:]")
+
+
+def defuse(value: object) -> object:
+    """Keep spreadsheet software from running text as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Visibility:
+    """Which profile values may appear as themselves in this export."""
+
+    departments: set[str]
+    regions: set[str]
+    roles: set[str]
+    structure_types: set[str]
+
+
+async def visibility(reports: ReportRepo, scope: Scope, threshold: int) -> Visibility:
+    async def keys(column: str) -> set[str]:
+        groups = await reports.groups(scope, column)
+        return visible_keys({g.key: g.contributors for g in groups}, threshold)
+
+    return Visibility(
+        await keys("department_code"),
+        await keys("region_code"),
+        await keys("role"),
+        await keys("structure_type"),
+    )
+
+
+class RowRenderer:
+    """One contribution as spreadsheet cells, in the reader's language."""
+
+    def __init__(self, theme: Theme, locale: str, tz: ZoneInfo, seen: Visibility) -> None:
+        self.theme, self.locale, self.tz, self.seen = theme, locale, tz, seen
+        self.other = _("other")
+
+    def header(self) -> list[str]:
+        fixed = [
+            _("Reference"),
+            _("Submitted"),
+            _("Type of structure"),
+            _("Department"),
+            _("Region"),
+            _("Role"),
+        ]
+        return fixed + [
+            f"{n}. {q.prompt.get(self.locale)}" for n, q in enumerate(self.theme.questions, start=1)
+        ]
+
+    def cells(self, row: ExportRow, answers: list[AnswerCells]) -> list[object]:
+        by_key = {a.question_key: a for a in answers}
+        seen = self.seen
+        department = get_department(row.department_code or "")
+        region = get_region(row.region_code or "")
+        fixed = [
+            row.public_id,
+            row.submitted_at.astimezone(self.tz).replace(tzinfo=None),
+            str(STRUCTURE_TYPES[row.structure_type])
+            if row.structure_type in seen.structure_types
+            else self.other,
+            f"{department.name} ({department.code})"
+            if department and row.department_code in seen.departments
+            else self.other,
+            region.name if region and row.region_code in seen.regions else self.other,
+            str(ROLES[row.role]) if row.role in seen.roles else self.other,
+        ]
+        return fixed + [defuse(self.answer(q, by_key.get(q.key))) for q in self.theme.questions]
+
+    def answer(self, question: Question, answer: AnswerCells | None) -> object:
+        if answer is None:
+            return None
+        if answer.skipped:
+            return _("(skipped)")
+        if answer.voice_file_id:
+            return _("🎤 voice note ({seconds} s)").format(seconds=answer.voice_duration or 0)
+        if answer.text_value is not None:
+            return scrub_text(answer.text_value)
+        if answer.scale_value is not None:
+            return answer.scale_value
+        if answer.choice_keys is not None:
+            labels = [
+                o.label.get(self.locale)
+                for key in answer.choice_keys
+                if (o := question.option(key)) is not None
+            ]
+            return ", ".join(labels)
+        return None
+
+
+async def _stream_rows(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    threshold: int,
+    locale: str,
+    tz: ZoneInfo,
+    renderers_ready: Callable[[dict[str, RowRenderer]], None],
+    on_row: Callable[[RowRenderer, list[object]], None],
+) -> dict[str, int]:
+    """Stream every contribution of the scope, theme by theme, as rendered cells."""
+    reports = ReportRepo(session)
+    seen = await visibility(reports, scope, threshold)
+    renderers = {
+        t.key: RowRenderer(t, locale, tz, seen)
+        for t in questionnaire.themes
+        if not scope.themes or t.key in scope.themes
+    }
+    renderers_ready(renderers)
+    counts = dict.fromkeys(renderers, 0)
+    async for batch in reports.stream_contributions(scope):
+        answers = await reports.current_answers([row.contribution_id for row in batch])
+        for row in batch:
+            renderer = renderers.get(row.theme_key)
+            if renderer is not None:
+                on_row(renderer, renderer.cells(row, answers.get(row.contribution_id, [])))
+                counts[row.theme_key] += 1
+    return counts
+
+
+async def export_xlsx(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    threshold: int,
+    locale: str,
+    tz: ZoneInfo,
+) -> bytes:
+    """A workbook: a summary sheet, then one sheet per theme (one row per contribution).
+
+    openpyxl's write-only mode streams rows to temporary files, so memory stays flat."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("Summary")[:31])
+    sheets = {}
+    bold = Font(bold=True)
+
+    def create_sheets(renderers: dict[str, RowRenderer]) -> None:
+        for key, renderer in renderers.items():
+            sheet = workbook.create_sheet(sheet_title(renderer.theme, locale))
+            sheet.append([_bold(sheet, title, bold) for title in renderer.header()])
+            sheets[key] = sheet
+
+    def add_row(renderer: RowRenderer, cells: list[object]) -> None:
+        sheets[renderer.theme.key].append(cells)
+
+    counts = await _stream_rows(
+        session, questionnaire, scope, threshold, locale, tz, create_sheets, add_row
+    )
+    summary.append([_bold(summary, _("Theme"), bold), _bold(summary, _("Contributions"), bold)])
+    for theme in questionnaire.themes:
+        if theme.key in counts:
+            summary.append([f"{theme.number}. {theme.title.get(locale)}", counts[theme.key]])
+    summary.append([_("Total"), sum(counts.values())])
+    summary.append([])
+    summary.append(
+        [
+            _("Groups of fewer than {threshold} contributors are shown as “other”.").format(
+                threshold=threshold
+            )
+        ]
+    )
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        return handle.read()
+
+
+def _bold(sheet: object, value: str, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+async def export_csv(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    threshold: int,
+    locale: str,
+    tz: ZoneInfo,
+) -> bytes:
+    """One CSV, one row per contribution; each theme's rows follow their own header row
+    (themes have different questions)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    headed: set[str] = set()
+
+    def add_row(renderer: RowRenderer, cells: list[object]) -> None:
+        theme = renderer.theme
+        if theme.key not in headed:
+            headed.add(theme.key)
+            writer.writerow([_("Theme"), *renderer.header()])
+        writer.writerow([f"{theme.number}. {theme.title.get(locale)}", *(_csv(c) for c in cells)])
+
+    await _stream_rows(
+        session, questionnaire, scope, threshold, locale, tz, lambda r: None, add_row
+    )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else value
+
+
+def sheet_title(theme: Theme, locale: str) -> str:
+    return _SHEET_FORBIDDEN.sub(" ", f"{theme.number}. {theme.title.get(locale)}")[:31]

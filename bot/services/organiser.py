@@ -1,0 +1,146 @@
+"""Organiser use cases behind the handlers: digest now, voice notes, settings, exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.keyboards import ExportCB
+from bot.questionnaire import Questionnaire
+from bot.services.digest import DigestPackage, build_package
+from bot.services.export import export_csv, export_xlsx
+from bot.services.geo import all_regions
+from bot.services.roles import RoleService
+from bot.services.subscriptions import apply_choice
+from storage.base import utcnow
+from storage.models import DigestRun, DigestSubscription
+from storage.reports import ReportRepo, Scope, VoiceRow
+
+VOICE_NOTES_PER_TAP = 20
+
+
+async def subscription(
+    session: AsyncSession, settings: Settings, user_id: int
+) -> DigestSubscription:
+    return await RoleService(session, settings).ensure_subscription(user_id)
+
+
+def change_subscription(
+    subscription: DigestSubscription, action: str, value: str, questionnaire: Questionnaire
+) -> bool:
+    return apply_choice(subscription, action, value, questionnaire)
+
+
+async def digest_now(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    settings: Settings,
+    user_id: int,
+    locale: str,
+) -> tuple[DigestPackage, datetime | None, datetime]:
+    """The digest since this organiser's last one (or since the start), up to now. It does not
+    count as a scheduled digest: the next one still covers its whole period."""
+    settings_row = await subscription(session, settings, user_id)
+    start = await session.scalar(
+        select(func.max(DigestRun.period_end)).where(DigestRun.user_id == user_id)
+    )
+    end = utcnow()
+    scope = Scope(
+        start=start,
+        end=end,
+        themes=tuple(settings_row.themes or ()),
+        regions=tuple(settings_row.regions or ()),
+    )
+    package = await build_package(
+        session,
+        questionnaire,
+        scope,
+        threshold=settings.small_group_threshold,
+        locale=locale,
+        tz=settings.tz,
+    )
+    return package, start, end
+
+
+async def voice_notes(
+    session: AsyncSession, user_id: int, start: datetime, end: datetime
+) -> list[VoiceRow]:
+    settings_row = await session.get(DigestSubscription, user_id)
+    themes = tuple(settings_row.themes or ()) if settings_row else ()
+    regions = tuple(settings_row.regions or ()) if settings_row else ()
+    scope = Scope(
+        start=start if start.timestamp() > 0 else None, end=end, themes=themes, regions=regions
+    )
+    return await ReportRepo(session).voice_notes(scope, limit=VOICE_NOTES_PER_TAP)
+
+
+def next_export_state(data: ExportCB, questionnaire: Questionnaire) -> ExportCB | None:
+    """Apply one tap of the export screen; None for a button that cannot exist."""
+    themes, regions = len(questionnaire.themes), len(all_regions())
+    if data.t >= 1 << themes or data.r >= 1 << regions or data.p not in ("7", "30", "all"):
+        return None
+    t, r = data.t, data.r
+    if data.a == "t":
+        if data.i >= themes:
+            return None
+        every = (1 << themes) - 1  # 0 stands for "all themes"
+        t = (t or every) ^ (1 << data.i)
+        if t == 0:
+            return None  # at least one theme stays ticked
+        if t == every:
+            t = 0
+    elif data.a == "r":
+        if data.i >= regions:
+            return None
+        r ^= 1 << data.i
+    elif data.a not in ("p", "x", "c"):
+        return None
+    return ExportCB(t=t, r=r, p=data.p, a="")
+
+
+def export_scope(state: ExportCB, questionnaire: Questionnaire, now: datetime) -> Scope:
+    themes = tuple(t.key for i, t in enumerate(questionnaire.themes) if state.t & (1 << i))
+    regions = tuple(r.code for i, r in enumerate(all_regions()) if state.r & (1 << i))
+    start = None if state.p == "all" else now - timedelta(days=int(state.p))
+    return Scope(start=start, end=now, themes=themes, regions=regions)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content: bytes
+    contributions: int
+
+
+async def export_file(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    settings: Settings,
+    user_id: int,
+    state: ExportCB,
+    locale: str,
+    *,
+    as_csv: bool,
+) -> ExportFile:
+    now = utcnow()
+    scope = export_scope(state, questionnaire, now)
+    writer = export_csv if as_csv else export_xlsx
+    content = await writer(
+        session, questionnaire, scope, settings.small_group_threshold, locale, settings.tz
+    )
+    count = await ReportRepo(session).count(scope)
+    await RoleService(session, settings).audit(
+        user_id,
+        "export",
+        format="csv" if as_csv else "xlsx",
+        themes=list(scope.themes),
+        regions=list(scope.regions),
+        period=state.p,
+        contributions=count,
+    )
+    stamp = now.astimezone(settings.tz).strftime("%Y-%m-%d")
+    return ExportFile(f"relais-export-{stamp}.{'csv' if as_csv else 'xlsx'}", content, count)

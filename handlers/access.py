@@ -1,0 +1,50 @@
+"""Server-side role checks for a whole router: refuse politely, and log the attempt."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import views
+from bot.config import Settings
+from bot.services.roles import Role, RoleService, role_of
+
+log = logging.getLogger(__name__)
+
+
+class RequireRole(BaseMiddleware):
+    """Inner middleware: runs only once a handler of the router matched the update."""
+
+    def __init__(self, *allowed: Role) -> None:
+        self.allowed = allowed
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        settings: Settings = data["settings"]
+        user_id = data["event_from_user"].id
+        role = role_of(user_id, data.get("user"), settings)
+        data["role"] = role
+        if role in self.allowed:
+            return await handler(event, data)
+        attempt = event.text if isinstance(event, Message) else getattr(event, "data", None)
+        log.warning("refused %s to user %s (role %s)", (attempt or "")[:32], user_id, role)
+        session: AsyncSession = data["session"]
+        # Before consent nothing about a person is stored, not even their id.
+        actor = user_id if data.get("user") is not None else None
+        await RoleService(session, settings).audit(
+            actor, "access_refused", attempt=(attempt or "")[:64], role=role.value
+        )
+        if isinstance(event, CallbackQuery):
+            await event.answer(views.access_refused(), show_alert=True)
+        elif isinstance(event, Message):
+            await event.answer(views.access_refused())
+        return None

@@ -1,0 +1,177 @@
+"""Organisers: /digest now, /export on demand, /abonnement (digest settings), voice notes.
+
+Every handler here runs behind `RequireRole(ORGANISER, ADMIN)`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards, views
+from bot.config import Settings
+from bot.keyboards import ExportCB, SubscriptionCB, VoiceCB
+from bot.questionnaire import Questionnaire
+from bot.services import organiser as service
+from bot.services.roles import Role
+from handlers.access import RequireRole
+from handlers.common import expired, locale
+
+router = Router(name=__name__)
+router.message.middleware(RequireRole(Role.ORGANISER, Role.ADMIN))
+router.callback_query.middleware(RequireRole(Role.ORGANISER, Role.ADMIN))
+
+
+@router.message(Command("digest"))
+async def cmd_digest(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    package, start, end = await service.digest_now(
+        session, questionnaire, settings, message.chat.id, locale()
+    )
+    for index, text in enumerate(package.texts):
+        last = index == len(package.texts) - 1
+        markup = (
+            keyboards.voice_notes_keyboard(start, end, package.voice_notes)
+            if last and package.voice_notes
+            else None
+        )
+        await message.answer(text, reply_markup=markup)
+    if package.xlsx is not None:
+        await message.answer_document(
+            BufferedInputFile(package.xlsx, filename=f"{package.filename_stem}.xlsx")
+        )
+    if package.chart is not None:
+        await message.answer_photo(
+            BufferedInputFile(package.chart, filename=f"{package.filename_stem}.png")
+        )
+
+
+@router.callback_query(VoiceCB.filter())
+async def on_voice_notes_chosen(
+    callback: CallbackQuery,
+    callback_data: VoiceCB,
+    bot: Bot,
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    notes = await service.voice_notes(
+        session,
+        callback.from_user.id,
+        datetime.fromtimestamp(callback_data.s, UTC),
+        datetime.fromtimestamp(callback_data.e, UTC),
+    )
+    if not notes:
+        await expired(callback)
+        return
+    await callback.answer()
+    for note in notes:
+        theme = questionnaire.theme(note.theme_key)
+        caption = views.voice_note_caption(note.public_id, theme.number if theme else 0)
+        await bot.send_voice(callback.from_user.id, note.file_id, caption=caption)
+
+
+@router.message(Command("abonnement", "subscription"))
+async def cmd_subscription(
+    message: Message, session: AsyncSession, questionnaire: Questionnaire, settings: Settings
+) -> None:
+    subscription = await service.subscription(session, settings, message.chat.id)
+    await message.answer(
+        views.subscription_text(subscription, questionnaire, locale()),
+        reply_markup=keyboards.subscription_keyboard(subscription, questionnaire, locale()),
+    )
+
+
+@router.callback_query(SubscriptionCB.filter())
+async def on_subscription_changed(
+    callback: CallbackQuery,
+    callback_data: SubscriptionCB,
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    subscription = await service.subscription(session, settings, callback.from_user.id)
+    action = callback_data.a
+    if action in ("r", "g", "x"):  # the regions screen
+        if action != "r" and not service.change_subscription(
+            subscription, action, callback_data.v, questionnaire
+        ):
+            await expired(callback)
+            return
+        await callback.answer()
+        markup = keyboards.regions_keyboard(
+            subscription.regions, lambda a, v: SubscriptionCB(a=a, v=v)
+        )
+        await _edit(callback, views.choose_regions(), markup)
+        return
+    if action != "d" and not service.change_subscription(
+        subscription, action, callback_data.v, questionnaire
+    ):
+        await expired(callback)
+        return
+    await callback.answer()
+    await _edit(
+        callback,
+        views.subscription_text(subscription, questionnaire, locale()),
+        keyboards.subscription_keyboard(subscription, questionnaire, locale()),
+    )
+
+
+@router.message(Command("export"))
+async def cmd_export(message: Message, questionnaire: Questionnaire) -> None:
+    state = ExportCB(t=0, r=0, p="all", a="")
+    await message.answer(
+        views.export_prompt(),
+        reply_markup=keyboards.export_keyboard(state, questionnaire, locale()),
+    )
+
+
+@router.callback_query(ExportCB.filter())
+async def on_export_chosen(
+    callback: CallbackQuery,
+    callback_data: ExportCB,
+    bot: Bot,
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    state = service.next_export_state(callback_data, questionnaire)
+    if state is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    if callback_data.a not in ("x", "c"):
+        await _edit(
+            callback,
+            views.export_prompt(),
+            keyboards.export_keyboard(state, questionnaire, locale()),
+        )
+        return
+    export = await service.export_file(
+        session,
+        questionnaire,
+        settings,
+        callback.from_user.id,
+        state,
+        locale(),
+        as_csv=callback_data.a == "c",
+    )
+    await bot.send_document(
+        callback.from_user.id,
+        BufferedInputFile(export.content, filename=export.filename),
+        caption=views.export_caption(export.contributions),
+    )
+
+
+async def _edit(callback: CallbackQuery, text: str, markup) -> None:
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(text, reply_markup=markup)

@@ -1,0 +1,265 @@
+"""Read-only aggregates for organisers (digests, exports, charts), computed in SQL.
+
+Everything counts *submitted* contributions (withdrawn ones never appear) whose `submitted_at`
+falls in [start, end), optionally restricted to themes and regions. Nothing here returns a
+Telegram id or name; contributions are identified by their pseudonymous `public_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Answer, Contribution, ContributionStatus, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which contributions a report covers."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    themes: tuple[str, ...] = ()  # empty: every theme
+    regions: tuple[str, ...] = ()  # empty: every region
+
+    def where(self) -> list:
+        conditions = [Contribution.status == ContributionStatus.SUBMITTED]
+        if self.start is not None:
+            conditions.append(Contribution.submitted_at >= self.start)
+        if self.end is not None:
+            conditions.append(Contribution.submitted_at < self.end)
+        if self.themes:
+            conditions.append(Contribution.theme_key.in_(self.themes))
+        if self.regions:
+            conditions.append(User.region_code.in_(self.regions))
+        return conditions
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    key: str | None
+    contributors: int
+    contributions: int
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    public_id: str
+    theme_key: str
+    question_key: str
+    text: str
+    submitted_at: datetime
+    structure_type: str | None
+    department_code: str | None
+    region_code: str | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class VoiceRow:
+    public_id: str
+    theme_key: str
+    question_key: str
+    file_id: str
+    duration: int | None
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    contribution_id: int
+    public_id: str
+    theme_key: str
+    submitted_at: datetime
+    structure_type: str | None
+    department_code: str | None
+    region_code: str | None
+    role: str | None
+    user_id: int  # for small-group counting only; never written out
+
+
+@dataclass(frozen=True)
+class AnswerCells:
+    question_key: str
+    skipped: bool
+    text_value: str | None
+    choice_keys: list[str] | None
+    scale_value: int | None
+    voice_file_id: str | None
+    voice_duration: int | None
+
+
+class ReportRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _base(self, *columns) -> Select:
+        return (
+            select(*columns).select_from(Contribution).join(User, User.id == Contribution.user_id)
+        )
+
+    async def count(self, scope: Scope) -> int:
+        query = self._base(func.count(Contribution.id)).where(*scope.where())
+        return int(await self.session.scalar(query) or 0)
+
+    async def by_theme(self, scope: Scope) -> dict[str, int]:
+        query = (
+            self._base(Contribution.theme_key, func.count(Contribution.id))
+            .where(*scope.where())
+            .group_by(Contribution.theme_key)
+        )
+        return {theme: count for theme, count in (await self.session.execute(query)).all()}
+
+    async def groups(self, scope: Scope, column: str) -> list[GroupCount]:
+        """Contributors and contributions per value of a profile column (region_code...)."""
+        key = getattr(User, column)
+        query = (
+            self._base(key, func.count(func.distinct(Contribution.user_id)), func.count())
+            .where(*scope.where())
+            .group_by(key)
+        )
+        return [GroupCount(*row) for row in (await self.session.execute(query)).all()]
+
+    async def new_contributors(self, scope: Scope) -> int:
+        """People whose first submitted contribution (matching the scope) is in the period."""
+        first = (
+            self._base(Contribution.user_id, func.min(Contribution.submitted_at).label("first"))
+            .where(*Scope(themes=scope.themes, regions=scope.regions).where())
+            .group_by(Contribution.user_id)
+            .subquery()
+        )
+        conditions = []
+        if scope.start is not None:
+            conditions.append(first.c.first >= scope.start)
+        if scope.end is not None:
+            conditions.append(first.c.first < scope.end)
+        query = select(func.count()).select_from(first).where(and_(True, *conditions))
+        return int(await self.session.scalar(query) or 0)
+
+    async def proposals(
+        self, scope: Scope, question_keys: Sequence[str], limit: int
+    ) -> list[ProposalRow]:
+        query = (
+            self._base(
+                Contribution.public_id,
+                Contribution.theme_key,
+                Answer.question_key,
+                Answer.text_value,
+                Contribution.submitted_at,
+                User.structure_type,
+                User.department_code,
+                User.region_code,
+                User.role,
+            )
+            .join(Answer, Answer.contribution_id == Contribution.id)
+            .where(
+                *scope.where(),
+                Answer.is_current,
+                Answer.question_key.in_(question_keys),
+                Answer.text_value.is_not(None),
+            )
+            .order_by(Contribution.submitted_at.desc(), Contribution.id.desc())
+            .limit(limit)
+        )
+        return [ProposalRow(*row) for row in (await self.session.execute(query)).all()]
+
+    async def voice_notes(self, scope: Scope, limit: int | None = None) -> list[VoiceRow]:
+        query = (
+            self._base(
+                Contribution.public_id,
+                Contribution.theme_key,
+                Answer.question_key,
+                Answer.voice_file_id,
+                Answer.voice_duration,
+            )
+            .join(Answer, Answer.contribution_id == Contribution.id)
+            .where(*scope.where(), Answer.is_current, Answer.voice_file_id.is_not(None))
+            .order_by(Contribution.submitted_at, Contribution.id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [VoiceRow(*row) for row in (await self.session.execute(query)).all()]
+
+    async def count_voice_notes(self, scope: Scope) -> int:
+        query = (
+            self._base(func.count(Answer.id))
+            .join(Answer, Answer.contribution_id == Contribution.id)
+            .where(*scope.where(), Answer.is_current, Answer.voice_file_id.is_not(None))
+        )
+        return int(await self.session.scalar(query) or 0)
+
+    async def hourly(self, scope: Scope) -> list[tuple[str, str, int]]:
+        """(UTC hour "YYYY-MM-DD HH", theme, contributions): callers regroup by local day,
+        which stays exact across daylight-saving changes since offsets are whole hours."""
+        dialect = self.session.bind.dialect.name
+        if dialect == "sqlite":
+            bucket = func.strftime("%Y-%m-%d %H", Contribution.submitted_at)
+        else:
+            bucket = func.to_char(
+                func.timezone("UTC", Contribution.submitted_at), literal_column("'YYYY-MM-DD HH24'")
+            )
+        query = (
+            self._base(bucket.label("hour"), Contribution.theme_key, func.count())
+            .where(*scope.where())
+            .group_by(bucket, Contribution.theme_key)
+        )
+        return [(hour, theme, count) for hour, theme, count in (await self.session.execute(query))]
+
+    async def profile_groups(self, columns: Sequence[str]) -> dict[tuple, int]:
+        """Contributors (people with a submitted contribution) per combination of columns."""
+        keys = [getattr(User, column) for column in columns]
+        query = (
+            self._base(*keys, func.count(func.distinct(Contribution.user_id)))
+            .where(Contribution.status == ContributionStatus.SUBMITTED)
+            .group_by(*keys)
+        )
+        return {tuple(row[:-1]): row[-1] for row in (await self.session.execute(query)).all()}
+
+    async def stream_contributions(
+        self, scope: Scope, batch: int = 2000
+    ) -> AsyncIterator[list[ExportRow]]:
+        query = (
+            self._base(
+                Contribution.id,
+                Contribution.public_id,
+                Contribution.theme_key,
+                Contribution.submitted_at,
+                User.structure_type,
+                User.department_code,
+                User.region_code,
+                User.role,
+                Contribution.user_id,
+            )
+            .where(*scope.where())
+            .order_by(Contribution.theme_key, Contribution.submitted_at, Contribution.id)
+        )
+        result = await self.session.stream(query.execution_options(yield_per=batch))
+        async for partition in result.partitions(batch):
+            yield [ExportRow(*row) for row in partition]
+
+    async def current_answers(
+        self, contribution_ids: Sequence[int]
+    ) -> dict[int, list[AnswerCells]]:
+        """Current answers of many contributions, as light rows (no ORM objects: exports read
+        hundreds of thousands of them)."""
+        if not contribution_ids:
+            return {}
+        rows = await self.session.execute(
+            select(
+                Answer.contribution_id,
+                Answer.question_key,
+                Answer.skipped,
+                Answer.text_value,
+                Answer.choice_keys,
+                Answer.scale_value,
+                Answer.voice_file_id,
+                Answer.voice_duration,
+            ).where(Answer.contribution_id.in_(contribution_ids), Answer.is_current)
+        )
+        answers: dict[int, list[AnswerCells]] = {}
+        for row in rows:
+            answers.setdefault(row[0], []).append(AnswerCells(*row[1:]))
+        return answers

@@ -1,0 +1,306 @@
+"""Organisers and admins through the production dispatcher: invitations, roles, digests, exports."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import openpyxl
+import pytest
+from aiogram.methods import SendDocument, SendMessage, SendPhoto, SendVoice
+from sqlalchemy import select
+
+from bot.keyboards import ConsentCB, ExportCB, LanguageCB, OrganiserCB, SubscriptionCB, VoiceCB
+from storage.models import AuditEntry, DigestSubscription, Invitation
+from tests.conftest import ADMIN_ID
+from tests.handlers.conftest import onboard
+from tests.helpers import alerts, joined, texts
+from tests.seed import Person, add_contribution, add_people, entry_answers
+
+REFUSED = "réservé aux organisateurs"
+
+
+async def invite_link(admin) -> str:
+    sent = await admin.send("/inviter")
+    text = texts(sent)[0]
+    return next(word for word in text.split() if word.startswith("https://t.me/"))
+
+
+async def become_organiser(app, user_id: int = 2002):
+    admin = app.person(ADMIN_ID)
+    link = await invite_link(admin)
+    person = app.person(user_id)
+    await person.send("/start " + link.split("start=")[1])
+    sent = await person.click_data(ConsentCB(accept=True, invite=link.split("start=")[1]).pack())
+    await person.click_data(LanguageCB(code="fr").pack())
+    return person, sent
+
+
+async def audit(db, action: str) -> list[AuditEntry]:
+    async with db.session_factory() as session:
+        rows = await session.scalars(select(AuditEntry).where(AuditEntry.action == action))
+        return list(rows)
+
+
+async def test_invitation_makes_a_new_person_organiser_after_consent(app, db) -> None:
+    admin = app.person(ADMIN_ID)
+    link = await invite_link(admin)
+    assert link.startswith("https://t.me/relais_sandbox_bot?start=org_")
+    token = link.split("start=")[1]
+
+    person = app.person(2002)
+    sent = await person.send(f"/start {token}")
+    assert "/oubli" in joined(sent)  # the privacy notice comes first
+    assert await db.user(2002) is None
+    sent = await person.click_data(ConsentCB(accept=True, invite=token).pack())
+
+    assert "organisateur" in joined(sent)
+    user = await db.user(2002)
+    assert user.is_organiser is True
+    async with db.session_factory() as session:
+        subscription = await session.get(DigestSubscription, 2002)
+    assert (subscription.frequency, subscription.hour, subscription.minute) == ("daily", 8, 0)
+    assert [e.subject_id for e in await audit(db, "organiser_added")] == [2002]
+    async with db.session_factory() as session:
+        stored = (await session.scalars(select(Invitation))).one()
+    assert token not in stored.token_hash and stored.used_by == 2002
+
+
+async def test_invitation_is_refused_when_reused(app, db) -> None:
+    admin = app.person(ADMIN_ID)
+    token = (await invite_link(admin)).split("start=")[1]
+    first = app.person(2002)
+    await onboard(first)
+    await first.send(f"/start {token}")
+    second = app.person(2003)
+    await onboard(second)
+    sent = await second.send(f"/start {token}")
+
+    assert "déjà été utilisé" in joined(sent)
+    assert (await db.user(2002)).is_organiser and not (await db.user(2003)).is_organiser
+
+
+async def test_invitation_is_refused_when_expired(app, db) -> None:
+    admin = app.person(ADMIN_ID)
+    token = (await invite_link(admin)).split("start=")[1]
+    async with db.session_factory() as session, session.begin():
+        invitation = (await session.scalars(select(Invitation))).one()
+        invitation.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    person = app.person(2002)
+    await onboard(person)
+    sent = await person.send(f"/start {token}")
+
+    assert "expiré" in joined(sent)
+    assert not (await db.user(2002)).is_organiser
+
+
+async def test_forged_invitation_is_refused_when_token_is_unknown(member, db) -> None:
+    sent = await member.send("/start org_notarealtoken")
+    assert "pas valide" in joined(sent)
+    assert not (await db.user()).is_organiser
+
+
+@pytest.mark.parametrize(
+    "command", ["/digest", "/export", "/abonnement", "/inviter", "/organisateurs"]
+)
+async def test_field_staff_is_refused_and_logged_when_typing_a_reserved_command(
+    member, db, command
+) -> None:
+    sent = await member.send(command)
+    assert REFUSED in joined(sent)
+    assert not [r for r in sent if isinstance(r, SendDocument | SendPhoto)]
+    entries = await audit(db, "access_refused")
+    assert [(e.actor_id, e.details["attempt"]) for e in entries] == [(1001, command)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ExportCB(t=0, r=0, p="all", a="x").pack(),
+        SubscriptionCB(a="f", v="off").pack(),
+        VoiceCB(s=0, e=2_000_000_000).pack(),
+        OrganiserCB(a="R", u=2002).pack(),
+    ],
+)
+async def test_field_staff_is_refused_when_forging_organiser_buttons(member, db, data) -> None:
+    sent = await member.click_data(data)
+    assert alerts(sent) and REFUSED in alerts(sent)[0]
+    assert not [r for r in sent if isinstance(r, SendDocument | SendVoice)]
+
+
+async def test_organiser_cannot_use_admin_commands(app, db) -> None:
+    organiser, _ = await become_organiser(app)
+    sent = await organiser.send("/inviter")
+    assert REFUSED in joined(sent)
+    async with db.session_factory() as session:
+        assert len((await session.scalars(select(Invitation))).all()) == 1  # the admin's
+
+
+async def test_admin_lists_and_revokes_an_organiser(app, db) -> None:
+    await become_organiser(app)
+    admin = app.person(ADMIN_ID)
+    sent = await admin.send("/organisateurs")
+    assert "2002" in joined(sent)
+    await admin.click_data(OrganiserCB(a="r", u=2002).pack())
+    sent = await admin.click_data(OrganiserCB(a="R", u=2002).pack())
+
+    assert "ne fait plus partie des organisateurs" in joined(sent)
+    assert (await db.user(2002)).is_organiser is False
+    assert [e.subject_id for e in await audit(db, "organiser_revoked")] == [2002]
+    sent = await app.person(2002).send("/digest")
+    assert REFUSED in joined(sent)
+
+
+async def seed_period(app, count: int = 6, when: datetime | None = None) -> None:
+    when = when or datetime.now(UTC) - timedelta(hours=1)
+    async with app.session_factory() as session, session.begin():
+        people = [Person(5000 + i) for i in range(count)]
+        await add_people(session, people)
+        for index, person in enumerate(people):
+            proposal = (
+                f"Proposition {index}: appeler Mme X au 06 12 34 56 78 "
+                f"ou marie.x@orange.fr <b>urgent</b>"
+            )
+            await add_contribution(
+                session, person.id, "entry", when, entry_answers(proposal, voice=index == 0)
+            )
+
+
+async def test_digest_on_demand_shows_counts_scrubbed_excerpts_and_attachments(app, db) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed_period(app)
+    sent = await organiser.send("/digest")
+
+    text = joined(sent)
+    assert "<b>6</b> nouvelles contributions" in text
+    assert "Auvergne-Rhône-Alpes : 6" in text or "Auvergne-Rhône-Alpes: 6" in text
+    assert "06 12 34 56 78" not in text and "marie.x@orange.fr" not in text
+    assert "[téléphone]" in text and "[e-mail]" in text
+    assert "&lt;b&gt;urgent&lt;/b&gt;" in text  # HTML from contributors is escaped
+    assert "Structure 5000" not in text and "5000" not in text  # no names, no ids
+    assert "Association intermédiaire (AI) · Isère (38)" in text
+    documents = [r for r in sent if isinstance(r, SendDocument)]
+    photos = [r for r in sent if isinstance(r, SendPhoto)]
+    assert len(documents) == 1 and documents[0].document.filename.endswith(".xlsx")
+    assert len(photos) == 1 and photos[0].photo.data.startswith(b"\x89PNG")
+    workbook = openpyxl.load_workbook(io.BytesIO(documents[0].document.data))
+    assert workbook.sheetnames[0] == "Synthèse"
+    sheet = workbook.worksheets[1]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + 6
+    assert rows[0][0] == "Référence"
+    assert all("[téléphone]" in (row[-1] or "") for row in rows[1:])
+
+
+async def test_voice_notes_are_resent_by_file_id_when_organiser_taps_listen(app) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed_period(app)
+    await organiser.send("/digest")
+    sent = await organiser.click("Écouter")
+
+    voices = [r for r in sent if isinstance(r, SendVoice)]
+    assert [v.voice for v in voices] == ["voice-abc"]
+    assert "C-T" in voices[0].caption
+
+
+async def test_digest_says_so_in_one_line_when_nothing_is_new(app) -> None:
+    organiser, _ = await become_organiser(app)
+    sent = await organiser.send("/digest")
+    assert len(texts(sent)) == 1 and "aucune nouvelle contribution" in texts(sent)[0]
+    assert not [r for r in sent if isinstance(r, SendDocument | SendPhoto)]
+
+
+async def test_small_regions_are_merged_into_other_when_under_five_contributors(app) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed_period(app, count=5)
+    async with app.session_factory() as session, session.begin():
+        await add_people(session, [Person(7001, "33", "75"), Person(7002, "33", "75")])
+        for user_id in (7001, 7002):
+            await add_contribution(
+                session, user_id, "entry", datetime.now(UTC) - timedelta(hours=1), entry_answers()
+            )
+    sent = await organiser.send("/digest")
+    text = joined(sent)
+    assert "Nouvelle-Aquitaine" not in text
+    assert "autres régions" in text
+
+
+async def test_digest_is_written_in_english_for_an_english_organiser(app) -> None:
+    organiser, _ = await become_organiser(app)
+    await organiser.click_data(LanguageCB(code="en").pack())
+    await seed_period(app)
+    sent = await organiser.send("/digest")
+    assert "<b>6</b> new contributions" in joined(sent)
+    assert "By region" in joined(sent)
+
+
+async def test_subscription_settings_are_stored_when_buttons_are_tapped(app, db) -> None:
+    organiser, _ = await become_organiser(app)
+    sent = await organiser.send("/abonnement")
+    assert "chaque jour à 08:00" in joined(sent)
+    await organiser.click_data(SubscriptionCB(a="f", v="weekly").pack())
+    await organiser.click_data(SubscriptionCB(a="h", v="17").pack())
+    await organiser.click_data(SubscriptionCB(a="t", v="territory").pack())
+    await organiser.click_data(SubscriptionCB(a="r").pack())
+    sent = await organiser.click_data(SubscriptionCB(a="g", v="84").pack())
+    assert any(
+        "☑️ Auvergne-Rhône-Alpes" in b.text
+        for row in organiser.last_message_with_keyboard().reply_markup.inline_keyboard
+        for b in row
+    )
+    sent = await organiser.click_data(SubscriptionCB(a="d").pack())
+    assert "chaque lundi à 17:00" in joined(sent)
+
+    async with db.session_factory() as session:
+        subscription = await session.get(DigestSubscription, 2002)
+    assert (subscription.frequency, subscription.hour) == ("weekly", 17)
+    assert subscription.themes == ["entry", "pathway"]
+    assert subscription.regions == ["84"]
+
+
+async def test_export_sends_xlsx_or_csv_with_chosen_filters(app, db) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed_period(app)
+    await organiser.send("/export")
+    sent = await organiser.click_data(ExportCB(t=0, r=0, p="7", a="c").pack())
+    csv_file = next(r for r in sent if isinstance(r, SendDocument))
+    lines = csv_file.document.data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 6 and lines[0].startswith("Thème,Référence")
+    assert "5000" not in csv_file.document.data.decode("utf-8-sig")
+
+    sent = await organiser.click_data(ExportCB(t=0b010, r=0, p="all", a="x").pack())
+    xlsx = next(r for r in sent if isinstance(r, SendDocument))
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.document.data))
+    assert len(workbook.sheetnames) == 2  # summary + the one chosen theme (pathway)
+    assert workbook.worksheets[1].max_row == 1  # header only: nobody answered theme 2
+    assert "0 contribution" in xlsx.caption
+    assert [e.details["format"] for e in await audit(db, "export")] == ["csv", "xlsx"]
+
+
+async def test_export_toggles_are_validated_when_callback_is_forged(app) -> None:
+    organiser, _ = await become_organiser(app)
+    sent = await organiser.click_data(ExportCB(t=99, r=0, p="all", a="x").pack())
+    assert "expiré" in alerts(sent)[0]
+    sent = await organiser.click_data(ExportCB(t=0, r=0, p="365", a="x").pack())
+    assert "expiré" in alerts(sent)[0]
+
+
+async def test_new_organiser_skips_the_field_profile(app, db) -> None:
+    _organiser, _ = await become_organiser(app)
+    user = await db.user(2002)
+    assert user.structure_type is None
+    last = [r for r in app.fake.requests if isinstance(r, SendMessage)][-1]
+    assert "/digest" in last.text
+
+
+async def test_erasing_an_organiser_removes_subscription_and_anonymises_audit(app, db) -> None:
+    organiser, _ = await become_organiser(app)
+    await organiser.send("/oubli")
+    from bot.keyboards import ForgetCB
+
+    await organiser.click_data(ForgetCB(confirm=True).pack())
+    assert await db.user(2002) is None
+    async with db.session_factory() as session:
+        assert await session.get(DigestSubscription, 2002) is None
+        entries = list(await session.scalars(select(AuditEntry)))
+    assert entries and all(2002 not in (e.actor_id, e.subject_id) for e in entries)
