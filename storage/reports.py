@@ -11,8 +11,9 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Answer, Contribution, ContributionStatus, User
 
@@ -101,13 +102,20 @@ class ReportRepo:
             select(*columns).select_from(Contribution).join(User, User.id == Contribution.user_id)
         )
 
+    def _contributions(self, scope: Scope, *columns) -> Select:
+        """Like `_base`, joining users only when a region filter needs them (the running total
+        then counts straight from the (status, submitted_at) index)."""
+        if scope.regions:
+            return self._base(*columns)
+        return select(*columns).select_from(Contribution)
+
     async def count(self, scope: Scope) -> int:
-        query = self._base(func.count(Contribution.id)).where(*scope.where())
+        query = self._contributions(scope, func.count(Contribution.id)).where(*scope.where())
         return int(await self.session.scalar(query) or 0)
 
     async def by_theme(self, scope: Scope) -> dict[str, int]:
         query = (
-            self._base(Contribution.theme_key, func.count(Contribution.id))
+            self._contributions(scope, Contribution.theme_key, func.count(Contribution.id))
             .where(*scope.where())
             .group_by(Contribution.theme_key)
         )
@@ -124,19 +132,20 @@ class ReportRepo:
         return [GroupCount(*row) for row in (await self.session.execute(query)).all()]
 
     async def new_contributors(self, scope: Scope) -> int:
-        """People whose first submitted contribution (matching the scope) is in the period."""
-        first = (
-            self._base(Contribution.user_id, func.min(Contribution.submitted_at).label("first"))
-            .where(*Scope(themes=scope.themes, regions=scope.regions).where())
-            .group_by(Contribution.user_id)
-            .subquery()
+        """People with a submission in the period and none (matching the scope) before it."""
+        query = self._contributions(scope, func.count(func.distinct(Contribution.user_id))).where(
+            *scope.where()
         )
-        conditions = []
         if scope.start is not None:
-            conditions.append(first.c.first >= scope.start)
-        if scope.end is not None:
-            conditions.append(first.c.first < scope.end)
-        query = select(func.count()).select_from(first).where(and_(True, *conditions))
+            earlier = aliased(Contribution)
+            conditions = [
+                earlier.user_id == Contribution.user_id,
+                earlier.status == ContributionStatus.SUBMITTED,
+                earlier.submitted_at < scope.start,
+            ]
+            if scope.themes:
+                conditions.append(earlier.theme_key.in_(scope.themes))
+            query = query.where(~select(earlier.id).where(*conditions).exists())
         return int(await self.session.scalar(query) or 0)
 
     async def proposals(
@@ -208,14 +217,21 @@ class ReportRepo:
         )
         return [(hour, theme, count) for hour, theme, count in (await self.session.execute(query))]
 
-    async def profile_groups(self, columns: Sequence[str]) -> dict[tuple, int]:
-        """Contributors (people with a submitted contribution) per combination of columns."""
+    async def profile_groups(
+        self, columns: Sequence[str], only: Sequence[tuple] | None = None
+    ) -> dict[tuple, int]:
+        """Contributors (people with a submitted contribution) per combination of profile
+        columns; `only` restricts the count to the combinations asked about."""
         keys = [getattr(User, column) for column in columns]
-        query = (
-            self._base(*keys, func.count(func.distinct(Contribution.user_id)))
-            .where(Contribution.status == ContributionStatus.SUBMITTED)
-            .group_by(*keys)
+        submitted = select(Contribution.id).where(
+            Contribution.user_id == User.id,
+            Contribution.status == ContributionStatus.SUBMITTED,
         )
+        query = select(*keys, func.count()).where(submitted.exists()).group_by(*keys)
+        if only is not None:
+            if not only:
+                return {}
+            query = query.where(tuple_(*keys).in_(list(set(only))))
         return {tuple(row[:-1]): row[-1] for row in (await self.session.execute(query)).all()}
 
     async def stream_contributions(

@@ -78,8 +78,17 @@ async def collect_digest(
     proposal_keys = [q.key for t in questionnaire.themes for q in t.questions if q.proposal]
     rows = await reports.proposals(scope, proposal_keys, EXCERPTS)
     if rows:
-        by_department = await reports.profile_groups(("structure_type", "department_code", "role"))
-        by_region = await reports.profile_groups(("structure_type", "region_code", "role"))
+        by_department = await reports.profile_groups(
+            ("structure_type", "department_code", "role"),
+            [(r.structure_type, r.department_code, r.role) for r in rows],
+        )
+        by_region = await reports.profile_groups(
+            ("structure_type", "region_code"), [(r.structure_type, r.region_code) for r in rows]
+        )
+        by_region_role = await reports.profile_groups(
+            ("structure_type", "region_code", "role"),
+            [(r.structure_type, r.region_code, r.role) for r in rows],
+        )
         for row in rows:
             who = attribute(
                 row.structure_type,
@@ -87,6 +96,7 @@ async def collect_digest(
                 row.region_code,
                 row.role,
                 by_department,
+                by_region_role,
                 by_region,
                 threshold,
             )

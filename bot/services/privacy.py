@@ -58,20 +58,20 @@ def attribute(
     region: str | None,
     role: str | None,
     people_by_department: Mapping[tuple, int],
+    people_by_region_role: Mapping[tuple, int],
     people_by_region: Mapping[tuple, int],
     threshold: int,
 ) -> Attribution:
     """ "structure type · department · role", coarsened until at least `threshold` people share
-    it: first the department becomes its region, then the role is dropped, then the place."""
+    it: first the department becomes its region, then the role is dropped, then the place.
+
+    Keys: (structure_type, department, role), (structure_type, region, role),
+    (structure_type, region).
+    """
     if people_by_department.get((structure_type, department, role), 0) >= threshold:
         return Attribution(structure_type, department, False, role)
-    if people_by_region.get((structure_type, region, role), 0) >= threshold:
+    if people_by_region_role.get((structure_type, region, role), 0) >= threshold:
         return Attribution(structure_type, region, True, role)
-    shared_region = sum(
-        count
-        for (stype, reg, _), count in people_by_region.items()
-        if stype == structure_type and reg == region
-    )
-    if shared_region >= threshold:
+    if people_by_region.get((structure_type, region), 0) >= threshold:
         return Attribution(structure_type, region, True, None)
     return Attribution(structure_type, None, False, None)

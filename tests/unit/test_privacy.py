@@ -30,22 +30,19 @@ def test_visible_keys_exclude_small_and_empty_groups() -> None:
 
 
 def test_attribution_keeps_department_when_five_people_share_it() -> None:
-    who = attribute("ai", "38", "84", "cip", {("ai", "38", "cip"): 5}, {}, 5)
+    who = attribute("ai", "38", "84", "cip", {("ai", "38", "cip"): 5}, {}, {}, 5)
     assert (who.place, who.place_is_region, who.role) == ("38", False, "cip")
 
 
 def test_attribution_falls_back_to_region_then_drops_role_when_groups_are_small() -> None:
     by_dept = {("ai", "38", "cip"): 1}
-    assert attribute("ai", "38", "84", "cip", by_dept, {("ai", "84", "cip"): 6}, 5).place == "84"
-    who = attribute(
-        "ai",
-        "38",
-        "84",
-        "director",
-        by_dept,
-        {("ai", "84", "director"): 1, ("ai", "84", "cip"): 6},
-        5,
+    by_region_role = {("ai", "84", "cip"): 6, ("ai", "84", "director"): 1}
+    by_region = {("ai", "84"): 7}
+    cip = attribute("ai", "38", "84", "cip", by_dept, by_region_role, by_region, 5)
+    assert (cip.place, cip.place_is_region, cip.role) == ("84", True, "cip")
+    director = attribute("ai", "38", "84", "director", by_dept, by_region_role, by_region, 5)
+    assert (director.place, director.place_is_region, director.role) == ("84", True, None)
+    alone = attribute(
+        "aci", "48", "76", "director", {}, {("aci", "76", "director"): 1}, {("aci", "76"): 1}, 5
     )
-    assert (who.place, who.place_is_region, who.role) == ("84", True, None)
-    alone = attribute("aci", "48", "76", "director", {}, {("aci", "76", "director"): 1}, 5)
     assert (alone.place, alone.role) == (None, None)
