@@ -23,7 +23,8 @@ from bot.config import Settings
 from bot.delivery import Outbox, instance_name
 from bot.i18n import use_locale
 from bot.questionnaire import Questionnaire
-from bot.services.digest import build_package, default_period_start, latest_due
+from bot.services.digest import default_period_start, latest_due
+from bot.services.organiser import build_package_in_worker
 from storage.base import utcnow
 from storage.models import DigestRun, DigestSubscription, User
 from storage.reports import Scope
@@ -90,6 +91,12 @@ class Scheduler:
             themes=tuple(subscription.themes or ()),
             regions=tuple(subscription.regions or ()),
         )
+        # Build first, off the event loop and outside any transaction (it may take a second);
+        # then claim and enqueue in one short transaction. If another scheduler claimed the
+        # period meanwhile, the unique key refuses ours and the package is simply dropped.
+        package = await build_package_in_worker(
+            self.settings, self.questionnaire, scope, user.language
+        )
         try:
             async with self.session_factory() as session, session.begin():
                 run = DigestRun(
@@ -98,18 +105,11 @@ class Scheduler:
                     period_end=end,
                     claimed_by=self.name,
                     created_at=self.clock(),
+                    contributions=package.new_contributions,
                 )
                 session.add(run)
                 await session.flush()  # the claim: fails here if another scheduler has it
                 with use_locale(user.language, self.settings.default_locale):
-                    package = await build_package(
-                        session,
-                        self.questionnaire,
-                        scope,
-                        threshold=self.settings.small_group_threshold,
-                        locale=user.language,
-                        tz=self.settings.tz,
-                    )
                     await enqueue_package(
                         Outbox(session, self.clock),
                         user.id,
@@ -118,7 +118,6 @@ class Scheduler:
                         start=start,
                         end=end,
                     )
-                run.contributions = package.new_contributions
             return True
         except IntegrityError:
             log.info("digest for %s ending %s already claimed elsewhere", user.id, end)

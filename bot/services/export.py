@@ -215,22 +215,29 @@ async def export_csv(
     tz: ZoneInfo,
 ) -> bytes:
     """One CSV, one row per contribution; each theme's rows follow their own header row
-    (themes have different questions)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    (themes have different questions). Rows go to a temporary file, not to memory."""
     headed: set[str] = set()
+    with tempfile.TemporaryFile() as handle:
+        # UTF-8 with a BOM so that spreadsheet software opens accents correctly.
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
 
-    def add_row(renderer: RowRenderer, cells: list[object]) -> None:
-        theme = renderer.theme
-        if theme.key not in headed:
-            headed.add(theme.key)
-            writer.writerow([_("Theme"), *renderer.header()])
-        writer.writerow([f"{theme.number}. {theme.title.get(locale)}", *(_csv(c) for c in cells)])
+        def add_row(renderer: RowRenderer, cells: list[object]) -> None:
+            theme = renderer.theme
+            if theme.key not in headed:
+                headed.add(theme.key)
+                writer.writerow([_("Theme"), *renderer.header()])
+            label = f"{theme.number}. {theme.title.get(locale)}"
+            writer.writerow([label, *(_csv(c) for c in cells)])
 
-    await _stream_rows(
-        session, questionnaire, scope, threshold, locale, tz, lambda r: None, add_row
-    )
-    return buffer.getvalue().encode("utf-8-sig")
+        await _stream_rows(
+            session, questionnaire, scope, threshold, locale, tz, lambda r: None, add_row
+        )
+        text.flush()
+        handle.seek(0)
+        content = handle.read()
+        text.detach()
+        return content
 
 
 def _csv(value: object) -> object:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.i18n import use_locale
 from bot.keyboards import ExportCB
 from bot.questionnaire import Questionnaire
 from bot.services.digest import DigestPackage, build_package
@@ -16,6 +17,7 @@ from bot.services.export import export_csv, export_xlsx
 from bot.services.geo import all_regions
 from bot.services.roles import RoleService
 from bot.services.subscriptions import apply_choice
+from bot.services.worker import run_in_worker
 from storage.base import utcnow
 from storage.models import DigestRun, DigestSubscription
 from storage.reports import ReportRepo, Scope, VoiceRow
@@ -55,15 +57,28 @@ async def digest_now(
         themes=tuple(settings_row.themes or ()),
         regions=tuple(settings_row.regions or ()),
     )
-    package = await build_package(
-        session,
-        questionnaire,
-        scope,
-        threshold=settings.small_group_threshold,
-        locale=locale,
-        tz=settings.tz,
-    )
+    package = await build_package_in_worker(settings, questionnaire, scope, locale)
     return package, start, end
+
+
+async def build_package_in_worker(
+    settings: Settings, questionnaire: Questionnaire, scope: Scope, locale: str
+) -> DigestPackage:
+    """Build a digest (aggregates, XLSX, chart) on a worker thread; see services/worker.py."""
+
+    async def job(factory) -> DigestPackage:
+        async with factory() as session:
+            with use_locale(locale, settings.default_locale):
+                return await build_package(
+                    session,
+                    questionnaire,
+                    scope,
+                    threshold=settings.small_group_threshold,
+                    locale=locale,
+                    tz=settings.tz,
+                )
+
+    return await run_in_worker(settings.database_url, job)
 
 
 async def voice_notes(
@@ -129,9 +144,20 @@ async def export_file(
     now = utcnow()
     scope = export_scope(state, questionnaire, now)
     writer = export_csv if as_csv else export_xlsx
-    content = await writer(
-        session, questionnaire, scope, settings.small_group_threshold, locale, settings.tz
-    )
+
+    async def job(factory) -> bytes:
+        async with factory() as worker_session:
+            with use_locale(locale, settings.default_locale):
+                return await writer(
+                    worker_session,
+                    questionnaire,
+                    scope,
+                    settings.small_group_threshold,
+                    locale,
+                    settings.tz,
+                )
+
+    content = await run_in_worker(settings.database_url, job)
     count = await ReportRepo(session).count(scope)
     await RoleService(session, settings).audit(
         user_id,

@@ -56,7 +56,9 @@ async def organiser_with_contributions(session_factory, *, subscribed_at: dateti
 
 
 def scheduler(session_factory, clock, name: str = "a") -> Scheduler:
-    settings = load_settings(database_url="sqlite+aiosqlite:///unused")
+    # Attachments are built by a worker with its own engine: it needs the same database URL.
+    url = session_factory.kw["bind"].url.render_as_string(hide_password=False)
+    settings = load_settings(database_url=url)
     return Scheduler(session_factory, settings, QUESTIONNAIRE, clock=clock, name=name)
 
 
