@@ -56,6 +56,8 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/answer_throughput.py
 	$(PY) bench/latency.py
 	$(PY) bench/startup_memory.py
+	$(PY) bench/digest_scale.py
+	$(PY) bench/export_memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
