@@ -61,6 +61,10 @@ class Question:
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
 
+    def labels(self, keys: list[str] | tuple[str, ...], locale: str) -> str:
+        """Chosen options as text ("Mobilité, Logement"); unknown keys are left out."""
+        return ", ".join(o.label.get(locale) for key in keys if (o := self.option(key)))
+
 
 @dataclass(frozen=True)
 class Theme:

@@ -328,12 +328,7 @@ def answer_text(question: Question, answer: Answer | None, locale: str) -> str:
     if answer.scale_value is not None:
         return f"{answer.scale_value}/5"
     if answer.choice_keys is not None:
-        labels = [
-            option.label.get(locale)
-            for key in answer.choice_keys
-            if (option := question.option(key)) is not None
-        ]
-        return escape(", ".join(labels))
+        return escape(question.labels(answer.choice_keys, locale))
     return _("(not answered)")
 
 

@@ -114,12 +114,7 @@ class RowRenderer:
         if answer.scale_value is not None:
             return answer.scale_value
         if answer.choice_keys is not None:
-            labels = [
-                o.label.get(self.locale)
-                for key in answer.choice_keys
-                if (o := question.option(key)) is not None
-            ]
-            return ", ".join(labels)
+            return question.labels(answer.choice_keys, self.locale)
         return None
 
 
