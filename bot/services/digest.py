@@ -195,14 +195,13 @@ def render_digest(data: DigestData, questionnaire: Questionnaire, locale: str, t
         if data.scope.themes and theme.key not in data.scope.themes:
             continue
         count = data.by_theme.get(theme.key, 0)
-        lines.append(
-            f"{theme.number}. {escape(theme.title.get(locale))}: {format_number(count, locale)}"
-        )
+        label = f"{theme.number}. {escape(theme.title.get(locale))}"
+        lines.append(_("{label}: {count}").format(label=label, count=format_number(count, locale)))
     lines += ["", _("<b>By region</b>")]
     for group in data.by_region:
-        lines.append(
-            f"• {escape(region_label(group.key))}: {format_number(group.contributions, locale)}"
-        )
+        label = escape(region_label(group.key))
+        count = format_number(group.contributions, locale)
+        lines.append("• " + _("{label}: {count}").format(label=label, count=count))
     if data.excerpts:
         lines += ["", _("<b>Latest concrete proposals</b>")]
         for excerpt in data.excerpts:
