@@ -30,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     digest = commands.add_parser("digest", help="print an organiser's digest, sending nothing")
     digest.add_argument("--preview", action="store_true", required=True)
     digest.add_argument("--organiser", type=int, help="organiser's Telegram id (default: all)")
+    meetings = commands.add_parser("meetings", help="regional meetings: import a CSV, list")
+    meeting_commands = meetings.add_subparsers(dest="meetings_command", required=True)
+    importer = meeting_commands.add_parser("import", help="add meetings from a CSV file")
+    importer.add_argument("file", help="CSV with the header date,time,city,regions,theme,venue")
+    meeting_commands.add_parser("list", help="upcoming meetings")
     grant = commands.add_parser("grant", help="make a person (who has run /start) an organiser")
     grant.add_argument("--organiser", type=int, required=True)
     args = parser.parse_args(argv)
@@ -54,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     runners = {"run": _run, "sandbox": _sandbox, "migrate": _migrate}
     try:
-        if command in ("export", "digest", "grant"):
+        if command in ("export", "digest", "grant", "meetings"):
             from bot import cli
 
             return asyncio.run(getattr(cli, command)(settings, args))

@@ -156,3 +156,61 @@ async def grant(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print(f"{args.organiser} is an organiser.")
     return 0
+
+
+async def meetings(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.meetings import read_csv, validate
+    from storage.models import Meeting
+    from storage.repositories import MeetingRepo
+
+    engine, factory = await _session_factory(settings)
+    try:
+        if args.meetings_command == "list":
+            async with factory() as session:
+                upcoming = await MeetingRepo(session).list_upcoming(utcnow())
+            if not upcoming:
+                print("No upcoming meeting.")
+            for meeting in upcoming:
+                local = meeting.starts_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+                regions = ", ".join(r.name for c in meeting.regions if (r := get_region(c)))
+                print(
+                    f"#{meeting.id}  {local}  {meeting.city}  "
+                    f"[{regions or 'national'}]  {meeting.theme_key or ''}  "
+                    f"{meeting.venue or ''}".rstrip()
+                )
+            return 0
+        try:
+            content = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8-sig")
+        except OSError as error:
+            print(f"Cannot read {args.file}: {error.strerror}.", file=sys.stderr)
+            return 2
+        rows = read_csv(content)
+        questionnaire, now = default_questionnaire(), utcnow()
+        drafts, problems = [], []
+        for line, row in enumerate(rows, start=2):
+            result = validate(row, questionnaire, now, settings.tz)
+            if isinstance(result, list):
+                problems += [f"{args.file}, line {line}: {error}." for error in result]
+            else:
+                drafts.append(result)
+        if problems or not rows:
+            print("\n".join(problems) or f"{args.file}: no meeting found.", file=sys.stderr)
+            print("Nothing was imported.", file=sys.stderr)
+            return 2
+        async with factory() as session, session.begin():
+            repo = MeetingRepo(session)
+            for draft in drafts:
+                repo.add(
+                    Meeting(
+                        starts_at=draft.starts_at,
+                        city=draft.city,
+                        regions=list(draft.regions),
+                        theme_key=draft.theme_key,
+                        venue=draft.venue,
+                        status="scheduled",
+                    )
+                )
+        print(f"{len(drafts)} meetings imported.")
+        return 0
+    finally:
+        await engine.dispose()

@@ -243,3 +243,19 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Meeting(TimestampMixin, Base):
+    """A regional workshop day (or a national one: no regions)."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_status_starts", "status", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    city: Mapped[str] = mapped_column(String(80))
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: national
+    theme_key: Mapped[str | None] = mapped_column(String(32))
+    venue: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="scheduled")  # | cancelled
+    created_by: Mapped[int | None] = mapped_column(BigInteger)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
-from storage.models import Answer, Contribution, ContributionStatus, User
+from storage.models import Answer, Contribution, ContributionStatus, Meeting, User
 
 _PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in meetings
 
@@ -187,3 +188,18 @@ class AnswerRepo:
             .order_by(Answer.contribution_id, Answer.question_key, Answer.revision)
         )
         return list(rows)
+
+
+class MeetingRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, meeting: Meeting) -> Meeting:
+        self.session.add(meeting)
+        return meeting
+
+    async def list_upcoming(self, now: datetime, include_cancelled: bool = False) -> list[Meeting]:
+        query = select(Meeting).where(Meeting.starts_at >= now).order_by(Meeting.starts_at)
+        if not include_cancelled:
+            query = query.where(Meeting.status == "scheduled")
+        return list(await self.session.scalars(query))

@@ -29,6 +29,7 @@ __all__ = [
     "get_department",
     "get_region",
     "resolve_department",
+    "resolve_region",
 ]
 
 
@@ -364,3 +365,16 @@ def resolve_department(text: str) -> DepartmentMatch:
     if by_code is not None:
         return by_code
     return _resolve_name(text)
+
+
+_REGIONS_BY_KEY: dict[str, Region] = {
+    "".join(_words(region.name)): region for region in _REGIONS_BY_CODE.values()
+}
+
+
+def resolve_region(text: str) -> Region | None:
+    """A region from its INSEE code ("84") or its name, typed loosely ("auvergne rhone alpes")."""
+    compact = text.strip()
+    if compact.isdigit():
+        return _REGIONS_BY_CODE.get(compact.zfill(2))
+    return _REGIONS_BY_KEY.get("".join(_words(compact)))

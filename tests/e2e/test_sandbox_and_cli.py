@@ -100,3 +100,37 @@ def test_sandbox_uses_its_own_database_when_database_url_is_unset(tmp_path, comm
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "sandbox.sqlite3").exists()
     assert not (tmp_path / "data" / "relais.sqlite3").exists()
+
+
+def test_meetings_csv_is_imported_then_listed_when_every_row_is_valid(tmp_path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/meetings.sqlite3"
+    csv_file = tmp_path / "meetings.csv"
+    csv_file.write_text(
+        "date,time,city,regions,theme,venue\n"
+        "2099-03-12,09:30,Grenoble,Auvergne-Rhône-Alpes,entry,Maison des associations\n"
+        "2099-04-03,10:00,Bordeaux,75,,\n",
+        encoding="utf-8",
+    )
+    result = run_cli("meetings", "import", str(csv_file), env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "2 meetings imported." in result.stdout
+    listed = run_cli("meetings", "list", env={"DATABASE_URL": url}, cwd=tmp_path)
+    lines = listed.stdout.strip().splitlines()
+    assert "2099-03-12 09:30  Grenoble  [Auvergne-Rhône-Alpes]  entry" in lines[0]
+    assert "Bordeaux  [Nouvelle-Aquitaine]" in lines[1]
+
+
+def test_meetings_import_refuses_everything_when_a_row_is_wrong(tmp_path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/meetings.sqlite3"
+    csv_file = tmp_path / "meetings.csv"
+    csv_file.write_text(
+        "date,time,city,regions\n2099-03-12,09:30,Grenoble,84\n2001-01-01,10:00,Lyon,Atlantide\n",
+        encoding="utf-8",
+    )
+    result = run_cli("meetings", "import", str(csv_file), env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "line 3: 2001-01-01 10:00 is in the past." in result.stderr
+    assert "line 3: unknown region 'Atlantide'" in result.stderr
+    assert "Nothing was imported." in result.stderr
+    listed = run_cli("meetings", "list", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert listed.stdout.strip() == "No upcoming meeting."
