@@ -32,6 +32,7 @@ COMMANDS = (
     "confidentialite",
     "mesdonnees",
     "oubli",
+    "rappels",
     "aide",
 )
 
@@ -79,6 +80,7 @@ def bot_commands(locale: str) -> list[BotCommand]:
             "confidentialite": _("Privacy notice"),
             "mesdonnees": _("Download my data"),
             "oubli": _("Erase all my data"),
+            "rappels": _("Turn meeting reminders off or on"),
             "aide": _("Help"),
         }
         return [BotCommand(command=c, description=descriptions[c]) for c in COMMANDS]
@@ -103,11 +105,14 @@ def attach_background_jobs(
 
     from bot.delivery import PacedSender
     from bot.scheduler import Scheduler
+    from bot.services.quiet import QuietHours
 
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
     scheduler = Scheduler(session_factory, settings, questionnaire or default_questionnaire())
-    sender = PacedSender(bot, session_factory, rate=settings.send_rate)
+    sender = PacedSender(
+        bot, session_factory, rate=settings.send_rate, quiet=QuietHours.from_settings(settings)
+    )
 
     async def start_jobs() -> None:
         tasks.append(asyncio.create_task(scheduler.run_forever(stop), name="scheduler"))

@@ -6,6 +6,7 @@ a newcomer must see which line of their `.env` to fix.
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,6 +41,11 @@ class Settings(BaseSettings):
     small_group_threshold: int = Field(default=5, ge=1, le=100)
     invitation_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
     send_rate: float = Field(default=25.0, gt=0, le=1000)  # outbox messages per second, overall
+    # "Droit à la déconnexion": nothing but urgent messages between these hours, nor on Sundays.
+    quiet_hours: str = "20:00-08:00"
+    quiet_sundays: bool = True
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 1)  # days before a meeting
+    reminder_time: str = "10:00"
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -90,13 +96,37 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
         return value
 
-    @field_validator("digest_time")
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _parse_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                days = tuple(sorted({int(p) for p in value.replace(" ", "").split(",") if p}))
+            except ValueError:
+                raise ValueError("expected days before a meeting, like 7,1") from None
+            if not days or any(d < 0 or d > 60 for d in days):
+                raise ValueError("expected days between 0 and 60, like 7,1")
+            return days
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours_range(cls, value: str) -> str:
+        start, _, end = value.replace(" ", "").partition("-")
+        return f"{cls._clock_time(start)}-{cls._clock_time(end)}"
+
+    @field_validator("digest_time", "reminder_time")
     @classmethod
     def _clock_time(cls, value: str) -> str:
         hour, _, minute = value.strip().partition(":")
         if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
             raise ValueError("expected a time like 08:00")
         return f"{int(hour):02d}:{int(minute):02d}"
+
+    @property
+    def quiet_window(self) -> tuple[time, time]:
+        start, end = self.quiet_hours.split("-")
+        return time.fromisoformat(start), time.fromisoformat(end)
 
     @property
     def digest_hour_minute(self) -> tuple[int, int]:

@@ -39,6 +39,7 @@ from aiolimiter import AsyncLimiter
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.quiet import QuietHours
 from storage.base import utcnow
 from storage.models import OutboxFile, OutboxMessage, OutboxStatus, User
 
@@ -74,11 +75,12 @@ class Outbox:
         group: str | None = None,
         reply_markup: InlineKeyboardMarkup | None = None,
         due_at: datetime | None = None,
+        urgent: bool = False,
     ) -> None:
         payload: dict[str, Any] = {"method": "message", "text": text}
         if reply_markup is not None:
             payload["reply_markup"] = reply_markup.model_dump(exclude_none=True)
-        self._add(recipient, payload, kind, group, None, due_at)
+        self._add(recipient, payload, kind, group, None, due_at, urgent)
 
     def file(
         self,
@@ -102,6 +104,7 @@ class Outbox:
         group: str | None,
         file_id: int | None,
         due_at: datetime | None,
+        urgent: bool = False,
     ) -> None:
         now = self.clock()
         self.session.add(
@@ -114,6 +117,7 @@ class Outbox:
                 due_at=due_at or now,
                 status=OutboxStatus.PENDING,
                 attempts=0,
+                urgent=urgent,
                 created_at=now,
             )
         )
@@ -129,7 +133,9 @@ class PacedSender:
         per_chat_interval: float = 1.0,
         clock: Clock = utcnow,
         name: str | None = None,
+        quiet: QuietHours | None = None,
     ) -> None:
+        self.quiet = quiet
         self.bot = bot
         self.session_factory = session_factory
         self.limiter = AsyncLimiter(max(rate, 1.0), 1.0) if rate >= 1 else AsyncLimiter(1, 1 / rate)
@@ -139,9 +145,13 @@ class PacedSender:
         self._last_sent: dict[int, float] = {}
         self._uploaded: dict[int, str] = {}  # outbox file id -> Telegram file_id, after upload
 
-    async def recover(self) -> None:
-        """After a crash: return queued rows, fail the ones that were mid-call (at most once)."""
-        stale = self.clock() - CLAIM_LEASE
+    async def recover(self, *, everything: bool = False) -> None:
+        """After a crash: return queued rows, fail the ones that were mid-call (at most once).
+
+        `everything`: this is the only sender (SQLite), so any claim is a dead process's;
+        otherwise only claims older than the lease, which a live sender would have finished.
+        """
+        stale = self.clock() + timedelta(seconds=1) if everything else self.clock() - CLAIM_LEASE
         async with self.session_factory() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)
@@ -171,7 +181,9 @@ class PacedSender:
         return len(claimed)
 
     async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
-        await self.recover()
+        async with self.session_factory() as session:
+            single_sender = session.bind.dialect.name == "sqlite"
+        await self.recover(everything=single_sender)
         while not stop.is_set():
             try:
                 handled = await self.run_once()
@@ -191,6 +203,8 @@ class PacedSender:
                 .order_by(OutboxMessage.id)
                 .limit(limit)
             )
+            if self.quiet is not None and self.quiet.is_quiet(now):
+                query = query.where(OutboxMessage.urgent)  # the rest waits for the morning
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = list(await session.scalars(query))

@@ -1,6 +1,7 @@
 """The one scheduler loop: claims due work recorded in the database.
 
-Today it owes organisers their digests; reminders and scheduled broadcasts join it later. Each
+It owes organisers their digests and field staff their meeting reminders (scheduled broadcasts
+join it later). Each
 (organiser, period) digest is a `digest_runs` row with a unique (user, period_end): inserting it
 *is* the claim. The digest's messages are enqueued in the same transaction, so either both exist
 or neither does; a second scheduler (another instance) fails on the unique key and moves on. If
@@ -13,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,8 +26,15 @@ from bot.i18n import use_locale
 from bot.questionnaire import Questionnaire
 from bot.services.digest import default_period_start, latest_due
 from bot.services.organiser import build_package_in_worker
+from bot.services.reminders import (
+    audience,
+    due_waves,
+    reminder_keyboard,
+    reminder_text,
+    wave_due_at,
+)
 from storage.base import utcnow
-from storage.models import DigestRun, DigestSubscription, User
+from storage.models import DigestRun, DigestSubscription, Meeting, ReminderRun, User
 from storage.reports import Scope
 
 log = logging.getLogger(__name__)
@@ -50,7 +58,83 @@ class Scheduler:
         self.name = name or instance_name()
 
     async def tick(self) -> int:
-        """One pass over due work; returns how many digests were enqueued."""
+        """One pass over due work; returns how many digests and reminder waves were enqueued."""
+        return await self.send_digests() + await self.send_reminders()
+
+    async def send_reminders(self) -> int:
+        now = self.clock()
+        at = time.fromisoformat(self.settings.reminder_time)
+        async with self.session_factory() as session:
+            meetings = list(
+                await session.scalars(
+                    select(Meeting).where(Meeting.status == "scheduled", Meeting.starts_at > now)
+                )
+            )
+            claimed = {
+                (r.meeting_id, r.days_before)
+                for r in await session.execute(
+                    select(ReminderRun.meeting_id, ReminderRun.days_before)
+                )
+            }
+        sent = 0
+        for meeting in meetings:
+            wave, superseded = due_waves(
+                meeting, self.settings.reminder_days, at, self.settings.tz, now
+            )
+            if wave is None or (meeting.id, wave) in claimed:
+                continue
+            if await self._send_wave(meeting, wave, superseded, claimed):
+                sent += 1
+        return sent
+
+    async def _send_wave(
+        self, meeting: Meeting, wave: int, superseded: list[int], claimed: set[tuple[int, int]]
+    ) -> bool:
+        """Claim the wave and enqueue one personalised message per recipient, atomically."""
+        now = self.clock()
+        at = time.fromisoformat(self.settings.reminder_time)
+        tz = self.settings.tz
+        try:
+            async with self.session_factory() as session, session.begin():
+                run = ReminderRun(
+                    meeting_id=meeting.id,
+                    days_before=wave,
+                    claimed_by=self.name,
+                    due_at=wave_due_at(meeting, wave, at, tz),
+                    created_at=now,
+                )
+                session.add(run)
+                for earlier in superseded:
+                    if (meeting.id, earlier) not in claimed:
+                        session.add(
+                            ReminderRun(
+                                meeting_id=meeting.id,
+                                days_before=earlier,
+                                skipped=True,
+                                claimed_by=self.name,
+                                due_at=wave_due_at(meeting, earlier, at, tz),
+                                created_at=now,
+                            )
+                        )
+                await session.flush()  # the claim
+                outbox = Outbox(session, self.clock)
+                people = await audience(session, meeting)
+                for person in people:
+                    with use_locale(person.language, self.settings.default_locale):
+                        outbox.text(
+                            person.user_id,
+                            reminder_text(meeting, person, self.questionnaire, tz),
+                            kind="reminder",
+                            group=f"reminder:{meeting.id}:{wave}",
+                            reply_markup=reminder_keyboard(meeting, person),
+                        )
+                run.recipients = len(people)
+            return True
+        except IntegrityError:
+            log.info("reminder wave %s/%s already claimed elsewhere", meeting.id, wave)
+            return False
+
+    async def send_digests(self) -> int:
         now = self.clock()
         async with self.session_factory() as session:
             rows = (

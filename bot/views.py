@@ -141,7 +141,8 @@ def help_text() -> str:
         "/profil: see or change your profile\n"
         "/confidentialite: the privacy notice\n"
         "/mesdonnees: download everything stored about you\n"
-        "/oubli: erase all your data"
+        "/oubli: erase all your data\n"
+        "/rappels: turn meeting reminders off or on"
     )
 
 
@@ -566,3 +567,9 @@ def admin_help() -> str:
         "/inviter: create a one-time organiser invitation link\n"
         "/organisateurs: list and revoke organisers"
     )
+
+
+def reminders_toggled(*, muted: bool) -> str:
+    if muted:
+        return _("🔕 You will no longer receive meeting reminders. /rappels to turn them back on.")
+    return _("🔔 Meeting reminders are on again. /rappels to turn them off.")

@@ -149,3 +149,12 @@ async def on_forget_confirmed(
     await ProfileService(session).erase(user.id)
     await state.clear()
     await bot.send_message(callback.from_user.id, views.forgotten())
+
+
+@router.message(Command("rappels", "reminders"))
+async def cmd_reminders(message: Message, user: User | None) -> None:
+    if user is None:
+        await message.answer(views.consent_needed_text())
+        return
+    user.reminders_muted = not user.reminders_muted
+    await message.answer(views.reminders_toggled(muted=user.reminders_muted))

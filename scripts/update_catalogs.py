@@ -49,6 +49,7 @@ def main() -> None:
             "-D",
             "messages",
             "--no-fuzzy-matching",
+            "--ignore-obsolete",
         ],
         cwd=ROOT,
         check=True,

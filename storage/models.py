@@ -53,6 +53,10 @@ class User(TimestampMixin, Base):
     # Organisers read digests and exports; they join through a one-time invitation link.
     # (Admins come from the ADMIN_IDS setting, not from the database.)
     is_organiser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # /rappels: the person does not want meeting reminders.
+    reminders_muted: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
 
     contributions: Mapped[list[Contribution]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -242,6 +246,8 @@ class OutboxMessage(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Urgent messages are delivered during quiet hours too (an admin's choice, for broadcasts).
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -259,3 +265,19 @@ class Meeting(TimestampMixin, Base):
     venue: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12), default="scheduled")  # | cancelled
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ReminderRun(Base):
+    """One reminder wave (meeting, days before). Inserting it claims the wave: sent once."""
+
+    __tablename__ = "reminder_runs"
+    __table_args__ = (UniqueConstraint("meeting_id", "days_before", name="uq_reminder_runs_wave"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    days_before: Mapped[int] = mapped_column(SmallInteger)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)  # superseded by a later wave
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

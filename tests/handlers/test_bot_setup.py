@@ -25,6 +25,7 @@ async def test_command_menu_is_set_in_french_and_english_when_bot_starts(app) ->
             "confidentialite",
             "mesdonnees",
             "oubli",
+            "rappels",
             "aide",
         ]
     )

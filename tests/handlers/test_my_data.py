@@ -128,3 +128,12 @@ async def test_forget_keeps_everything_when_cancelled(member, db) -> None:
 async def test_privacy_notice_is_shown_again_when_asked(member) -> None:
     sent = await member.send("/confidentialite")
     assert len(texts(sent)) == 1 and "/oubli" in texts(sent)[0]
+
+
+async def test_reminders_are_muted_then_back_on_when_rappels_is_sent_twice(member, db) -> None:
+    sent = await member.send("/rappels")
+    assert "ne recevrez plus" in joined(sent)
+    assert (await db.user()).reminders_muted is True
+    sent = await member.send("/rappels")
+    assert "réactivés" in joined(sent)
+    assert (await db.user()).reminders_muted is False

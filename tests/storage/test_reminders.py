@@ -1,0 +1,105 @@
+"""Reminder waves enqueued once, to the right people, personalised; quiet hours hold the rest."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.app import create_bot
+from bot.config import load_settings
+from bot.delivery import Outbox, PacedSender
+from bot.fake_api import FAKE_TOKEN, FakeTelegramSession
+from bot.questionnaire import default_questionnaire
+from bot.scheduler import Scheduler
+from bot.services.quiet import QuietHours
+from storage.models import Meeting, OutboxMessage, ReminderRun, User
+from tests.seed import Person, add_contribution, add_people, entry_answers
+
+MEETING_AT = datetime(2025, 4, 3, 7, 30, tzinfo=UTC)  # 09:30 in Paris
+J1 = datetime(2025, 4, 2, 8, 30, tzinfo=UTC)  # 10:30 in Paris, the day before
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def setup(session_factory) -> None:
+    async with session_factory() as session, session.begin():
+        await add_people(
+            session,
+            [
+                Person(1, "38", "84"),
+                Person(2, "69", "84", language="en"),
+                Person(3, "33", "75"),
+                Person(4, "38", "84"),
+            ],
+        )
+        (await session.get(User, 4)).reminders_muted = True
+        await add_contribution(session, 2, "entry", MEETING_AT - timedelta(days=3), entry_answers())
+        session.add(
+            Meeting(
+                starts_at=MEETING_AT,
+                city="Grenoble",
+                regions=["84"],
+                theme_key="entry",
+                status="scheduled",
+            )
+        )
+
+
+def scheduler(session_factory, clock) -> Scheduler:
+    url = session_factory.kw["bind"].url.render_as_string(hide_password=False)
+    return Scheduler(
+        session_factory, load_settings(database_url=url), default_questionnaire(), clock=clock
+    )
+
+
+async def test_reminder_goes_once_to_the_regions_staff_with_a_thank_you_for_contributors(
+    session_factory,
+) -> None:
+    await setup(session_factory)
+    clock = Clock(J1)
+    assert await scheduler(session_factory, clock).send_reminders() == 1
+    assert await scheduler(session_factory, clock).send_reminders() == 0
+
+    async with session_factory() as session:
+        messages = {m.recipient_id: m for m in await session.scalars(select(OutboxMessage))}
+        runs = list(await session.scalars(select(ReminderRun).order_by(ReminderRun.days_before)))
+    assert sorted(messages) == [1, 2]  # person 3 is in another region, person 4 muted reminders
+    assert "mercredi" not in messages[1].payload["text"]
+    assert "jeudi 3 avril 2025 à 09:30" in messages[1].payload["text"]
+    assert "reply_markup" in messages[1].payload  # a button to contribute on the meeting's theme
+    assert "Thursday, April 3, 2025" in messages[2].payload["text"]
+    assert "Thank you for your contribution" in messages[2].payload["text"]
+    assert "reply_markup" not in messages[2].payload
+    assert [(r.days_before, r.skipped, r.recipients) for r in runs] == [(1, False, 2), (7, True, 0)]
+
+
+async def test_pending_reminders_wait_for_the_morning_in_quiet_hours(session_factory) -> None:
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(1), Person(2)])
+        night = datetime(2025, 3, 5, 21, 0, tzinfo=UTC)  # 22:00 in Paris
+        outbox = Outbox(session, lambda: night)
+        outbox.text(1, "rappel", kind="reminder")
+        outbox.text(2, "urgent", kind="broadcast", urgent=True)
+    settings = load_settings(database_url="sqlite+aiosqlite:///unused")
+    clock = Clock(datetime(2025, 3, 5, 21, 0, tzinfo=UTC))
+    fake = FakeTelegramSession()
+    sender = PacedSender(
+        create_bot(settings, session=fake, token=FAKE_TOKEN),
+        session_factory,
+        rate=1000,
+        per_chat_interval=0,
+        clock=clock,
+        quiet=QuietHours.from_settings(settings),
+    )
+    assert await sender.run_once() == 1
+    assert [r.text for r in fake.requests] == ["urgent"]
+    clock.now = datetime(2025, 3, 6, 7, 0, tzinfo=UTC)  # 08:00 in Paris
+    assert await sender.run_once() == 1
+    assert [r.text for r in fake.requests] == ["urgent", "rappel"]

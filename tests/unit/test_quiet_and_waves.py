@@ -1,0 +1,59 @@
+"""Quiet hours and reminder waves: pure rules, with a controllable clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.services.quiet import QuietHours
+from bot.services.reminders import due_waves, wave_due_at
+from storage.models import Meeting
+
+PARIS = ZoneInfo("Europe/Paris")
+QUIET = QuietHours(time(20), time(8), True, PARIS)
+
+
+@pytest.mark.parametrize(
+    ("moment", "quiet"),
+    [
+        (datetime(2025, 3, 5, 18, 59, tzinfo=UTC), False),  # Wednesday 19:59 in Paris
+        (datetime(2025, 3, 5, 19, 0, tzinfo=UTC), True),  # 20:00
+        (datetime(2025, 3, 6, 6, 59, tzinfo=UTC), True),  # Thursday 07:59
+        (datetime(2025, 3, 6, 7, 0, tzinfo=UTC), False),  # 08:00
+        (datetime(2025, 3, 9, 12, 0, tzinfo=UTC), True),  # Sunday noon
+        (datetime(2025, 7, 2, 6, 30, tzinfo=UTC), False),  # summer: 08:30 in Paris
+        (datetime(2025, 7, 2, 18, 30, tzinfo=UTC), True),  # summer: 20:30 in Paris
+    ],
+)
+def test_quiet_hours_follow_paris_time_and_sundays(moment, quiet) -> None:
+    assert QUIET.is_quiet(moment) is quiet
+
+
+def meeting(local: datetime, status: str = "scheduled") -> Meeting:
+    return Meeting(
+        id=1, starts_at=local.astimezone(UTC), city="Grenoble", regions=["84"], status=status
+    )
+
+
+def test_waves_are_due_at_ten_paris_time_across_the_spring_change() -> None:
+    # Meeting on Thursday 3 April 2025 at 09:30; J-7 is 27 March (winter), J-1 is 2 April (summer).
+    m = meeting(datetime(2025, 4, 3, 9, 30, tzinfo=PARIS))
+    assert wave_due_at(m, 7, time(10), PARIS) == datetime(2025, 3, 27, 9, 0, tzinfo=UTC)
+    assert wave_due_at(m, 1, time(10), PARIS) == datetime(2025, 4, 2, 8, 0, tzinfo=UTC)
+
+
+def test_only_the_latest_due_wave_is_sent_when_the_bot_was_down() -> None:
+    m = meeting(datetime(2025, 4, 3, 9, 30, tzinfo=PARIS))
+    now = datetime(2025, 4, 2, 12, 0, tzinfo=UTC)  # both J-7 and J-1 are past due
+    assert due_waves(m, (7, 1), time(10), PARIS, now) == (1, [7])
+    early = datetime(2025, 3, 27, 8, 59, tzinfo=UTC)
+    assert due_waves(m, (7, 1), time(10), PARIS, early) == (None, [])
+
+
+def test_no_wave_is_due_when_meeting_is_cancelled_or_over() -> None:
+    m = meeting(datetime(2025, 4, 3, 9, 30, tzinfo=PARIS), status="cancelled")
+    assert due_waves(m, (7, 1), time(10), PARIS, datetime(2025, 4, 2, 12, tzinfo=UTC)) == (None, [])
+    over = meeting(datetime(2025, 4, 3, 9, 30, tzinfo=PARIS))
+    assert due_waves(over, (7, 1), time(10), PARIS, datetime(2025, 4, 4, tzinfo=UTC)) == (None, [])
