@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from aiogram.types import Chat, Message, Update, User
+from aiogram.types import Chat, Message, Update, User  # noqa: E402
 
-from bot.questionnaire import parse_questionnaire
+from bot.questionnaire import parse_questionnaire  # noqa: E402
 
 TEXT_QUESTIONS = 6
 

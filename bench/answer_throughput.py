@@ -48,13 +48,13 @@ def telegram_session():
 
 
 @contextmanager
-def fake_server():
+def fake_server(extra: list[str] | None = None):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.fake_server", "--port", str(port)], cwd=root
+        [sys.executable, "-m", "bot.fake_server", "--port", str(port), *(extra or [])], cwd=root
     )
     try:
         for _ in range(100):

@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     importer = meeting_commands.add_parser("import", help="add meetings from a CSV file")
     importer.add_argument("file", help="CSV with the header date,time,city,regions,theme,venue")
     meeting_commands.add_parser("list", help="upcoming meetings")
+    deliver = commands.add_parser("deliver", help="run only the paced sender (the outbox)")
+    deliver.add_argument("--until-empty", action="store_true", help="stop when nothing is due")
     grant = commands.add_parser("grant", help="make a person (who has run /start) an organiser")
     grant.add_argument("--organiser", type=int, required=True)
     args = parser.parse_args(argv)
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         level=settings.log_level.upper() if command != "sandbox" else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    if command == "run" and settings.bot_token is None:
+    if command in ("run", "deliver") and settings.bot_token is None:
         print(
             "Configuration error: BOT_TOKEN is not set. Create a bot with @BotFather and put its "
             "token in .env (BOT_TOKEN=...), or try the bot locally with `python -m bot sandbox`.",
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     runners = {"run": _run, "sandbox": _sandbox, "migrate": _migrate}
     try:
-        if command in ("export", "digest", "grant", "meetings"):
+        if command in ("export", "digest", "grant", "meetings", "deliver"):
             from bot import cli
 
             return asyncio.run(getattr(cli, command)(settings, args))

@@ -214,3 +214,32 @@ async def meetings(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await engine.dispose()
+
+
+async def deliver(settings: Settings, args: argparse.Namespace) -> int:
+    """The paced sender alone: a worker process, or a one-off flush of the outbox."""
+    from bot.app import create_bot
+    from bot.delivery import PacedSender
+    from bot.services.quiet import QuietHours
+
+    engine = create_engine(settings.database_url)
+    if settings.sqlite_path() is not None:
+        await upgrade_to_head(engine)
+    bot = create_bot(settings)
+    sender = PacedSender(
+        bot,
+        create_session_factory(engine),
+        rate=settings.send_rate,
+        quiet=QuietHours.from_settings(settings),
+    )
+    try:
+        if args.until_empty:
+            await sender.recover(everything=settings.sqlite_path() is not None)
+            delivered = await sender.run_until_empty()
+            print(f"{delivered} messages handled.")
+        else:
+            await sender.run_forever(asyncio.Event())
+    finally:
+        await bot.session.close()
+        await engine.dispose()
+    return 0

@@ -136,13 +136,17 @@ class PacedSender:
         quiet: QuietHours | None = None,
     ) -> None:
         self.quiet = quiet
+        # About one second of sending per claim: fewer round trips, few rows held per process.
+        self.batch_size = max(10, min(int(rate), 500))
         self.bot = bot
         self.session_factory = session_factory
-        self.limiter = AsyncLimiter(max(rate, 1.0), 1.0) if rate >= 1 else AsyncLimiter(1, 1 / rate)
+        # A bucket of one token refilled at `rate`: evenly spaced sends, no burst at start.
+        self.limiter = AsyncLimiter(1, 1 / rate)
         self.per_chat_interval = per_chat_interval
         self.clock = clock
         self.name = name or instance_name()
         self._last_sent: dict[int, float] = {}
+        self._paused_until = 0.0  # a 429 pauses every send, not just the refused one
         self._uploaded: dict[int, str] = {}  # outbox file id -> Telegram file_id, after upload
 
     async def recover(self, *, everything: bool = False) -> None:
@@ -180,13 +184,30 @@ class PacedSender:
         await asyncio.gather(*(self._deliver_chat(messages) for messages in by_chat.values()))
         return len(claimed)
 
+    async def run_until_empty(self) -> int:
+        """Deliver everything due now (CLI `deliver --until-empty`, benchmarks, tests)."""
+        total = 0
+        while True:
+            handled = await self.run_once(self.batch_size)
+            total += handled
+            if not handled:
+                async with self.session_factory() as session:
+                    waiting = await session.scalar(
+                        select(OutboxMessage.id)
+                        .where(OutboxMessage.status.in_((OutboxStatus.PENDING, "claimed")))
+                        .limit(1)
+                    )
+                if waiting is None:
+                    return total
+                await asyncio.sleep(0.05)  # rows waiting for retry_after or backoff
+
     async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
         async with self.session_factory() as session:
             single_sender = session.bind.dialect.name == "sqlite"
         await self.recover(everything=single_sender)
         while not stop.is_set():
             try:
-                handled = await self.run_once()
+                handled = await self.run_once(self.batch_size)
             except Exception:  # a broken row or a database hiccup must not stop delivery
                 log.exception("delivery round failed")
                 handled = 0
@@ -243,6 +264,7 @@ class PacedSender:
         try:
             sent = await self._call(message, file)
         except TelegramRetryAfter as error:
+            self._paused_until = max(self._paused_until, time.monotonic() + error.retry_after)
             return await self._finish(
                 message,
                 OutboxStatus.PENDING,
@@ -327,6 +349,9 @@ class PacedSender:
             )
 
     async def _pace(self, chat_id: int) -> None:
+        pause = self._paused_until - time.monotonic()
+        if pause > 0:
+            await asyncio.sleep(pause)
         last = self._last_sent.get(chat_id)
         if last is not None:
             wait = self.per_chat_interval - (time.monotonic() - last)

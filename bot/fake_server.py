@@ -1,9 +1,10 @@
 """A local HTTP stand-in for the Telegram Bot API, for benchmarks and load tests on loopback.
 
 It answers `POST /bot<token>/<method>` the way Telegram does (`{"ok": true, "result": ...}`): a
-Message for send*/edit* methods, `true` otherwise. It keeps nothing but counters.
+Message for send*/edit* methods, `true` otherwise. It keeps counters (per method, and messages
+per chat, to spot duplicates) at `GET /stats`, and can answer a share of sends with 429.
 
-    python -m bot.fake_server --port 8081
+    python -m bot.fake_server --port 8081 [--fail-429 0.05] [--retry-after 1]
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import random
 import time
 from collections import Counter
 from typing import Any
@@ -20,16 +22,31 @@ from aiohttp import web
 BOT_USER = {"id": 424242, "is_bot": True, "first_name": "Relais", "username": "relais_fake_bot"}
 
 
-def create_app() -> web.Application:
+def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> web.Application:
     app = web.Application()
     message_ids = itertools.count(1)
     calls: Counter[str] = Counter()
+    per_chat: Counter[int] = Counter()
+    chance = random.Random(seed)
 
     async def handle(request: web.Request) -> web.Response:
         method = request.match_info["method"]
         calls[method] += 1
         params = await _params(request)
         lowered = method.lower()
+        if lowered.startswith("send") and fail_429 and chance.random() < fail_429:
+            calls["429"] += 1
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after},
+                },
+                status=429,
+            )
+        if lowered.startswith("send") and "chat_id" in params:
+            per_chat[int(params["chat_id"])] += 1
         result: Any = True
         if lowered == "getme":
             result = BOT_USER
@@ -44,7 +61,9 @@ def create_app() -> web.Application:
         return web.json_response({"ok": True, "result": result})
 
     async def stats(_request: web.Request) -> web.Response:
-        return web.json_response(dict(calls))
+        return web.json_response(
+            {"methods": dict(calls), "chats": {str(k): v for k, v in per_chat.items()}}
+        )
 
     app.router.add_post("/bot{token}/{method}", handle)
     app.router.add_get("/stats", stats)
@@ -67,8 +86,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--fail-429", type=float, default=0.0, help="share of sends refused")
+    parser.add_argument("--retry-after", type=int, default=1)
     args = parser.parse_args()
-    web.run_app(create_app(), host=args.host, port=args.port, print=None, access_log=None)
+    app = create_app(args.fail_429, args.retry_after)
+    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
 
 
 if __name__ == "__main__":

@@ -181,14 +181,14 @@ async def test_rate_limited_message_waits_retry_after_then_goes(session_factory)
     async def flaky(bot, method, timeout=None):
         calls["n"] += 1
         if calls["n"] == 1:
-            raise TelegramRetryAfter(method, "Too Many Requests", retry_after=7)
+            raise TelegramRetryAfter(method, "Too Many Requests", retry_after=1)
         return await original(bot, method, timeout)
 
     fake.make_request = flaky
     sender = await sender_for(session_factory, fake, clock)
     await sender.run_once()
     assert await sender.run_once() == 0  # not due yet
-    clock.now = NOW + timedelta(seconds=7)
+    clock.now = NOW + timedelta(seconds=1)
     assert await sender.run_once() == 1
     async with session_factory() as session:
         row = (await session.scalars(select(OutboxMessage))).one()
