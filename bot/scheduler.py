@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -59,7 +59,13 @@ class Scheduler:
 
     async def tick(self) -> int:
         """One pass over due work; returns how many digests and reminder waves were enqueued."""
-        return await self.send_digests() + await self.send_reminders()
+        done = 0
+        for job in (self.send_digests, self.send_reminders):
+            try:
+                done += await job()
+            except Exception:  # one broken job must not starve the other
+                log.exception("scheduler job %s failed", job.__name__)
+        return done
 
     async def send_reminders(self) -> int:
         now = self.clock()
@@ -83,8 +89,11 @@ class Scheduler:
             )
             if wave is None or (meeting.id, wave) in claimed:
                 continue
-            if await self._send_wave(meeting, wave, superseded, claimed):
-                sent += 1
+            try:
+                if await self._send_wave(meeting, wave, superseded, claimed):
+                    sent += 1
+            except Exception:
+                log.exception("reminder wave %s/%s failed; retried next tick", meeting.id, wave)
         return sent
 
     async def _send_wave(
@@ -141,7 +150,11 @@ class Scheduler:
                 await session.execute(
                     select(DigestSubscription, User)
                     .join(User, User.id == DigestSubscription.user_id)
-                    .where(User.is_organiser, User.is_active, DigestSubscription.frequency != "off")
+                    .where(
+                        or_(User.is_organiser, User.id.in_(self.settings.admin_ids)),
+                        User.is_active,
+                        DigestSubscription.frequency != "off",
+                    )
                 )
             ).all()
             last_ends = dict(
@@ -162,8 +175,11 @@ class Scheduler:
             if last_end is None and due < subscription.created_at:
                 continue  # subscribed after that slot: the first digest is the next one
             start = last_end or default_period_start(subscription, due, self.settings.tz)
-            if await self._send_digest(subscription, user, start, due):
-                enqueued += 1
+            try:
+                if await self._send_digest(subscription, user, start, due):
+                    enqueued += 1
+            except Exception:
+                log.exception("digest for %s failed; retried next tick", user.id)
         return enqueued
 
     async def _send_digest(

@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 class RequireRole(BaseMiddleware):
     """Inner middleware: runs only once a handler of the router matched the update."""
 
-    def __init__(self, *allowed: Role) -> None:
+    def __init__(self, *allowed: Role, needs_profile: bool = False) -> None:
         self.allowed = allowed
+        self.needs_profile = needs_profile
 
     async def __call__(
         self,
@@ -33,6 +34,11 @@ class RequireRole(BaseMiddleware):
         user_id = data["event_from_user"].id
         role = role_of(user_id, data.get("user"), settings)
         data["role"] = role
+        if role in self.allowed and self.needs_profile and data.get("user") is None:
+            # Admins come from the settings, but digests and exports are stored against a
+            # profile: they accept the privacy notice like everyone else first.
+            await _reply(event, views.consent_needed_text())
+            return None
         if role in self.allowed:
             return await handler(event, data)
         attempt = event.text if isinstance(event, Message) else getattr(event, "data", None)
@@ -43,8 +49,12 @@ class RequireRole(BaseMiddleware):
         await RoleService(session, settings).audit(
             actor, "access_refused", attempt=(attempt or "")[:64], role=role.value
         )
-        if isinstance(event, CallbackQuery):
-            await event.answer(views.access_refused(), show_alert=True)
-        elif isinstance(event, Message):
-            await event.answer(views.access_refused())
+        await _reply(event, views.access_refused())
         return None
+
+
+async def _reply(event: TelegramObject, text: str) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    elif isinstance(event, Message):
+        await event.answer(text)

@@ -95,7 +95,11 @@ async def on_choice_toggled(
 ) -> None:
     step = await _asked(session, user, questionnaire, callback_data)
     question = step.question
-    if question is None or question.kind != "multi" or callback_data.i >= len(question.options):
+    if (
+        question is None
+        or question.kind != "multi"
+        or not 0 <= callback_data.i < len(question.options)
+    ):
         await expired(callback)
         return
     if not flows.mask_is_valid(question, callback_data.m):
@@ -303,7 +307,7 @@ def _button_value(step: Step, data: AnswerCB) -> AnswerValue | None:
         return None
     if data.a == "k":
         return AnswerValue(skipped=True) if question.optional else None
-    if data.a == "o" and question.kind == "single" and data.i < len(question.options):
+    if data.a == "o" and question.kind == "single" and 0 <= data.i < len(question.options):
         return AnswerValue(choices=(question.options[data.i].key,))
     if data.a == "s" and question.kind == "scale" and flows.is_valid_scale(data.i):
         return AnswerValue(scale=data.i)

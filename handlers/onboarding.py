@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.filters import has_text
 from bot.keyboards import ConsentCB, DepartmentCB, LanguageCB, ProfileCB, RoleCB, StructureTypeCB
 from bot.services.profile import ProfileService, ProfileStep, next_profile_step
-from bot.services.roles import INVITE_PREFIX, Redemption, RoleService
+from bot.services.roles import INVITE_PREFIX, INVITE_TOKEN, Redemption, RoleService
 from handlers.common import PROFILE_STATES, ask_profile_step, expired, locale, show_menu
 from handlers.states import ProfileForm
 from storage.models import User
@@ -37,7 +37,10 @@ async def cmd_start(
     settings: Settings,
 ) -> None:
     await state.clear()
-    invite = command.args if command.args and command.args.startswith(INVITE_PREFIX) else None
+    args = (command.args or "").strip()
+    invite = args if args.startswith(INVITE_PREFIX) else None
+    if invite and not INVITE_TOKEN.match(invite):
+        invite = "org_" + "0" * 24  # malformed: redeeming it gives the "not valid" answer
     if user is None:
         await message.answer(views.welcome_text())
         await message.answer(

@@ -22,8 +22,9 @@ from handlers.access import RequireRole
 from handlers.common import expired, locale
 
 router = Router(name=__name__)
-router.message.middleware(RequireRole(Role.ORGANISER, Role.ADMIN))
-router.callback_query.middleware(RequireRole(Role.ORGANISER, Role.ADMIN))
+# Digests and exports are stored against a profile: admins accept the privacy notice first.
+router.message.middleware(RequireRole(Role.ORGANISER, Role.ADMIN, needs_profile=True))
+router.callback_query.middleware(RequireRole(Role.ORGANISER, Role.ADMIN, needs_profile=True))
 
 
 @router.message(Command("digest"))

@@ -57,6 +57,8 @@ async def digest_now(
         themes=tuple(settings_row.themes or ()),
         regions=tuple(settings_row.regions or ()),
     )
+    # Release the update's connection (SQLite has one) while the worker builds.
+    await session.commit()
     package = await build_package_in_worker(settings, questionnaire, scope, locale)
     return package, start, end
 
@@ -96,11 +98,15 @@ async def voice_notes(
 def next_export_state(data: ExportCB, questionnaire: Questionnaire) -> ExportCB | None:
     """Apply one tap of the export screen; None for a button that cannot exist."""
     themes, regions = len(questionnaire.themes), len(all_regions())
-    if data.t >= 1 << themes or data.r >= 1 << regions or data.p not in ("7", "30", "all"):
+    if (
+        not 0 <= data.t < 1 << themes
+        or not 0 <= data.r < 1 << regions
+        or data.p not in ("7", "30", "all")
+    ):
         return None
     t, r = data.t, data.r
     if data.a == "t":
-        if data.i >= themes:
+        if not 0 <= data.i < themes:
             return None
         every = (1 << themes) - 1  # 0 stands for "all themes"
         t = (t or every) ^ (1 << data.i)
@@ -109,7 +115,7 @@ def next_export_state(data: ExportCB, questionnaire: Questionnaire) -> ExportCB 
         if t == every:
             t = 0
     elif data.a == "r":
-        if data.i >= regions:
+        if not 0 <= data.i < regions:
             return None
         r ^= 1 << data.i
     elif data.a not in ("p", "x", "c"):
@@ -157,6 +163,7 @@ async def export_file(
                     settings.tz,
                 )
 
+    await session.commit()  # release the update's connection while the worker builds
     content = await run_in_worker(settings.database_url, job)
     count = await ReportRepo(session).count(scope)
     await RoleService(session, settings).audit(

@@ -8,6 +8,7 @@ written to the audit log.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from storage.base import utcnow
 from storage.models import AuditEntry, DigestSubscription, Invitation, User
 
 INVITE_PREFIX = "org_"  # deep-link payloads are [A-Za-z0-9_-]{1,64}
+INVITE_TOKEN = re.compile(r"^org_[A-Za-z0-9_-]{24}$")
 
 
 class Role(StrEnum):

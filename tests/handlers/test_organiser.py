@@ -304,3 +304,29 @@ async def test_erasing_an_organiser_removes_subscription_and_anonymises_audit(ap
         assert await session.get(DigestSubscription, 2002) is None
         entries = list(await session.scalars(select(AuditEntry)))
     assert entries and all(2002 not in (e.actor_id, e.subject_id) for e in entries)
+
+
+async def test_admin_is_asked_to_accept_the_notice_before_organiser_commands(app, db) -> None:
+    admin = app.person(ADMIN_ID)
+    sent = await admin.send("/abonnement")
+    assert "/start" in joined(sent)
+    async with db.session_factory() as session:
+        assert await session.get(DigestSubscription, ADMIN_ID) is None
+
+
+async def test_malformed_invitation_argument_gets_the_consent_prompt_when_new(app) -> None:
+    sent = await app.person(2002).send("/start org_" + "x" * 80)
+    assert "/oubli" in joined(sent)  # the privacy notice, not an error
+
+
+async def test_negative_option_index_is_refused_when_forged(member, db) -> None:
+    from bot.keyboards import AnswerCB, ThemeCB
+
+    await member.send("/contribuer")
+    await member.click_data(ThemeCB(key="entry").pack())
+    await member.send("Réponse 1")
+    contribution = (await db.contributions())[-1]
+    sent = await member.click_data(
+        AnswerCB(cid=contribution.id, q="entry_top_barriers", a="t", i=-1).pack()
+    )
+    assert "expiré" in alerts(sent)[0]
