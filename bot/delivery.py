@@ -36,8 +36,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.services.quiet import QuietHours
 from storage.base import utcnow
@@ -205,7 +206,12 @@ class PacedSender:
         async with self.session_factory() as session:
             single_sender = session.bind.dialect.name == "sqlite"
         await self.recover(everything=single_sender)
+        last_recovery = time.monotonic()
         while not stop.is_set():
+            if time.monotonic() - last_recovery > CLAIM_LEASE.total_seconds() / 2:
+                # Another instance may have died holding claims: take them back once stale.
+                await self.recover()
+                last_recovery = time.monotonic()
             try:
                 handled = await self.run_once(self.batch_size)
             except Exception:  # a broken row or a database hiccup must not stop delivery
@@ -217,10 +223,26 @@ class PacedSender:
 
     async def _claim(self, limit: int) -> list[OutboxMessage]:
         now = self.clock()
+        earlier = aliased(OutboxMessage)
         async with self.session_factory() as session, session.begin():
             query = (
                 select(OutboxMessage)
-                .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.due_at <= now,
+                    # Per chat, in order: not while an earlier message to the same person is
+                    # still in flight or waiting for its retry.
+                    ~select(earlier.id)
+                    .where(
+                        earlier.recipient_id == OutboxMessage.recipient_id,
+                        earlier.id < OutboxMessage.id,
+                        or_(
+                            earlier.status.in_(("claimed", OutboxStatus.SENDING)),
+                            and_(earlier.status == OutboxStatus.PENDING, earlier.due_at > now),
+                        ),
+                    )
+                    .exists(),
+                )
                 .order_by(OutboxMessage.id)
                 .limit(limit)
             )
@@ -244,12 +266,12 @@ class PacedSender:
     async def _deliver_chat(self, messages: list[OutboxMessage]) -> None:
         for message in messages:  # in id order: a digest's text, then its files
             outcome = await self._deliver(message)
+            rest = messages[messages.index(message) + 1 :]
             if outcome == OutboxStatus.BLOCKED:
-                await self._release(
-                    messages[messages.index(message) + 1 :],
-                    OutboxStatus.BLOCKED,
-                    "recipient blocked the bot",
-                )
+                await self._release(rest, OutboxStatus.BLOCKED, "recipient blocked the bot")
+                return
+            if outcome == OutboxStatus.PENDING:  # retried later: the rest must wait behind it
+                await self._release(rest, OutboxStatus.PENDING, None)
                 return
 
     async def _deliver(self, message: OutboxMessage) -> str:
@@ -338,14 +360,14 @@ class PacedSender:
             )
         return status
 
-    async def _release(self, messages: list[OutboxMessage], status: str, error: str) -> None:
+    async def _release(self, messages: list[OutboxMessage], status: str, error: str | None) -> None:
         if not messages:
             return
         async with self.session_factory() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_([m.id for m in messages]))
-                .values(status=status, last_error=error)
+                .values(status=status, last_error=error, claimed_by=None, claimed_at=None)
             )
 
     async def _pace(self, chat_id: int) -> None:

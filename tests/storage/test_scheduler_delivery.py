@@ -219,3 +219,27 @@ async def test_recovery_requeues_claimed_rows_and_never_resends_in_flight_ones(
             await session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id))
         )
     assert statuses == ["sent", "failed"]
+
+
+async def test_digest_files_wait_behind_a_text_that_must_be_retried(session_factory) -> None:
+    await organiser_with_contributions(session_factory, subscribed_at=NOW - timedelta(days=3))
+    clock = Clock(NOW)
+    await scheduler(session_factory, clock).tick()
+    fake = FakeTelegramSession()
+    original = fake.make_request
+    failures = {"left": 1}
+
+    async def flaky(bot, method, timeout=None):
+        if isinstance(method, SendMessage) and failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("network down")
+        return await original(bot, method, timeout)
+
+    fake.make_request = flaky
+    sender = await sender_for(session_factory, fake, clock)
+    await sender.run_once()
+    assert [type(r) for r in fake.requests] == []  # nothing after the failed text
+    clock.now = NOW + timedelta(seconds=2)  # the first backoff
+    while await sender.run_once():
+        pass
+    assert [type(r) for r in fake.requests] == [SendMessage, SendDocument, SendPhoto]
