@@ -141,8 +141,9 @@ class PacedSender:
         self.batch_size = max(10, min(int(rate), 500))
         self.bot = bot
         self.session_factory = session_factory
-        # A bucket of one token refilled at `rate`: evenly spaced sends, no burst at start.
-        self.limiter = AsyncLimiter(1, 1 / rate)
+        # A leaky bucket holding a tenth of a second of sends: smooth pacing, no one-second
+        # burst at start, and few wake-ups.
+        self.limiter = AsyncLimiter(max(1.0, rate / 10), max(1.0, rate / 10) / rate)
         self.per_chat_interval = per_chat_interval
         self.clock = clock
         self.name = name or instance_name()
