@@ -279,3 +279,25 @@ class ReportRepo:
         for row in rows:
             answers.setdefault(row[0], []).append(AnswerCells(*row[1:]))
         return answers
+
+
+async def people_counts(reports: ReportRepo, rows: Sequence[tuple] | None = None):
+    """The four combination counts `privacy.attribute` needs; `rows` (structure_type,
+    department, region, role) limits them to the descriptions about to be shown."""
+    from bot.services.privacy import PeopleCounts
+
+    def only(picker):
+        return None if rows is None else [picker(r) for r in rows]
+
+    return PeopleCounts(
+        by_department=await reports.profile_groups(
+            ("structure_type", "department_code", "role"), only(lambda r: (r[0], r[1], r[3]))
+        ),
+        by_region_role=await reports.profile_groups(
+            ("structure_type", "region_code", "role"), only(lambda r: (r[0], r[2], r[3]))
+        ),
+        by_region=await reports.profile_groups(
+            ("structure_type", "region_code"), only(lambda r: (r[0], r[2]))
+        ),
+        by_type=await reports.profile_groups(("structure_type",), only(lambda r: (r[0],))),
+    )

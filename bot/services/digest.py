@@ -23,7 +23,7 @@ from bot.services.geo import get_department, get_region
 from bot.services.privacy import OTHER, Group, attribute, suppress_small_groups
 from bot.services.scrub import scrub_text
 from storage.models import DigestSubscription
-from storage.reports import ReportRepo, Scope
+from storage.reports import ReportRepo, Scope, people_counts
 
 EXCERPTS = 5
 EXCERPT_LENGTH = 280
@@ -78,16 +78,8 @@ async def collect_digest(
     proposal_keys = [q.key for t in questionnaire.themes for q in t.questions if q.proposal]
     rows = await reports.proposals(scope, proposal_keys, EXCERPTS)
     if rows:
-        by_department = await reports.profile_groups(
-            ("structure_type", "department_code", "role"),
-            [(r.structure_type, r.department_code, r.role) for r in rows],
-        )
-        by_region = await reports.profile_groups(
-            ("structure_type", "region_code"), [(r.structure_type, r.region_code) for r in rows]
-        )
-        by_region_role = await reports.profile_groups(
-            ("structure_type", "region_code", "role"),
-            [(r.structure_type, r.region_code, r.role) for r in rows],
+        people = await people_counts(
+            reports, [(r.structure_type, r.department_code, r.region_code, r.role) for r in rows]
         )
         for row in rows:
             who = attribute(
@@ -95,9 +87,7 @@ async def collect_digest(
                 row.department_code,
                 row.region_code,
                 row.role,
-                by_department,
-                by_region_role,
-                by_region,
+                people,
                 threshold,
             )
             data.excerpts.append(

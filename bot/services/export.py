@@ -12,7 +12,6 @@ import io
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,9 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Question, Questionnaire, Theme
 from bot.services.geo import get_department, get_region
-from bot.services.privacy import visible_keys
+from bot.services.privacy import PeopleCounts, attribute
 from bot.services.scrub import scrub_text
-from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope
+from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope, people_counts
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]\*\?/\\:]")
@@ -40,34 +39,14 @@ def defuse(value: object) -> object:
     return value
 
 
-@dataclass
-class Visibility:
-    """Which profile values may appear as themselves in this export."""
-
-    departments: set[str]
-    regions: set[str]
-    roles: set[str]
-    structure_types: set[str]
-
-
-async def visibility(reports: ReportRepo, scope: Scope, threshold: int) -> Visibility:
-    async def keys(column: str) -> set[str]:
-        groups = await reports.groups(scope, column)
-        return visible_keys({g.key: g.contributors for g in groups}, threshold)
-
-    return Visibility(
-        await keys("department_code"),
-        await keys("region_code"),
-        await keys("role"),
-        await keys("structure_type"),
-    )
-
-
 class RowRenderer:
     """One contribution as spreadsheet cells, in the reader's language."""
 
-    def __init__(self, theme: Theme, locale: str, tz: ZoneInfo, seen: Visibility) -> None:
-        self.theme, self.locale, self.tz, self.seen = theme, locale, tz, seen
+    def __init__(
+        self, theme: Theme, locale: str, tz: ZoneInfo, people: PeopleCounts, threshold: int
+    ) -> None:
+        self.theme, self.locale, self.tz = theme, locale, tz
+        self.people, self.threshold = people, threshold
         self.other = _("other")
 
     def header(self) -> list[str]:
@@ -85,20 +64,29 @@ class RowRenderer:
 
     def cells(self, row: ExportRow, answers: list[AnswerCells]) -> list[object]:
         by_key = {a.question_key: a for a in answers}
-        seen = self.seen
-        department = get_department(row.department_code or "")
-        region = get_region(row.region_code or "")
+        # The whole description (type · place · role) must be shared by `threshold` people,
+        # not each column on its own: see privacy.attribute.
+        who = attribute(
+            row.structure_type,
+            row.department_code,
+            row.region_code,
+            row.role,
+            self.people,
+            self.threshold,
+        )
+        department = None if who.place_is_region else get_department(who.place or "")
+        region = (
+            get_region(who.place or "")
+            if who.place_is_region
+            else (department.region if department else None)
+        )
         fixed = [
             row.public_id,
             row.submitted_at.astimezone(self.tz).replace(tzinfo=None),
-            str(STRUCTURE_TYPES[row.structure_type])
-            if row.structure_type in seen.structure_types
-            else self.other,
-            f"{department.name} ({department.code})"
-            if department and row.department_code in seen.departments
-            else self.other,
-            region.name if region and row.region_code in seen.regions else self.other,
-            str(ROLES[row.role]) if row.role in seen.roles else self.other,
+            str(STRUCTURE_TYPES[who.structure_type]) if who.structure_type else self.other,
+            f"{department.name} ({department.code})" if department else self.other,
+            region.name if region else self.other,
+            str(ROLES[who.role]) if who.role else self.other,
         ]
         return fixed + [defuse(self.answer(q, by_key.get(q.key))) for q in self.theme.questions]
 
@@ -130,9 +118,9 @@ async def _stream_rows(
 ) -> dict[str, int]:
     """Stream every contribution of the scope, theme by theme, as rendered cells."""
     reports = ReportRepo(session)
-    seen = await visibility(reports, scope, threshold)
+    people = await people_counts(reports)
     renderers = {
-        t.key: RowRenderer(t, locale, tz, seen)
+        t.key: RowRenderer(t, locale, tz, people, threshold)
         for t in questionnaire.themes
         if not scope.themes or t.key in scope.themes
     }

@@ -39,11 +39,6 @@ def suppress_small_groups(groups: Iterable[Group], threshold: int) -> list[Group
     return kept
 
 
-def visible_keys(contributors_by_key: Mapping[str | None, int], threshold: int) -> set[str]:
-    """The keys that may be shown as themselves (the others become "other")."""
-    return {key for key, people in contributors_by_key.items() if key and people >= threshold}
-
-
 @dataclass(frozen=True)
 class Attribution:
     structure_type: str | None
@@ -52,26 +47,33 @@ class Attribution:
     role: str | None
 
 
+@dataclass(frozen=True)
+class PeopleCounts:
+    """Contributors per profile combination, for `attribute`."""
+
+    by_department: Mapping[tuple, int]  # (structure_type, department, role)
+    by_region_role: Mapping[tuple, int]  # (structure_type, region, role)
+    by_region: Mapping[tuple, int]  # (structure_type, region)
+    by_type: Mapping[tuple, int]  # (structure_type,)
+
+
 def attribute(
     structure_type: str | None,
     department: str | None,
     region: str | None,
     role: str | None,
-    people_by_department: Mapping[tuple, int],
-    people_by_region_role: Mapping[tuple, int],
-    people_by_region: Mapping[tuple, int],
+    people: PeopleCounts,
     threshold: int,
 ) -> Attribution:
     """ "structure type · department · role", coarsened until at least `threshold` people share
-    it: first the department becomes its region, then the role is dropped, then the place.
-
-    Keys: (structure_type, department, role), (structure_type, region, role),
-    (structure_type, region).
-    """
-    if people_by_department.get((structure_type, department, role), 0) >= threshold:
+    the whole description: the department becomes its region, then the role goes, then the
+    place, then the type of structure."""
+    if people.by_department.get((structure_type, department, role), 0) >= threshold:
         return Attribution(structure_type, department, False, role)
-    if people_by_region_role.get((structure_type, region, role), 0) >= threshold:
+    if people.by_region_role.get((structure_type, region, role), 0) >= threshold:
         return Attribution(structure_type, region, True, role)
-    if people_by_region.get((structure_type, region), 0) >= threshold:
+    if people.by_region.get((structure_type, region), 0) >= threshold:
         return Attribution(structure_type, region, True, None)
-    return Attribution(structure_type, None, False, None)
+    if people.by_type.get((structure_type,), 0) >= threshold:
+        return Attribution(structure_type, None, False, None)
+    return Attribution(None, None, False, None)

@@ -330,3 +330,21 @@ async def test_negative_option_index_is_refused_when_forged(member, db) -> None:
         AnswerCB(cid=contribution.id, q="entry_top_barriers", a="t", i=-1).pack()
     )
     assert "expiré" in alerts(sent)[0]
+
+
+async def test_export_never_shows_a_description_fewer_than_five_people_share(app) -> None:
+    organiser, _ = await become_organiser(app)
+    when = datetime.now(UTC) - timedelta(hours=1)
+    async with app.session_factory() as session, session.begin():
+        people = [Person(6000 + i, "38", "84", "cip") for i in range(5)]
+        people += [Person(6100 + i, "33", "75", "director") for i in range(5)]
+        people += [Person(6200, "38", "84", "director")]  # the only director in Isère
+        await add_people(session, people)
+        for person in people:
+            await add_contribution(session, person.id, "entry", when, entry_answers())
+    sent = await organiser.click_data(ExportCB(t=0, r=0, p="7", a="c").pack())
+    rows = next(r for r in sent if isinstance(r, SendDocument)).document.data.decode("utf-8-sig")
+    lines = rows.splitlines()[1:]
+    assert len(lines) == 11
+    assert not any("Isère (38)" in line and "Direction" in line for line in lines)
+    assert sum("Isère (38)" in line and "(CIP)" in line for line in lines) == 5

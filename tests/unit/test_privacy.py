@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from bot.services.privacy import OTHER, Group, attribute, suppress_small_groups, visible_keys
+from bot.services.privacy import (
+    OTHER,
+    Group,
+    PeopleCounts,
+    attribute,
+    suppress_small_groups,
+)
 
 
 def test_groups_under_threshold_are_merged_into_other_when_suppressing() -> None:
@@ -25,24 +31,30 @@ def test_threshold_is_configurable_when_set_to_two() -> None:
     ]
 
 
-def test_visible_keys_exclude_small_and_empty_groups() -> None:
-    assert visible_keys({"38": 5, "33": 4, None: 10}, 5) == {"38"}
+def counts(dept=None, region_role=None, region=None, by_type=None) -> PeopleCounts:
+    return PeopleCounts(dept or {}, region_role or {}, region or {}, by_type or {})
 
 
 def test_attribution_keeps_department_when_five_people_share_it() -> None:
-    who = attribute("ai", "38", "84", "cip", {("ai", "38", "cip"): 5}, {}, {}, 5)
+    who = attribute("ai", "38", "84", "cip", counts(dept={("ai", "38", "cip"): 5}), 5)
     assert (who.place, who.place_is_region, who.role) == ("38", False, "cip")
 
 
 def test_attribution_falls_back_to_region_then_drops_role_when_groups_are_small() -> None:
-    by_dept = {("ai", "38", "cip"): 1}
-    by_region_role = {("ai", "84", "cip"): 6, ("ai", "84", "director"): 1}
-    by_region = {("ai", "84"): 7}
-    cip = attribute("ai", "38", "84", "cip", by_dept, by_region_role, by_region, 5)
-    assert (cip.place, cip.place_is_region, cip.role) == ("84", True, "cip")
-    director = attribute("ai", "38", "84", "director", by_dept, by_region_role, by_region, 5)
-    assert (director.place, director.place_is_region, director.role) == ("84", True, None)
-    alone = attribute(
-        "aci", "48", "76", "director", {}, {("aci", "76", "director"): 1}, {("aci", "76"): 1}, 5
+    people = counts(
+        dept={("ai", "38", "cip"): 1},
+        region_role={("ai", "84", "cip"): 6, ("ai", "84", "director"): 1},
+        region={("ai", "84"): 7},
     )
-    assert (alone.place, alone.role) == (None, None)
+    cip = attribute("ai", "38", "84", "cip", people, 5)
+    assert (cip.place, cip.place_is_region, cip.role) == ("84", True, "cip")
+    director = attribute("ai", "38", "84", "director", people, 5)
+    assert (director.place, director.place_is_region, director.role) == ("84", True, None)
+
+
+def test_attribution_drops_even_the_structure_type_when_fewer_than_five_share_it() -> None:
+    lonely = counts(region={("etti", "76"): 1}, by_type={("etti",): 1})
+    who = attribute("etti", "48", "76", "director", lonely, 5)
+    assert (who.structure_type, who.place, who.role) == (None, None, None)
+    common = counts(by_type={("ai",): 9})
+    assert attribute("ai", "48", "76", "director", common, 5).structure_type == "ai"
