@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     importer = meeting_commands.add_parser("import", help="add meetings from a CSV file")
     importer.add_argument("file", help="CSV with the header date,time,city,regions,theme,venue")
     meeting_commands.add_parser("list", help="upcoming meetings")
+    canceller = meeting_commands.add_parser("cancel", help="cancel a meeting and its reminders")
+    canceller.add_argument("id", type=int)
     deliver = commands.add_parser("deliver", help="run only the paced sender (the outbox)")
     deliver.add_argument("--until-empty", action="store_true", help="stop when nothing is due")
     grant = commands.add_parser("grant", help="make a person (who has run /start) an organiser")

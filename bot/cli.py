@@ -165,6 +165,16 @@ async def meetings(settings: Settings, args: argparse.Namespace) -> int:
 
     engine, factory = await _session_factory(settings)
     try:
+        if args.meetings_command == "cancel":
+            from bot.services.meetings import cancel_meeting
+
+            async with factory() as session, session.begin():
+                withdrawn = await cancel_meeting(session, args.id)
+            if withdrawn is None:
+                print(f"No scheduled meeting #{args.id}.", file=sys.stderr)
+                return 1
+            print(f"Meeting #{args.id} cancelled; {withdrawn} pending reminders withdrawn.")
+            return 0
         if args.meetings_command == "list":
             async with factory() as session:
                 upcoming = await MeetingRepo(session).list_upcoming(utcnow())

@@ -122,3 +122,57 @@ def read_csv(content: str) -> list[MeetingInput]:
         values = {key: (row.get(key) or "").strip() for key in CSV_COLUMNS}
         rows.append(MeetingInput(**values))
     return rows
+
+
+async def cancel_meeting(session, meeting_id: int) -> int | None:
+    """Cancel a meeting and every reminder not yet sent; returns how many were withdrawn."""
+    from sqlalchemy import update
+
+    from storage.models import Meeting, OutboxMessage, OutboxStatus
+
+    meeting = await session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status != "scheduled":
+        return None
+    meeting.status = "cancelled"
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.group_key.like(f"reminder:{meeting_id}:%"),
+            OutboxMessage.status.in_((OutboxStatus.PENDING, "claimed")),
+        )
+        .values(status=OutboxStatus.CANCELLED, last_error="meeting cancelled")
+    )
+    return result.rowcount
+
+
+async def reschedule_meeting(session, meeting_id: int, starts_at: datetime) -> bool:
+    """Move a meeting: reminders not yet sent are withdrawn and their waves planned again for
+    the new date; waves already delivered are not repeated."""
+    from sqlalchemy import delete, select, update
+
+    from storage.models import Meeting, OutboxMessage, OutboxStatus, ReminderRun
+
+    meeting = await session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status != "scheduled":
+        return False
+    meeting.starts_at = starts_at
+    for run in list(
+        await session.scalars(select(ReminderRun).where(ReminderRun.meeting_id == meeting_id))
+    ):
+        group = f"reminder:{meeting_id}:{run.days_before}"
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.group_key == group,
+                OutboxMessage.status.in_((OutboxStatus.PENDING, "claimed")),
+            )
+            .values(status=OutboxStatus.CANCELLED, last_error="meeting moved")
+        )
+        delivered = await session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.group_key == group, OutboxMessage.status != OutboxStatus.CANCELLED)
+            .limit(1)
+        )
+        if run.skipped or delivered is None:  # nothing of this wave reached anyone
+            await session.execute(delete(ReminderRun).where(ReminderRun.id == run.id))
+    return True

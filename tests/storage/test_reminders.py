@@ -103,3 +103,42 @@ async def test_pending_reminders_wait_for_the_morning_in_quiet_hours(session_fac
     clock.now = datetime(2025, 3, 6, 7, 0, tzinfo=UTC)  # 08:00 in Paris
     assert await sender.run_once() == 1
     assert [r.text for r in fake.requests] == ["urgent", "rappel"]
+
+
+async def test_cancelling_a_meeting_withdraws_its_pending_reminders(session_factory) -> None:
+    from bot.services.meetings import cancel_meeting
+
+    await setup(session_factory)
+    await scheduler(session_factory, Clock(J1)).send_reminders()
+    async with session_factory() as session, session.begin():
+        meeting_id = (await session.scalars(select(Meeting.id))).one()
+        assert await cancel_meeting(session, meeting_id) == 2
+    async with session_factory() as session:
+        statuses = set(await session.scalars(select(OutboxMessage.status)))
+    assert statuses == {"cancelled"}
+    assert await scheduler(session_factory, Clock(J1)).send_reminders() == 0
+
+
+async def test_moving_a_meeting_plans_its_unsent_reminders_again(session_factory) -> None:
+    from bot.services.meetings import reschedule_meeting
+
+    await setup(session_factory)
+    await scheduler(session_factory, Clock(J1)).send_reminders()  # J-1 queued, not yet sent
+    async with session_factory() as session, session.begin():
+        meeting_id = (await session.scalars(select(Meeting.id))).one()
+        assert await reschedule_meeting(session, meeting_id, MEETING_AT + timedelta(days=14))
+    assert await scheduler(session_factory, Clock(J1)).send_reminders() == 0  # not due any more
+    seven_days_before = datetime(2025, 4, 10, 8, 30, tzinfo=UTC)  # 10:30 Paris, J-7 of the new date
+    assert await scheduler(session_factory, Clock(seven_days_before)).send_reminders() == 1
+    async with session_factory() as session:
+        rows = list(
+            await session.execute(
+                select(OutboxMessage.group_key, OutboxMessage.status).order_by(OutboxMessage.id)
+            )
+        )
+    assert [tuple(r) for r in rows] == [
+        (f"reminder:{meeting_id}:1", "cancelled"),
+        (f"reminder:{meeting_id}:1", "cancelled"),
+        (f"reminder:{meeting_id}:7", "pending"),
+        (f"reminder:{meeting_id}:7", "pending"),
+    ]
