@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     quiet_sundays: bool = True
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 1)  # days before a meeting
     reminder_time: str = "10:00"
+    preread_days: int = Field(default=2, ge=0, le=30)  # pre-read this many days before, at 10:00
 
     @field_validator("bot_token", mode="before")
     @classmethod

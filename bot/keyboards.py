@@ -382,3 +382,29 @@ def revoke_confirm_keyboard(user_id: int) -> InlineKeyboardMarkup:
     kb.button(text=_("Yes, revoke"), callback_data=OrganiserCB(a="R", u=user_id))
     kb.button(text=_("No"), callback_data=OrganiserCB(a="n", u=user_id))
     return kb.adjust(2).as_markup()
+
+
+class MeetingCB(CallbackData, prefix="mt"):
+    a: str  # p: pre-read now, c: ask to cancel, C: cancel
+    m: int
+
+
+def meetings_keyboard(meetings: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for meeting_id, label in meetings:
+        kb.button(
+            text=_("📄 Pre-read: {meeting}").format(meeting=label),
+            callback_data=MeetingCB(a="p", m=meeting_id),
+        )
+        kb.button(
+            text=_("✖️ Cancel: {meeting}").format(meeting=label),
+            callback_data=MeetingCB(a="c", m=meeting_id),
+        )
+    return kb.adjust(1).as_markup()
+
+
+def meeting_cancel_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, cancel the meeting"), callback_data=MeetingCB(a="C", m=meeting_id))
+    kb.button(text=_("No"), callback_data=MeetingCB(a="n", m=meeting_id))
+    return kb.adjust(1).as_markup()

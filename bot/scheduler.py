@@ -1,7 +1,7 @@
 """The one scheduler loop: claims due work recorded in the database.
 
-It owes organisers their digests and field staff their meeting reminders (scheduled broadcasts
-join it later). Each
+It owes organisers their digests and meeting pre-reads, and field staff their meeting reminders
+(scheduled broadcasts join it later). Each
 (organiser, period) digest is a `digest_runs` row with a unique (user, period_end): inserting it
 *is* the claim. The digest's messages are enqueued in the same transaction, so either both exist
 or neither does; a second scheduler (another instance) fails on the unique key and moves on. If
@@ -26,6 +26,7 @@ from bot.i18n import use_locale
 from bot.questionnaire import Questionnaire
 from bot.services.digest import default_period_start, latest_due
 from bot.services.organiser import build_package_in_worker
+from bot.services.preread import build_preread, preread_due_at, preread_recipients
 from bot.services.reminders import (
     audience,
     due_waves,
@@ -34,7 +35,7 @@ from bot.services.reminders import (
     wave_due_at,
 )
 from storage.base import utcnow
-from storage.models import DigestRun, DigestSubscription, Meeting, ReminderRun, User
+from storage.models import DigestRun, DigestSubscription, Meeting, PrereadRun, ReminderRun, User
 from storage.reports import Scope
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class Scheduler:
     async def tick(self) -> int:
         """One pass over due work; returns how many digests and reminder waves were enqueued."""
         done = 0
-        for job in (self.send_digests, self.send_reminders):
+        for job in (self.send_digests, self.send_reminders, self.send_prereads):
             try:
                 done += await job()
             except Exception:  # one broken job must not starve the other
@@ -142,6 +143,59 @@ class Scheduler:
         except IntegrityError:
             log.info("reminder wave %s/%s already claimed elsewhere", meeting.id, wave)
             return False
+
+    async def send_prereads(self) -> int:
+        """Each meeting's pre-read, once, from PREREAD_DAYS before it until it starts."""
+        now = self.clock()
+        async with self.session_factory() as session:
+            meetings = [
+                m
+                for m in await session.scalars(
+                    select(Meeting).where(
+                        Meeting.status == "scheduled",
+                        Meeting.starts_at > now,
+                        ~select(PrereadRun.id).where(PrereadRun.meeting_id == Meeting.id).exists(),
+                    )
+                )
+                if preread_due_at(m, self.settings) <= now
+            ]
+            recipients = await preread_recipients(session, self.settings)
+        sent = 0
+        for meeting in meetings:
+            try:
+                packages = {
+                    language: await build_preread(
+                        self.settings, self.questionnaire, meeting, now, language
+                    )
+                    for language in {person.language for person in recipients}
+                }
+                async with self.session_factory() as session, session.begin():
+                    session.add(
+                        PrereadRun(
+                            meeting_id=meeting.id,
+                            recipients=len(recipients),
+                            claimed_by=self.name,
+                            created_at=now,
+                        )
+                    )
+                    await session.flush()  # the claim
+                    outbox = Outbox(session, self.clock)
+                    for person in recipients:
+                        with use_locale(person.language, self.settings.default_locale):
+                            await enqueue_package(
+                                outbox,
+                                person.id,
+                                packages[person.language],
+                                group=f"preread:{meeting.id}",
+                                start=None,
+                                end=now,
+                            )
+                sent += 1
+            except IntegrityError:
+                log.info("pre-read of meeting %s already claimed elsewhere", meeting.id)
+            except Exception:
+                log.exception("pre-read of meeting %s failed; retried next tick", meeting.id)
+        return sent
 
     async def send_digests(self) -> int:
         now = self.clock()

@@ -114,3 +114,23 @@ async def close_question_message(callback: CallbackQuery, text: str) -> None:
     message = callback.message
     if isinstance(message, Message):
         await message.edit_text(text, reply_markup=None)
+
+
+async def send_package(bot: Bot, chat_id: int, package, start=None, end=None) -> None:
+    """A digest or pre-read as a direct reply: text(s), then the spreadsheet and the chart."""
+    from aiogram.types import BufferedInputFile
+
+    for index, text in enumerate(package.texts):
+        last = index == len(package.texts) - 1
+        markup = (
+            keyboards.voice_notes_keyboard(start, end, package.voice_notes)
+            if last and package.voice_notes and end is not None
+            else None
+        )
+        await bot.send_message(chat_id, text, reply_markup=markup)
+    if package.xlsx is not None:
+        xlsx = BufferedInputFile(package.xlsx, filename=f"{package.filename_stem}.xlsx")
+        await bot.send_document(chat_id, xlsx)
+    if package.chart is not None:
+        chart = BufferedInputFile(package.chart, filename=f"{package.filename_stem}.png")
+        await bot.send_photo(chat_id, chart)

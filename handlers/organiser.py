@@ -19,7 +19,7 @@ from bot.questionnaire import Questionnaire
 from bot.services import organiser as service
 from bot.services.roles import Role
 from handlers.access import RequireRole
-from handlers.common import expired, locale
+from handlers.common import expired, locale, send_package
 
 router = Router(name=__name__)
 # Digests and exports are stored against a profile: admins accept the privacy notice first.
@@ -38,22 +38,7 @@ async def cmd_digest(
     package, start, end = await service.digest_now(
         session, questionnaire, settings, message.chat.id, locale()
     )
-    for index, text in enumerate(package.texts):
-        last = index == len(package.texts) - 1
-        markup = (
-            keyboards.voice_notes_keyboard(start, end, package.voice_notes)
-            if last and package.voice_notes
-            else None
-        )
-        await message.answer(text, reply_markup=markup)
-    if package.xlsx is not None:
-        await message.answer_document(
-            BufferedInputFile(package.xlsx, filename=f"{package.filename_stem}.xlsx")
-        )
-    if package.chart is not None:
-        await message.answer_photo(
-            BufferedInputFile(package.chart, filename=f"{package.filename_stem}.png")
-        )
+    await send_package(bot, message.chat.id, package, start, end)
 
 
 @router.callback_query(VoiceCB.filter())

@@ -281,3 +281,17 @@ class ReminderRun(Base):
     skipped: Mapped[bool] = mapped_column(Boolean, default=False)  # superseded by a later wave
     claimed_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PrereadRun(Base):
+    """The pre-read of one meeting, sent once to organisers and admins."""
+
+    __tablename__ = "preread_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

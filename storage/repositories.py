@@ -203,3 +203,8 @@ class MeetingRepo:
         if not include_cancelled:
             query = query.where(Meeting.status == "scheduled")
         return list(await self.session.scalars(query))
+
+    async def get_scheduled(self, meeting_id: int) -> Meeting | None:
+        return await self.session.scalar(
+            select(Meeting).where(Meeting.id == meeting_id, Meeting.status == "scheduled")
+        )

@@ -348,3 +348,40 @@ async def test_export_never_shows_a_description_fewer_than_five_people_share(app
     assert len(lines) == 11
     assert not any("Isère (38)" in line and "Direction" in line for line in lines)
     assert sum("Isère (38)" in line and "(CIP)" in line for line in lines) == 5
+
+
+async def test_admin_lists_meetings_gets_a_preread_and_cancels_one(app, db) -> None:
+    from bot.keyboards import MeetingCB
+    from storage.models import Meeting
+
+    await onboard(app.person(ADMIN_ID))
+    async with app.session_factory() as session, session.begin():
+        session.add(
+            Meeting(
+                starts_at=datetime.now(UTC) + timedelta(days=10),
+                city="Grenoble",
+                regions=["84"],
+                status="scheduled",
+            )
+        )
+    await seed_period(app)
+    admin = app.person(ADMIN_ID)
+    sent = await admin.send("/reunions")
+    assert "Grenoble" in joined(sent)
+
+    sent = await admin.click_data(MeetingCB(a="p", m=1).pack())
+    assert "Pré-lecture" in joined(sent) and "<b>6</b> nouvelles contributions" in joined(sent)
+    assert any(isinstance(r, SendDocument) for r in sent)
+
+    await admin.click_data(MeetingCB(a="c", m=1).pack())
+    sent = await admin.click_data(MeetingCB(a="C", m=1).pack())
+    assert "annulée" in joined(sent)
+    async with app.session_factory() as session:
+        assert (await session.get(Meeting, 1)).status == "cancelled"
+    sent = await admin.click_data(MeetingCB(a="p", m=1).pack())
+    assert "expiré" in alerts(sent)[0]
+
+
+async def test_field_staff_cannot_see_meetings_admin(member) -> None:
+    sent = await member.send("/reunions")
+    assert REFUSED in joined(sent)

@@ -142,3 +142,36 @@ async def test_moving_a_meeting_plans_its_unsent_reminders_again(session_factory
         (f"reminder:{meeting_id}:7", "pending"),
         (f"reminder:{meeting_id}:7", "pending"),
     ]
+
+
+async def test_preread_goes_once_to_organisers_and_admins_two_days_before(session_factory) -> None:
+    await setup(session_factory)
+    async with session_factory() as session, session.begin():
+        await add_people(
+            session, [Person(50, organiser=True), Person(51, language="en", organiser=True)]
+        )
+    two_days_before = datetime(2025, 4, 1, 8, 5, tzinfo=UTC)  # 10:05 in Paris, J-2
+    assert await scheduler(session_factory, Clock(two_days_before)).send_prereads() == 1
+    assert await scheduler(session_factory, Clock(two_days_before)).send_prereads() == 0
+
+    async with session_factory() as session:
+        rows = list(
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == "digest")
+                .order_by(OutboxMessage.id)
+            )
+        )
+    assert {r.recipient_id for r in rows} == {50, 51}
+    french = [r.payload.get("text", "") for r in rows if r.recipient_id == 50]
+    assert french[0].startswith("📄 <b>Pré-lecture</b> pour la réunion de Grenoble")
+    assert "<b>1</b> nouvelle contribution" in french[1]  # person 2's, in region 84
+    assert any(r.file_id for r in rows if r.recipient_id == 51)  # the XLSX for that region
+
+
+async def test_no_preread_before_it_is_due(session_factory) -> None:
+    await setup(session_factory)
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(50, organiser=True)])
+    three_days_before = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
+    assert await scheduler(session_factory, Clock(three_days_before)).send_prereads() == 0

@@ -2,7 +2,7 @@
 
 Revision ID: 003
 Revises: 002
-Create Date: 2026-11-28 03:08:04.318226
+Create Date: 2026-11-28 03:28:46.426854
 """
 
 from __future__ import annotations
@@ -36,6 +36,16 @@ def upgrade() -> None:
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.create_index('ix_meetings_status_starts', ['status', 'starts_at'], unique=False)
 
+    op.create_table('preread_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('recipients', sa.Integer(), nullable=False),
+    sa.Column('claimed_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', storage.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_preread_runs_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_preread_runs')),
+    sa.UniqueConstraint('meeting_id', name=op.f('uq_preread_runs_meeting_id'))
+    )
     op.create_table('reminder_runs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -65,6 +75,7 @@ def downgrade() -> None:
         batch_op.drop_column('urgent')
 
     op.drop_table('reminder_runs')
+    op.drop_table('preread_runs')
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.drop_index('ix_meetings_status_starts')
 
