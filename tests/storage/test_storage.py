@@ -15,6 +15,7 @@ from bot.questionnaire import default_questionnaire
 from bot.services.contributions import REVIEW, ContributionService, StepKind
 from bot.services.flows import AnswerValue
 from storage.base import Base
+from storage.engine import create_engine, create_session_factory
 from storage.migrate import current_revision, head_revision
 from storage.models import Answer, Contribution, User
 from storage.repositories import AnswerRepo, ContributionRepo, UserRepo
@@ -170,28 +171,33 @@ async def test_service_flow_reaches_review_and_submits_once_on_both_engines(sess
     assert (await service.submit(1, step.contribution.id)).kind == StepKind.STALE
 
 
-async def test_concurrent_answers_to_one_question_store_one_revision(session_factory) -> None:
-    async with session_factory() as session:
-        await add_user(session)
-        step = await ContributionService(session, QUESTIONNAIRE).start_or_resume(1, "entry")
-        await session.commit()
-    contribution_id = step.contribution.id
-
-    async def answer(text: str) -> StepKind:
-        async with session_factory() as session:
-            service = ContributionService(session, QUESTIONNAIRE)
-            try:
-                result = await service.record(
-                    1, contribution_id, "entry_barriers", AnswerValue(text=text)
-                )
-                await session.commit()
-                return result.kind
-            except Exception:  # SQLite may refuse the loser outright (database is locked)
-                await session.rollback()
-                return StepKind.STALE
-
-    kinds = await asyncio.gather(answer("premier"), answer("second"))
-    assert sorted(kinds) == [StepKind.QUESTION, StepKind.STALE]
-    async with session_factory() as session:
-        history = await AnswerRepo(session).history(contribution_id, "entry_barriers")
-    assert len(history) == 1
+async def test_concurrent_answers_to_one_question_store_one_revision(db_url) -> None:
+    """Two units of work read the same draft, then both try to answer the question: the second
+    must find the cursor moved (compare-and-set), not store a second revision."""
+    engines = [create_engine(db_url, inline=False) for _ in range(2)]
+    factories = [create_session_factory(engine) for engine in engines]
+    try:
+        async with factories[0]() as session:
+            await add_user(session)
+            step = await ContributionService(session, QUESTIONNAIRE).start_or_resume(1, "entry")
+            await session.commit()
+        contribution_id = step.contribution.id
+        async with factories[0]() as first, factories[1]() as second:
+            services = [ContributionService(s, QUESTIONNAIRE) for s in (first, second)]
+            seen = [
+                await service.asked(1, contribution_id, "entry_barriers") for service in services
+            ]
+            assert [s.kind for s in seen] == [StepKind.QUESTION, StepKind.QUESTION]
+            won = await services[0].record_for(seen[0], AnswerValue(text="premier"))
+            late = asyncio.create_task(services[1].record_for(seen[1], AnswerValue(text="second")))
+            await asyncio.sleep(0.2)  # the second one now waits for the first's lock
+            await first.commit()
+            lost = await late
+            await second.commit()
+        assert (won.kind, lost.kind) == (StepKind.QUESTION, StepKind.STALE)
+        async with factories[0]() as session:
+            history = await AnswerRepo(session).history(contribution_id, "entry_barriers")
+        assert [a.text_value for a in history] == ["premier"]
+    finally:
+        for engine in engines:
+            await engine.dispose()
