@@ -156,5 +156,5 @@ async def cmd_reminders(message: Message, user: User | None) -> None:
     if user is None:
         await message.answer(views.consent_needed_text())
         return
-    user.reminders_muted = not user.reminders_muted
-    await message.answer(views.reminders_toggled(muted=user.reminders_muted))
+    muted = ProfileService.toggle_reminders(user)
+    await message.answer(views.reminders_toggled(muted=muted))

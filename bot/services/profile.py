@@ -79,6 +79,12 @@ class ProfileService:
         user.language = language
 
     @staticmethod
+    def toggle_reminders(user: User) -> bool:
+        """/rappels: mute or unmute meeting reminders; returns True when now muted."""
+        user.reminders_muted = not user.reminders_muted
+        return user.reminders_muted
+
+    @staticmethod
     def set_choice(user: User, step: ProfileStep, key: str) -> bool:
         if step == ProfileStep.STRUCTURE_TYPE and key in STRUCTURE_TYPES:
             user.structure_type = key
