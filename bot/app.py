@@ -109,7 +109,9 @@ def attach_background_jobs(
 
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
-    scheduler = Scheduler(session_factory, settings, questionnaire or default_questionnaire())
+    scheduler = Scheduler(
+        session_factory, settings, questionnaire or default_questionnaire(), bot=bot
+    )
     sender = PacedSender(
         bot, session_factory, rate=settings.send_rate, quiet=QuietHours.from_settings(settings)
     )

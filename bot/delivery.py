@@ -1,6 +1,6 @@
 """The one delivery engine: an outbox table and a paced sender.
 
-Everything that is not a direct reply (digests now; reminders, pre-reads and broadcasts later)
+Everything that is not a direct reply (digests, reminders, pre-reads, broadcasts and their reports)
 is enqueued with `Outbox` in the caller's transaction, so a message exists if and only if the
 work that produced it was committed. `PacedSender` delivers it:
 
@@ -36,7 +36,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -97,6 +97,34 @@ class Outbox:
         payload = {"method": "photo" if as_photo else "document", "caption": caption}
         self._add(recipient, payload, kind, group, file_id, due_at)
 
+    async def many(
+        self,
+        recipients: list[int],
+        payload: dict[str, Any],
+        *,
+        kind: str,
+        group: str,
+        urgent: bool = False,
+    ) -> None:
+        """The same payload to many people, as one bulk insert (a 10k broadcast: ~0.3 s)."""
+        now = self.clock()
+        rows = [
+            {
+                "recipient_id": recipient,
+                "kind": kind,
+                "group_key": group,
+                "payload": payload,
+                "due_at": now,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "urgent": urgent,
+                "created_at": now,
+            }
+            for recipient in recipients
+        ]
+        for start in range(0, len(rows), 5000):
+            await self.session.execute(insert(OutboxMessage), rows[start : start + 5000])
+
     def _add(
         self,
         recipient: int,
@@ -122,6 +150,24 @@ class Outbox:
                 created_at=now,
             )
         )
+
+
+async def send_payload(bot: Bot, chat_id: int, payload: dict[str, Any], upload: Any = None) -> Any:
+    """One outbox payload as a Bot API call. Also used for a broadcast's preview, so that the
+    admin sees exactly what recipients will. `upload`: the bytes of an outbox file, if any;
+    a payload may instead name a file already on Telegram's servers (`media`)."""
+    markup = payload.get("reply_markup")
+    reply_markup = InlineKeyboardMarkup.model_validate(markup) if markup else None
+    method = payload["method"]
+    if method == "message":
+        return await bot.send_message(chat_id, payload["text"], reply_markup=reply_markup)
+    media = payload.get("media") or upload
+    if media is None:
+        raise TelegramBadRequest(None, "attachment no longer available")  # type: ignore[arg-type]
+    caption = payload.get("caption")
+    if method == "photo":
+        return await bot.send_photo(chat_id, media, caption=caption, reply_markup=reply_markup)
+    return await bot.send_document(chat_id, media, caption=caption, reply_markup=reply_markup)
 
 
 class PacedSender:
@@ -317,18 +363,10 @@ class PacedSender:
         return await self._finish(message, OutboxStatus.SENT, None)
 
     async def _call(self, message: OutboxMessage, file: OutboxFile | None) -> Any:
-        payload = message.payload
-        markup = payload.get("reply_markup")
-        reply_markup = InlineKeyboardMarkup.model_validate(markup) if markup else None
-        chat_id = message.recipient_id
-        if payload["method"] == "message":
-            return await self.bot.send_message(chat_id, payload["text"], reply_markup=reply_markup)
-        if file is None:
-            raise TelegramBadRequest(None, "attachment no longer available")  # type: ignore[arg-type]
-        media: Any = self._uploaded.get(file.id) or BufferedInputFile(file.content, file.filename)
-        if payload["method"] == "photo":
-            return await self.bot.send_photo(chat_id, media, caption=payload.get("caption"))
-        return await self.bot.send_document(chat_id, media, caption=payload.get("caption"))
+        upload: Any = None
+        if file is not None:
+            upload = self._uploaded.get(file.id) or BufferedInputFile(file.content, file.filename)
+        return await send_payload(self.bot, message.recipient_id, message.payload, upload)
 
     def _remember_upload(self, file_id: int, sent: Any) -> None:
         """Reuse Telegram's file_id after the first upload instead of uploading again."""

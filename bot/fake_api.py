@@ -15,7 +15,7 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
@@ -50,6 +50,7 @@ class FakeTelegramSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.messages: dict[tuple[int, int], Message] = {}  # what each chat currently shows
         self.blocked_chats: set[int] = set()
+        self.rejecting_chats: set[int] = set()  # answer 400 Bad Request (e.g. chat not found)
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
 
@@ -63,6 +64,8 @@ class FakeTelegramSession(BaseSession):
         chat_id = getattr(method, "chat_id", None)
         if isinstance(chat_id, int) and chat_id in self.blocked_chats:
             raise TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
+        if isinstance(chat_id, int) and chat_id in self.rejecting_chats:
+            raise TelegramBadRequest(method, "Bad Request: chat not found")
         if isinstance(method, GetMe):
             return BOT_USER
         if isinstance(method, SendMessage | SendDocument | SendPhoto | SendVoice):
@@ -149,8 +152,9 @@ class ChatDriver:
             id=chat_id, type=self.chat_type, title=None if self.chat_type == "private" else "Groupe"
         )
 
-    async def send(self, text: str) -> list[TelegramMethod[Any]]:
-        return await self._message(text=text)
+    async def send(self, text: str, **extra: Any) -> list[TelegramMethod[Any]]:
+        """A text message; `extra` may carry entities (bold, links...) as Telegram sends them."""
+        return await self._message(text=text, **extra)
 
     async def send_voice(
         self, duration: int = 12, mime_type: str = "audio/ogg"
@@ -176,16 +180,20 @@ class ChatDriver:
         )
         return await self._message(sticker=sticker)
 
-    async def send_photo(self) -> list[TelegramMethod[Any]]:
+    async def send_photo(
+        self, caption: str | None = None, **extra: Any
+    ) -> list[TelegramMethod[Any]]:
         photo = [PhotoSize(file_id="photo-1", file_unique_id="u-photo-1", width=640, height=480)]
-        return await self._message(photo=photo)
+        return await self._message(photo=photo, caption=caption, **extra)
 
     async def send_location(self) -> list[TelegramMethod[Any]]:
         return await self._message(location=Location(latitude=45.19, longitude=5.72))
 
-    async def send_document(self) -> list[TelegramMethod[Any]]:
+    async def send_document(
+        self, caption: str | None = None, **extra: Any
+    ) -> list[TelegramMethod[Any]]:
         document = Document(file_id="doc-1", file_unique_id="u-doc-1", file_name="notes.pdf")
-        return await self._message(document=document)
+        return await self._message(document=document, caption=caption, **extra)
 
     async def click_data(
         self, data: str, message: Message | None = None

@@ -408,3 +408,131 @@ def meeting_cancel_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     kb.button(text=_("Yes, cancel the meeting"), callback_data=MeetingCB(a="C", m=meeting_id))
     kb.button(text=_("No"), callback_data=MeetingCB(a="n", m=meeting_id))
     return kb.adjust(1).as_markup()
+
+
+class BroadcastCB(CallbackData, prefix="bc"):
+    """a: the action (see handlers/broadcasts.py), b: the broadcast, v: a value for the action."""
+
+    a: str
+    b: int
+    v: str = ""
+
+
+def broadcast_audience_keyboard(
+    broadcast_id: int, audience, questionnaire: Questionnaire
+) -> InlineKeyboardMarkup:
+    def cb(action: str) -> BroadcastCB:
+        return BroadcastCB(a=action, b=broadcast_id)
+
+    def count(values: tuple[str, ...]) -> str:
+        return f" ({len(values)})" if values else ""
+
+    kb = InlineKeyboardBuilder()
+    kb.button(text="🗺 " + _("Regions") + count(audience.regions), callback_data=cb("R"))
+    kb.button(text="📍 " + _("Departments") + count(audience.departments), callback_data=cb("D"))
+    kb.button(text="👤 " + _("Roles") + count(audience.roles), callback_data=cb("O"))
+    missing = questionnaire.theme(audience.missing_theme) if audience.missing_theme else None
+    kb.button(
+        text="📝 " + _("Not yet contributed") + (f" ({missing.number})" if missing else ""),
+        callback_data=cb("T"),
+    )
+    kb.button(
+        text="💤 "
+        + _("Inactive")
+        + (f" ({audience.inactive_days})" if audience.inactive_days else ""),
+        callback_data=cb("I"),
+    )
+    kb.button(text="👥 " + _("Everyone"), callback_data=cb("E"))
+    kb.button(text="👁 " + _("Preview"), callback_data=cb("P"))
+    kb.button(text="🗑 " + _("Discard"), callback_data=cb("X"))
+    return kb.adjust(2, 2, 2, 1, 1).as_markup()
+
+
+def broadcast_roles_keyboard(broadcast_id: int, chosen: tuple[str, ...]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for key, label in ROLES.items():
+        mark = "☑️ " if key in chosen else "⬜ "
+        kb.button(text=mark + str(label), callback_data=BroadcastCB(a="og", b=broadcast_id, v=key))
+    kb.button(text=_("✅ Done"), callback_data=BroadcastCB(a="A", b=broadcast_id))
+    return kb.adjust(1).as_markup()
+
+
+def broadcast_theme_keyboard(
+    broadcast_id: int, chosen: str | None, questionnaire: Questionnaire, locale: str
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for theme in questionnaire.themes:
+        mark = "● " if theme.key == chosen else ""
+        kb.button(
+            text=f"{mark}{theme.number}. {theme.title.get(locale)}",
+            callback_data=BroadcastCB(a="tt", b=broadcast_id, v=theme.key),
+        )
+    kb.button(
+        text=("● " if chosen is None else "") + _("No condition"),
+        callback_data=BroadcastCB(a="tt", b=broadcast_id),
+    )
+    return kb.adjust(1).as_markup()
+
+
+def broadcast_inactive_keyboard(
+    broadcast_id: int, chosen: int | None, choices: tuple[int, ...]
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for days in choices:
+        mark = "● " if days == chosen else ""
+        kb.button(
+            text=mark + _("{days} days").format(days=days),
+            callback_data=BroadcastCB(a="ii", b=broadcast_id, v=str(days)),
+        )
+    kb.button(
+        text=("● " if chosen is None else "") + _("No condition"),
+        callback_data=BroadcastCB(a="ii", b=broadcast_id),
+    )
+    return kb.adjust(len(choices), 1).as_markup()
+
+
+def broadcast_preview_keyboard(broadcast_id: int, urgent: bool) -> InlineKeyboardMarkup:
+    def cb(action: str) -> BroadcastCB:
+        return BroadcastCB(a=action, b=broadcast_id)
+
+    kb = InlineKeyboardBuilder()
+    kb.button(text="🚀 " + _("Send now"), callback_data=cb("N"))
+    kb.button(text="🕒 " + _("Schedule"), callback_data=cb("S"))
+    kb.button(
+        text=("☑️ " if urgent else "⬜ ") + _("Urgent (ignore quiet hours)"), callback_data=cb("U")
+    )
+    kb.button(text="◀️ " + _("Audience"), callback_data=cb("A"))
+    kb.button(text="🗑 " + _("Discard"), callback_data=cb("X"))
+    return kb.adjust(2, 1, 2).as_markup()
+
+
+def broadcast_confirm_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="✅ " + _("Confirm"), callback_data=BroadcastCB(a="K", b=broadcast_id))
+    kb.button(text="◀️ " + _("Back"), callback_data=BroadcastCB(a="P", b=broadcast_id))
+    return kb.adjust(2).as_markup()
+
+
+def broadcast_running_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text="✖️ " + _("Cancel broadcast #{id}").format(id=broadcast_id),
+        callback_data=BroadcastCB(a="c", b=broadcast_id),
+    )
+    return kb.as_markup()
+
+
+def broadcast_cancel_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, cancel it"), callback_data=BroadcastCB(a="C", b=broadcast_id))
+    kb.button(text=_("No"), callback_data=BroadcastCB(a="n", b=broadcast_id))
+    return kb.adjust(2).as_markup()
+
+
+def broadcast_report_keyboard(broadcast_id: int, failed: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text="🔁 " + _("Retry the {count} failed").format(count=failed),
+        callback_data=BroadcastCB(a="r", b=broadcast_id),
+    )
+    return kb.as_markup()

@@ -140,10 +140,13 @@ class Session:
         return self.people[user_id]
 
     async def deliver(self) -> list[Any]:
-        """Run the paced sender until the outbox has nothing due."""
+        """Start due broadcasts, run the paced sender until the outbox has nothing due, then
+        let the scheduler report on what finished (and deliver that report)."""
         before = len(self.fake.requests)
-        while await self.sender.run_once():
-            pass
+        for _ in range(2):
+            await self.scheduler.tick_broadcasts()
+            while await self.sender.run_once():
+                pass
         return self.fake.requests[before:]
 
 
@@ -161,7 +164,7 @@ async def run_sandbox(
     await set_bot_commands(bot)
     questionnaire = default_questionnaire()
     state: Session
-    scheduler = Scheduler(factory, settings, questionnaire, clock=lambda: state.now())
+    scheduler = Scheduler(factory, settings, questionnaire, clock=lambda: state.now(), bot=bot)
     sender = PacedSender(
         bot, factory, rate=settings.send_rate, per_chat_interval=0.0, clock=lambda: state.now()
     )

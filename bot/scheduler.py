@@ -1,7 +1,7 @@
 """The one scheduler loop: claims due work recorded in the database.
 
-It owes organisers their digests and meeting pre-reads, and field staff their meeting reminders
-(scheduled broadcasts join it later). Each
+It owes organisers their digests and meeting pre-reads, field staff their meeting reminders,
+and admins their broadcasts (started when due, progress shown, report at the end). Each
 (organiser, period) digest is a `digest_runs` row with a unique (user, period_end): inserting it
 *is* the claim. The digest's messages are enqueued in the same transaction, so either both exist
 or neither does; a second scheduler (another instance) fails on the unique key and moves on. If
@@ -13,10 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time as time_module
 from collections.abc import Callable
 from datetime import datetime, time
 
-from sqlalchemy import func, or_, select
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,9 +27,18 @@ from bot.config import Settings
 from bot.delivery import Outbox, instance_name
 from bot.i18n import use_locale
 from bot.questionnaire import Questionnaire
+from bot.services.audience import Audience, select_audience
+from bot.services.broadcasts import (
+    PROGRESS_EVERY,
+    broadcast_payload,
+    delivery_counts,
+    group_key,
+    measure_progress,
+)
 from bot.services.digest import default_period_start, latest_due
 from bot.services.organiser import build_package_in_worker
 from bot.services.preread import build_preread, preread_due_at, preread_recipients
+from bot.services.quiet import QuietHours
 from bot.services.reminders import (
     audience,
     due_waves,
@@ -35,7 +47,16 @@ from bot.services.reminders import (
     wave_due_at,
 )
 from storage.base import utcnow
-from storage.models import DigestRun, DigestSubscription, Meeting, PrereadRun, ReminderRun, User
+from storage.models import (
+    Broadcast,
+    BroadcastStatus,
+    DigestRun,
+    DigestSubscription,
+    Meeting,
+    PrereadRun,
+    ReminderRun,
+    User,
+)
 from storage.reports import Scope
 
 log = logging.getLogger(__name__)
@@ -51,7 +72,9 @@ class Scheduler:
         *,
         clock: Clock = utcnow,
         name: str | None = None,
+        bot: Bot | None = None,
     ) -> None:
+        self.bot = bot  # edits broadcast progress messages; without it they stay as they are
         self.session_factory = session_factory
         self.settings = settings
         self.questionnaire = questionnaire
@@ -59,9 +82,23 @@ class Scheduler:
         self.name = name or instance_name()
 
     async def tick(self) -> int:
-        """One pass over due work; returns how many digests and reminder waves were enqueued."""
+        """One pass over all due work; returns how many digests, reminder waves, pre-reads and
+        broadcasts were enqueued (or finished)."""
+        return await self._run(
+            self.send_digests,
+            self.send_reminders,
+            self.send_prereads,
+            self.start_broadcasts,
+            self.track_broadcasts,
+        )
+
+    async def tick_broadcasts(self) -> int:
+        """The frequent part: start due broadcasts, refresh progress messages, finish them."""
+        return await self._run(self.start_broadcasts, self.track_broadcasts)
+
+    async def _run(self, *jobs) -> int:
         done = 0
-        for job in (self.send_digests, self.send_reminders, self.send_prereads):
+        for job in jobs:
             try:
                 done += await job()
             except Exception:  # one broken job must not starve the other
@@ -277,14 +314,155 @@ class Scheduler:
             log.info("digest for %s ending %s already claimed elsewhere", user.id, end)
             return False
 
-    async def run_forever(self, stop: asyncio.Event, interval: float = 30.0) -> None:
+    async def run_forever(
+        self, stop: asyncio.Event, interval: float = 30.0, broadcast_interval: float = 2.0
+    ) -> None:
+        """Everything every `interval`; broadcasts every `broadcast_interval`, so that "send
+        now" starts within seconds and progress messages move."""
+        last_full = -interval
         while not stop.is_set():
             try:
-                await self.tick()
+                if time_module.monotonic() - last_full >= interval:
+                    last_full = time_module.monotonic()
+                    await self.tick()
+                else:
+                    await self.tick_broadcasts()
             except Exception:
                 log.exception("scheduler tick failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+                await asyncio.wait_for(stop.wait(), timeout=broadcast_interval)
+
+    async def start_broadcasts(self) -> int:
+        """Enqueue each due broadcast for its audience as it is now, once (compare-and-set)."""
+        now = self.clock()
+        async with self.session_factory() as session:
+            due = list(
+                await session.scalars(
+                    select(Broadcast).where(
+                        Broadcast.status == BroadcastStatus.SCHEDULED, Broadcast.due_at <= now
+                    )
+                )
+            )
+        started = 0
+        for broadcast in due:
+            async with self.session_factory() as session, session.begin():
+                claim = await session.execute(
+                    update(Broadcast)
+                    .where(
+                        Broadcast.id == broadcast.id,
+                        Broadcast.status == BroadcastStatus.SCHEDULED,
+                    )
+                    .values(status=BroadcastStatus.SENDING, started_at=now, progress_at=None)
+                )
+                if claim.rowcount != 1:
+                    continue  # cancelled meanwhile, or another instance started it
+                people = await select_audience(session, Audience.from_json(broadcast.audience), now)
+                await Outbox(session, self.clock).many(
+                    [user_id for user_id, _ in people],
+                    broadcast_payload(broadcast),
+                    kind="broadcast",
+                    group=group_key(broadcast.id),
+                    urgent=broadcast.urgent,
+                )
+                await session.execute(
+                    update(Broadcast)
+                    .where(Broadcast.id == broadcast.id)
+                    .values(recipients=len(people))
+                )
+            started += 1
+        return started
+
+    async def track_broadcasts(self) -> int:
+        """Edit each running broadcast's progress message (at most every PROGRESS_EVERY);
+        when nothing is left to deliver, mark it done and enqueue the report. Returns how many
+        finished."""
+        now = self.clock()
+        async with self.session_factory() as session:
+            running = list(
+                await session.scalars(
+                    select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING)
+                )
+            )
+        finished = 0
+        for broadcast in running:
+            edit = await self._track(broadcast, now)
+            if edit is not None:
+                finished += edit[2]
+                await self._edit_progress(broadcast, edit[0], edit[1])
+        return finished
+
+    async def _track(self, broadcast: Broadcast, now: datetime):
+        """(progress text, keyboard, finished?) to show, or None if it is not time yet."""
+        from bot import broadcast_views as bv
+        from bot.keyboards import broadcast_report_keyboard, broadcast_running_keyboard
+
+        async with self.session_factory() as session, session.begin():
+            counts = await delivery_counts(session, broadcast.id)
+            admin = await session.get(User, broadcast.created_by)
+            language = admin.language if admin else self.settings.default_locale
+            with use_locale(language, self.settings.default_locale) as i18n:
+                locale = i18n.current_locale
+                if counts.waiting == 0:
+                    done = await session.execute(
+                        update(Broadcast)
+                        .where(
+                            Broadcast.id == broadcast.id,
+                            Broadcast.status == BroadcastStatus.SENDING,
+                        )
+                        .values(status=BroadcastStatus.DONE, finished_at=now, progress_at=now)
+                    )
+                    if done.rowcount != 1:
+                        return None
+                    Outbox(session, self.clock).text(
+                        broadcast.created_by,
+                        bv.report(broadcast.id, counts, locale),
+                        kind="report",
+                        group=f"broadcast-report:{broadcast.id}",
+                        reply_markup=(
+                            broadcast_report_keyboard(broadcast.id, counts.failed)
+                            if counts.failed
+                            else None
+                        ),
+                        urgent=broadcast.urgent,
+                    )
+                    return bv.finished(broadcast.id, counts, locale), None, 1
+                due = now - PROGRESS_EVERY
+                claim = await session.execute(
+                    update(Broadcast)
+                    .where(
+                        Broadcast.id == broadcast.id,
+                        Broadcast.status == BroadcastStatus.SENDING,
+                        or_(Broadcast.progress_at.is_(None), Broadcast.progress_at <= due),
+                    )
+                    .values(progress_at=now)
+                )
+                if claim.rowcount != 1:
+                    return None  # edited less than PROGRESS_EVERY ago (maybe elsewhere)
+                quiet = QuietHours.from_settings(self.settings)
+                paused = not broadcast.urgent and quiet.is_quiet(now)
+                progress = measure_progress(counts, broadcast.started_at or now, now)
+                text = bv.progress(
+                    broadcast.id,
+                    progress,
+                    locale,
+                    quiet_until=f"{quiet.end:%H:%M}" if paused else None,
+                )
+                return text, broadcast_running_keyboard(broadcast.id), 0
+
+    async def _edit_progress(self, broadcast: Broadcast, text: str, markup) -> None:
+        """A direct edit, not an outbox message: it must not queue behind the broadcast it
+        reports on, and one edit every few seconds is far below Telegram's limits."""
+        if self.bot is None or not broadcast.progress_message_id:
+            return
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=broadcast.progress_chat_id,
+                message_id=broadcast.progress_message_id,
+                reply_markup=markup,
+            )
+        except TelegramAPIError as error:  # not modified, deleted, 429: the next one will do
+            log.info("progress of broadcast %s not edited: %s", broadcast.id, error)
 
 
 async def enqueue_package(

@@ -7,3 +7,9 @@ class ProfileForm(StatesGroup):
     structure_name = State()
     department = State()
     role_other = State()
+
+
+class BroadcastForm(StatesGroup):
+    content = State()  # waiting for the message to broadcast
+    departments = State()  # waiting for typed departments
+    schedule = State()  # waiting for a typed date and time

@@ -295,3 +295,36 @@ class PrereadRun(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BroadcastStatus(StrEnum):
+    DRAFT = "draft"  # being composed by an admin
+    SCHEDULED = "scheduled"  # confirmed; the scheduler enqueues it at due_at
+    SENDING = "sending"  # enqueued; the sender is delivering it
+    DONE = "done"  # nothing left to deliver; the report was enqueued
+    CANCELLED = "cancelled"
+
+
+class Broadcast(TimestampMixin, Base):
+    """An admin's message to a targeted audience. Its deliveries are outbox rows grouped by
+    `broadcast:<id>`; the audience is resolved when it starts, not when it is composed."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(12), default=BroadcastStatus.DRAFT)
+    body: Mapped[str] = mapped_column(Text, default="")  # HTML, as Telegram rendered the input
+    media_kind: Mapped[str | None] = mapped_column(String(8))  # photo | document
+    media_file_id: Mapped[str | None] = mapped_column(String(255))  # Telegram's file_id
+    audience: Mapped[dict] = mapped_column(JSON, default=dict)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None while a draft: "now"
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The admin's message that shows progress, edited in place.
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(Integer)
+    progress_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -87,7 +87,7 @@ async def test_pending_reminders_wait_for_the_morning_in_quiet_hours(session_fac
         outbox = Outbox(session, lambda: night)
         outbox.text(1, "rappel", kind="reminder")
         outbox.text(2, "urgent", kind="broadcast", urgent=True)
-    settings = load_settings(database_url="sqlite+aiosqlite:///unused")
+    settings = load_settings(database_url="sqlite+aiosqlite:///:memory:")
     clock = Clock(datetime(2025, 3, 5, 21, 0, tzinfo=UTC))
     fake = FakeTelegramSession()
     sender = PacedSender(

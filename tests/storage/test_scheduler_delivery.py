@@ -127,7 +127,7 @@ async def test_two_schedulers_enqueue_one_digest_when_running_at_once(db_url) ->
 
 
 async def sender_for(session_factory, fake: FakeTelegramSession, clock) -> PacedSender:
-    settings = load_settings(database_url="sqlite+aiosqlite:///unused")
+    settings = load_settings(database_url="sqlite+aiosqlite:///:memory:")
     bot = create_bot(settings, session=fake, token=FAKE_TOKEN)
     return PacedSender(bot, session_factory, rate=1000, per_chat_interval=0, clock=clock)
 

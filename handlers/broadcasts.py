@@ -1,0 +1,391 @@
+"""`/diffuser`: admins compose a broadcast, choose its audience, preview, send or schedule it,
+follow it, cancel it, retry what failed. The scheduler and the sender do the delivery.
+
+Callback actions (BroadcastCB.a) — draft: A audience, R/rx/rg/rd regions, D departments,
+O/og roles, T/tt theme not contributed, I/ii inactive, E everyone, P preview, U urgent,
+N send now, S schedule, K confirm, X discard; running: c/C/n cancel, r retry failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import broadcast_views as bv
+from bot import keyboards
+from bot.config import Settings
+from bot.delivery import send_payload
+from bot.filters import has_text
+from bot.keyboards import BroadcastCB
+from bot.questionnaire import Questionnaire
+from bot.services.audience import INACTIVE_CHOICES, Audience
+from bot.services.broadcasts import (
+    BroadcastService,
+    ScheduleError,
+    broadcast_payload,
+    parse_schedule,
+)
+from bot.services.geo import resolve_department
+from bot.services.roles import Role, RoleService
+from handlers.access import RequireRole
+from handlers.common import expired, locale
+from handlers.states import BroadcastForm
+from storage.base import utcnow
+from storage.models import Broadcast
+
+router = Router(name=__name__)
+router.message.middleware(RequireRole(Role.ADMIN))
+router.callback_query.middleware(RequireRole(Role.ADMIN))
+
+AUDIENCE_ACTIONS = {"A", "R", "rx", "rg", "rd", "O", "og", "T", "tt", "I", "ii", "E", "D"}
+
+
+@router.message(Command("diffuser", "broadcast"))
+async def cmd_broadcast(
+    message: Message, state: FSMContext, session: AsyncSession, settings: Settings
+) -> None:
+    for broadcast in await BroadcastService(session).list_active():  # each can be cancelled
+        await message.answer(
+            bv.active_broadcast(broadcast, locale(), settings.tz),
+            reply_markup=keyboards.broadcast_running_keyboard(broadcast.id),
+        )
+    await state.set_state(BroadcastForm.content)
+    await message.answer(bv.ask_content())
+
+
+@router.message(StateFilter(*BroadcastForm.__all_states__), Command("annuler", "cancel"))
+async def cmd_stop_composing(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(bv.compose_stopped())
+
+
+@router.message(StateFilter(BroadcastForm.content))
+async def process_content(
+    message: Message, state: FSMContext, session: AsyncSession, questionnaire: Questionnaire
+) -> None:
+    media_kind, media_file_id = _media_of(message)
+    if message.text is None and media_kind is None:
+        await message.answer(bv.content_refused())  # sticker, voice, location...: ask again
+        return
+    body = message.html_text if (message.text or message.caption) else ""
+    service = BroadcastService(session)
+    draft = await service.create_draft(message.chat.id, body, media_kind, media_file_id)
+    await state.clear()
+    text, markup = await _audience_screen(service, draft, questionnaire)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(BroadcastCB.filter(F.a.in_(AUDIENCE_ACTIONS)))
+async def on_audience_chosen(
+    callback: CallbackQuery,
+    callback_data: BroadcastCB,
+    state: FSMContext,
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+) -> None:
+    service = BroadcastService(session)
+    draft = await service.draft_of(callback_data.b, callback.from_user.id)
+    if draft is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    audience, action, value = Audience.from_json(draft.audience), callback_data.a, callback_data.v
+    screen = _audience_subscreen(draft.id, audience, action, questionnaire)
+    if screen is not None:  # R, O, T, I: show a choice list
+        await _show(callback, *screen)
+        return
+    if action == "D":
+        await state.set_state(BroadcastForm.departments)
+        await state.update_data(broadcast_id=draft.id)
+        await callback.bot.send_message(callback.from_user.id, bv.ask_departments())  # type: ignore[union-attr]
+        return
+    audience = _changed(audience, action, value, questionnaire)
+    service.set_audience(draft, audience)
+    if action in ("rg", "rx", "og"):  # stay on the toggle list
+        screen = _audience_subscreen(draft.id, audience, action[0].upper(), questionnaire)
+        assert screen is not None
+        await _show(callback, *screen)
+        return
+    await _show(callback, *await _audience_screen(service, draft, questionnaire))
+
+
+@router.message(StateFilter(BroadcastForm.departments), has_text)
+async def process_departments(
+    message: Message, state: FSMContext, session: AsyncSession, questionnaire: Questionnaire
+) -> None:
+    service = BroadcastService(session)
+    draft = await service.draft_of((await state.get_data()).get("broadcast_id", 0), message.chat.id)
+    if draft is None:
+        await state.clear()
+        await message.answer(bv.compose_stopped())
+        return
+    codes, unknown = _departments_in(message.text or "")
+    if unknown:
+        await message.answer(bv.departments_unknown(unknown))
+        return
+    await state.clear()
+    audience = Audience.from_json(draft.audience)
+    service.set_audience(draft, replace(audience, departments=tuple(codes)))
+    text, markup = await _audience_screen(service, draft, questionnaire)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(BroadcastCB.filter(F.a.in_({"P", "U"})))
+async def on_preview_chosen(
+    callback: CallbackQuery, callback_data: BroadcastCB, bot: Bot, session: AsyncSession
+) -> None:
+    service = BroadcastService(session)
+    draft = await service.draft_of(callback_data.b, callback.from_user.id)
+    if draft is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    if callback_data.a == "U":
+        draft.urgent = not draft.urgent
+    draft.due_at = None
+    count = await service.recipients(draft)
+    summary = bv.preview_summary(count, draft.urgent, locale())
+    markup = keyboards.broadcast_preview_keyboard(draft.id, draft.urgent)
+    if callback_data.a == "U":
+        await _show(callback, summary, markup)
+        return
+    chat_id = callback.from_user.id
+    await session.commit()  # the preview is three Bot API calls: hold no transaction meanwhile
+    await bot.send_message(chat_id, bv.preview_intro())
+    await send_payload(bot, chat_id, broadcast_payload(draft))
+    await bot.send_message(chat_id, summary, reply_markup=markup)
+
+
+@router.callback_query(BroadcastCB.filter(F.a.in_({"N", "S", "K", "X"})))
+async def on_send_chosen(
+    callback: CallbackQuery,
+    callback_data: BroadcastCB,
+    state: FSMContext,
+    session: AsyncSession,
+    settings: Settings,
+) -> None:
+    service = BroadcastService(session)
+    admin = callback.from_user.id
+    draft = await service.draft_of(callback_data.b, admin)
+    if draft is None:
+        await expired(callback)
+        return
+    if callback_data.a == "X":
+        await service.discard(draft.id, admin)
+        await callback.answer()
+        await _show(callback, bv.discarded(), None)
+        return
+    count = await service.recipients(draft)
+    if count == 0:
+        await callback.answer(bv.nobody_to_reach(), show_alert=True)
+        return
+    await callback.answer()
+    if callback_data.a == "N":
+        draft.due_at = None
+        await _show(callback, bv.confirm_now(count, locale()), _confirm(draft))
+    elif callback_data.a == "S":
+        await state.set_state(BroadcastForm.schedule)
+        await state.update_data(broadcast_id=draft.id)
+        await _show(callback, bv.ask_schedule(_example(settings)), None)
+    elif await service.confirm(draft.id, admin, admin, _message_id(callback)):
+        await RoleService(session, settings).audit(admin, "broadcast_confirmed", draft.id)
+        await session.refresh(draft)
+        shown_on = await _show_running(callback, draft, settings)
+        if shown_on != draft.progress_message_id:  # the old message could not be edited
+            draft.progress_message_id = shown_on
+            await session.commit()
+
+
+@router.message(StateFilter(BroadcastForm.schedule), has_text)
+async def process_schedule(
+    message: Message, state: FSMContext, session: AsyncSession, settings: Settings
+) -> None:
+    service = BroadcastService(session)
+    draft = await service.draft_of((await state.get_data()).get("broadcast_id", 0), message.chat.id)
+    if draft is None:
+        await state.clear()
+        await message.answer(bv.compose_stopped())
+        return
+    try:
+        draft.due_at = parse_schedule(message.text or "", utcnow(), settings.tz)
+    except ScheduleError as error:
+        await message.answer(bv.schedule_error(error.reason, _example(settings)))
+        return
+    await state.clear()
+    count = await service.recipients(draft)
+    text = bv.confirm_at(count, draft.due_at, locale(), settings.tz)
+    await message.answer(text, reply_markup=_confirm(draft))
+
+
+@router.message(StateFilter(BroadcastForm.departments, BroadcastForm.schedule))
+async def fallback_typed_answer(message: Message) -> None:
+    await message.answer(bv.content_refused_typed())
+
+
+@router.callback_query(BroadcastCB.filter(F.a.in_({"c", "C", "n", "r"})))
+async def on_running_action_chosen(
+    callback: CallbackQuery,
+    callback_data: BroadcastCB,
+    bot: Bot,
+    session: AsyncSession,
+    settings: Settings,
+) -> None:
+    service = BroadcastService(session)
+    broadcast = await service.get(callback_data.b)
+    if broadcast is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    admin, action = callback.from_user.id, callback_data.a
+    if action == "c":
+        await _show(callback, bv.cancel_confirm(broadcast.id), _cancel(broadcast))
+    elif action == "n":
+        await _show(
+            callback,
+            bv.cancel_kept(broadcast.id),
+            keyboards.broadcast_running_keyboard(broadcast.id),
+        )
+    elif action == "C":
+        counts = await service.cancel(broadcast.id)
+        if counts is None:
+            await _show(callback, bv.already_over(broadcast.id), None)
+            return
+        await RoleService(session, settings).audit(admin, "broadcast_cancelled", broadcast.id)
+        await _show(callback, bv.cancelled(broadcast.id, counts, locale()), None)
+    else:
+        progress = await bot.send_message(admin, bv.starting(broadcast.id))
+        retried = await service.retry_failed(broadcast.id, admin, progress.message_id)
+        text = bv.retrying(retried) if retried else bv.nothing_to_retry()
+        await bot.edit_message_text(
+            text,
+            chat_id=admin,
+            message_id=progress.message_id,
+            reply_markup=keyboards.broadcast_running_keyboard(broadcast.id) if retried else None,
+        )
+
+
+# Helpers: rendering only.
+
+
+def _media_of(message: Message) -> tuple[str | None, str | None]:
+    if message.photo:
+        return "photo", message.photo[-1].file_id
+    if message.document:
+        return "document", message.document.file_id
+    return None, None
+
+
+async def _audience_screen(
+    service: BroadcastService, draft: Broadcast, questionnaire: Questionnaire
+) -> tuple[str, InlineKeyboardMarkup]:
+    audience = Audience.from_json(draft.audience)
+    count = await service.recipients(draft)
+    return (
+        bv.audience_summary(audience, count, questionnaire, locale()),
+        keyboards.broadcast_audience_keyboard(draft.id, audience, questionnaire),
+    )
+
+
+def _audience_subscreen(
+    broadcast_id: int, audience: Audience, action: str, questionnaire: Questionnaire
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    if action == "R":
+        return bv.choose_regions(), keyboards.regions_keyboard(
+            list(audience.regions), lambda a, v: BroadcastCB(a="r" + a, b=broadcast_id, v=v)
+        )
+    if action == "O":
+        return bv.choose_roles(), keyboards.broadcast_roles_keyboard(broadcast_id, audience.roles)
+    if action == "T":
+        return bv.choose_missing_theme(), keyboards.broadcast_theme_keyboard(
+            broadcast_id, audience.missing_theme, questionnaire, locale()
+        )
+    if action == "I":
+        return bv.choose_inactive(), keyboards.broadcast_inactive_keyboard(
+            broadcast_id, audience.inactive_days, INACTIVE_CHOICES
+        )
+    return None
+
+
+def _changed(audience: Audience, action: str, value: str, questionnaire: Questionnaire) -> Audience:
+    """The audience after one button; values not offered by the bot are ignored (forged)."""
+    from bot.profile_options import ROLES
+    from bot.services.geo import get_region
+
+    if action == "rg" and get_region(value):
+        return audience.toggled("regions", value)
+    if action == "rx":
+        return replace(audience, regions=())
+    if action == "og" and value in ROLES:
+        return audience.toggled("roles", value)
+    if action == "tt":
+        theme = value if questionnaire.theme(value) else None
+        return replace(audience, missing_theme=theme)
+    if action == "ii":
+        days = int(value) if value.isdigit() and int(value) in INACTIVE_CHOICES else None
+        return replace(audience, inactive_days=days)
+    if action == "E":
+        return Audience()
+    return audience  # A, rd: back to the summary unchanged
+
+
+def _departments_in(text: str) -> tuple[list[str], list[str]]:
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part or part == "0":
+            continue
+        department = resolve_department(part).department
+        if department is None:
+            unknown.append(part[:40])
+        elif department.code not in codes:
+            codes.append(department.code)
+    return codes, unknown
+
+
+def _example(settings: Settings) -> str:
+    tomorrow = utcnow().astimezone(settings.tz) + timedelta(days=1)
+    return f"{tomorrow:%d/%m/%Y} 09:00"
+
+
+def _confirm(draft: Broadcast) -> InlineKeyboardMarkup:
+    return keyboards.broadcast_confirm_keyboard(draft.id)
+
+
+def _cancel(broadcast: Broadcast) -> InlineKeyboardMarkup:
+    return keyboards.broadcast_cancel_keyboard(broadcast.id)
+
+
+def _message_id(callback: CallbackQuery) -> int:
+    return callback.message.message_id if callback.message else 0
+
+
+async def _show_running(callback: CallbackQuery, broadcast: Broadcast, settings: Settings) -> int:
+    assert broadcast.due_at is not None
+    if broadcast.due_at > utcnow() + timedelta(seconds=5):
+        text = bv.scheduled(broadcast.id, broadcast.due_at, locale(), settings.tz)
+    else:
+        text = bv.starting(broadcast.id)
+    return await _show(callback, text, keyboards.broadcast_running_keyboard(broadcast.id))
+
+
+async def _show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> int:
+    """Replace the message the button was on (a new message if it can no longer be edited);
+    returns the id of the message now showing it."""
+    message = callback.message
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return message.message_id
+        except TelegramBadRequest as error:
+            if "not modified" in error.message:
+                return message.message_id
+    sent = await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
+    return sent.message_id
