@@ -109,12 +109,11 @@ def attach_background_jobs(
 
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
+    quiet = QuietHours.from_settings(settings)
     scheduler = Scheduler(
-        session_factory, settings, questionnaire or default_questionnaire(), bot=bot
+        session_factory, settings, questionnaire or default_questionnaire(), bot=bot, quiet=quiet
     )
-    sender = PacedSender(
-        bot, session_factory, rate=settings.send_rate, quiet=QuietHours.from_settings(settings)
-    )
+    sender = PacedSender(bot, session_factory, rate=settings.send_rate, quiet=quiet)
 
     async def start_jobs() -> None:
         tasks.append(asyncio.create_task(scheduler.run_forever(stop), name="scheduler"))

@@ -385,28 +385,79 @@ def revoke_confirm_keyboard(user_id: int) -> InlineKeyboardMarkup:
 
 
 class MeetingCB(CallbackData, prefix="mt"):
-    a: str  # p: pre-read now, c: ask to cancel, C: cancel
+    """a: the action (see handlers/meetings.py), m: the meeting (0 while adding one),
+    v: a value (a region code, a theme key, a field name)."""
+
+    a: str
     m: int
+    v: str = ""
 
 
 def meetings_keyboard(meetings: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for meeting_id, label in meetings:
-        kb.button(
-            text=_("📄 Pre-read: {meeting}").format(meeting=label),
-            callback_data=MeetingCB(a="p", m=meeting_id),
-        )
-        kb.button(
-            text=_("✖️ Cancel: {meeting}").format(meeting=label),
-            callback_data=MeetingCB(a="c", m=meeting_id),
-        )
+        kb.button(text="📅 " + label, callback_data=MeetingCB(a="o", m=meeting_id))
+    kb.button(text="➕ " + _("Add a meeting"), callback_data=MeetingCB(a="+", m=0))
     return kb.adjust(1).as_markup()
+
+
+def meeting_entry_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="📄 " + _("Pre-read now"), callback_data=MeetingCB(a="p", m=meeting_id))
+    kb.button(text="✏️ " + _("Edit"), callback_data=MeetingCB(a="e", m=meeting_id))
+    kb.button(text="✖️ " + _("Cancel the meeting"), callback_data=MeetingCB(a="c", m=meeting_id))
+    kb.button(text="◀️ " + _("All meetings"), callback_data=MeetingCB(a="l", m=meeting_id))
+    return kb.adjust(2, 1, 1).as_markup()
+
+
+MEETING_FIELDS = ("when", "city", "regions", "theme", "venue")
+
+
+def meeting_edit_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    labels = {
+        "when": _("Date and time"),
+        "city": _("City"),
+        "regions": _("Regions"),
+        "theme": _("Theme focus"),
+        "venue": _("Venue or link"),
+    }
+    kb = InlineKeyboardBuilder()
+    for field in MEETING_FIELDS:
+        kb.button(text=labels[field], callback_data=MeetingCB(a="f", m=meeting_id, v=field))
+    kb.button(text="◀️ " + _("Back"), callback_data=MeetingCB(a="o", m=meeting_id))
+    return kb.adjust(2, 2, 1, 1).as_markup()
+
+
+def meeting_theme_keyboard(
+    meeting_id: int, questionnaire: Questionnaire, locale: str
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for theme in questionnaire.themes:
+        kb.button(
+            text=f"{theme.number}. {theme.title.get(locale)}",
+            callback_data=MeetingCB(a="th", m=meeting_id, v=theme.key),
+        )
+    kb.button(text=_("No theme focus"), callback_data=MeetingCB(a="th", m=meeting_id))
+    return kb.adjust(1).as_markup()
+
+
+def meeting_skip_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Skip"), callback_data=MeetingCB(a="sk", m=meeting_id))
+    return kb.as_markup()
+
+
+def meeting_create_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="✅ " + _("Add the meeting"), callback_data=MeetingCB(a="ok", m=0))
+    kb.button(text="🗑 " + _("Discard"), callback_data=MeetingCB(a="X", m=0))
+    return kb.adjust(2).as_markup()
 
 
 def meeting_cancel_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=_("Yes, cancel the meeting"), callback_data=MeetingCB(a="C", m=meeting_id))
-    kb.button(text=_("No"), callback_data=MeetingCB(a="n", m=meeting_id))
+    kb.button(text=_("No"), callback_data=MeetingCB(a="o", m=meeting_id))
     return kb.adjust(1).as_markup()
 
 

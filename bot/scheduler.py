@@ -73,8 +73,10 @@ class Scheduler:
         clock: Clock = utcnow,
         name: str | None = None,
         bot: Bot | None = None,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.bot = bot  # edits broadcast progress messages; without it they stay as they are
+        self.quiet = quiet  # the sender's quiet hours, to say so on progress messages
         self.session_factory = session_factory
         self.settings = settings
         self.questionnaire = questionnaire
@@ -438,14 +440,14 @@ class Scheduler:
                 )
                 if claim.rowcount != 1:
                     return None  # edited less than PROGRESS_EVERY ago (maybe elsewhere)
-                quiet = QuietHours.from_settings(self.settings)
-                paused = not broadcast.urgent and quiet.is_quiet(now)
+                quiet = self.quiet
+                paused = quiet is not None and not broadcast.urgent and quiet.is_quiet(now)
                 progress = measure_progress(counts, broadcast.started_at or now, now)
                 text = bv.progress(
                     broadcast.id,
                     progress,
                     locale,
-                    quiet_until=f"{quiet.end:%H:%M}" if paused else None,
+                    quiet_until=f"{quiet.end:%H:%M}" if quiet and paused else None,
                 )
                 return text, broadcast_running_keyboard(broadcast.id), 0
 

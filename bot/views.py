@@ -573,26 +573,3 @@ def reminders_toggled(*, muted: bool) -> str:
     if muted:
         return _("🔕 You will no longer receive meeting reminders. /rappels to turn them back on.")
     return _("🔔 Meeting reminders are on again. /rappels to turn them off.")
-
-
-def meetings_text(lines: list[str]) -> str:
-    if not lines:
-        return _(
-            "No upcoming meeting. Import the calendar with "
-            "<code>python -m bot meetings import FILE.csv</code>."
-        )
-    return _("📅 <b>Upcoming meetings</b>") + "\n" + "\n".join(lines)
-
-
-def meeting_cancel_confirm(label: str) -> str:
-    return _("Cancel the meeting {meeting}? Reminders not yet sent will be withdrawn.").format(
-        meeting=escape(label)
-    )
-
-
-def meeting_cancelled(label: str, withdrawn: int) -> str:
-    return ngettext(
-        "Meeting {meeting} cancelled; {count} pending reminder withdrawn.",
-        "Meeting {meeting} cancelled; {count} pending reminders withdrawn.",
-        withdrawn,
-    ).format(meeting=escape(label), count=withdrawn)

@@ -13,9 +13,18 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.filters import in_private_chat
-from handlers import admin, broadcasts, contribute, errors, my_data, onboarding, organiser
+from handlers import (
+    admin,
+    broadcasts,
+    contribute,
+    errors,
+    meetings,
+    my_data,
+    onboarding,
+    organiser,
+)
 
-_MODULES = (onboarding, admin, broadcasts, organiser, my_data, contribute, errors)
+_MODULES = (onboarding, admin, meetings, broadcasts, organiser, my_data, contribute, errors)
 
 
 def get_routers() -> list[Router]:

@@ -1,4 +1,5 @@
-"""Admins (ADMIN_IDS): organiser invitations and the list of organisers."""
+"""Admins (ADMIN_IDS): organiser invitations and the list of organisers. (Meetings are in
+handlers/meetings.py, broadcasts in handlers/broadcasts.py.)"""
 
 from __future__ import annotations
 
@@ -11,15 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards, views
 from bot.config import Settings
 from bot.i18n import format_moment
-from bot.keyboards import MeetingCB, OrganiserCB
-from bot.questionnaire import Questionnaire
-from bot.services.meetings import cancel_meeting
-from bot.services.preread import build_preread
+from bot.keyboards import OrganiserCB
 from bot.services.roles import Role, RoleService
 from handlers.access import RequireRole
-from handlers.common import expired, locale, send_package
-from storage.base import utcnow
-from storage.repositories import MeetingRepo
+from handlers.common import expired, locale
 
 router = Router(name=__name__)
 router.message.middleware(RequireRole(Role.ADMIN))
@@ -74,51 +70,3 @@ async def on_organiser_action_chosen(
 def organiser_label(user) -> str:
     """Admins see organisers by id and structure: they invited them, this is not field data."""
     return f"{user.id}" + (f" · {user.structure_name}" if user.structure_name else "")
-
-
-@router.message(Command("reunions", "meetings"))
-async def cmd_meetings(message: Message, session: AsyncSession, settings: Settings) -> None:
-    upcoming = await MeetingRepo(session).list_upcoming(utcnow())
-    labels = [(m.id, meeting_label(m, settings)) for m in upcoming]
-    await message.answer(
-        views.meetings_text([f"• #{i} {views.escape(label)}" for i, label in labels]),
-        reply_markup=keyboards.meetings_keyboard(labels) if labels else None,
-    )
-
-
-@router.callback_query(MeetingCB.filter())
-async def on_meeting_action_chosen(
-    callback: CallbackQuery,
-    callback_data: MeetingCB,
-    bot: Bot,
-    session: AsyncSession,
-    settings: Settings,
-    questionnaire: Questionnaire,
-) -> None:
-    meeting = await MeetingRepo(session).get_scheduled(callback_data.m)
-    if meeting is None or callback_data.a not in ("p", "c", "C", "n"):
-        await expired(callback)
-        return
-    await callback.answer()
-    chat_id, label = callback.from_user.id, meeting_label(meeting, settings)
-    if callback_data.a == "c":
-        await bot.send_message(
-            chat_id,
-            views.meeting_cancel_confirm(label),
-            reply_markup=keyboards.meeting_cancel_keyboard(meeting.id),
-        )
-    elif callback_data.a == "C":
-        withdrawn = await cancel_meeting(session, meeting.id) or 0
-        await RoleService(session, settings).audit(chat_id, "meeting_cancelled", meeting.id)
-        await bot.send_message(chat_id, views.meeting_cancelled(label, withdrawn))
-    elif callback_data.a == "p":
-        await session.commit()  # release the update's connection while the worker builds
-        package = await build_preread(settings, questionnaire, meeting, utcnow(), locale())
-        await send_package(bot, chat_id, package)
-    if callback_data.a != "p" and isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
-
-
-def meeting_label(meeting, settings: Settings) -> str:
-    local = meeting.starts_at.astimezone(settings.tz)
-    return f"{local:%d/%m %H:%M} {meeting.city}"

@@ -13,3 +13,12 @@ class BroadcastForm(StatesGroup):
     content = State()  # waiting for the message to broadcast
     departments = State()  # waiting for typed departments
     schedule = State()  # waiting for a typed date and time
+
+
+class MeetingForm(StatesGroup):
+    when = State()
+    city = State()
+    regions = State()
+    theme = State()
+    venue = State()
+    confirm = State()

@@ -1,7 +1,7 @@
 """Regional meetings (workshop days): what a valid meeting is, and how people write one.
 
 Pure validation here; storage in `MeetingRepo`. Dates are typed and shown in TIMEZONE
-(Europe/Paris) and stored in UTC. Used by the CLI import today, by `/reunions` next.
+(Europe/Paris) and stored in UTC. Used by the CLI import and by `/reunions` in the bot.
 """
 
 from __future__ import annotations
@@ -68,48 +68,121 @@ def parse_time(text: str) -> time | None:
     return None
 
 
+_ENGLISH = {
+    "bad_date": "bad date {value!r}: use YYYY-MM-DD or DD/MM/YYYY",
+    "bad_time": "bad time {value!r}: use HH:MM",
+    "past": "{value} is in the past",
+    "no_city": "the city is missing",
+    "long_city": "the city is longer than 80 characters",
+    "unknown_region": "unknown region {value!r} (a name or an INSEE code like 84)",
+    "unknown_theme": "unknown theme {value!r} (one of: {themes})",
+    "long_venue": "the venue is longer than 200 characters",
+}
+
+
+class MeetingProblem(ValueError):
+    """One reason a meeting field is unusable. `code` picks the sentence (English here for the
+    CLI, translated by the bot); `value` is what was typed."""
+
+    def __init__(self, code: str, value: str = "", themes: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.value = value
+        self.themes = themes
+
+    def english(self) -> str:
+        return _ENGLISH[self.code].format(value=self.value, themes=self.themes)
+
+
+def parse_moment(day_text: str, time_text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """A local date and time (TIMEZONE) in the future, as UTC."""
+    day = parse_date(day_text)
+    moment = parse_time(time_text or "09:00")
+    if day is None:
+        raise MeetingProblem("bad_date", day_text)
+    if moment is None:
+        raise MeetingProblem("bad_time", time_text)
+    starts_at = datetime.combine(day, moment, tzinfo=tz).astimezone(now.tzinfo)
+    if starts_at <= now:
+        raise MeetingProblem("past", f"{day_text} {time_text}".strip())
+    return starts_at
+
+
+def parse_moment_text(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """'14/03/2026 09:30' as typed in the bot (the time defaults to 09:00)."""
+    parts = text.split()
+    if not parts or len(parts) > 2:
+        raise MeetingProblem("bad_date", text.strip())
+    return parse_moment(parts[0], parts[1] if len(parts) == 2 else "", now, tz)
+
+
+def clean_city(text: str) -> str:
+    city = " ".join(text.split())
+    if not city:
+        raise MeetingProblem("no_city")
+    if len(city) > 80:
+        raise MeetingProblem("long_city")
+    return city
+
+
+def parse_regions(text: str) -> tuple[str, ...]:
+    """INSEE codes from names or codes separated by commas; () for a national meeting.
+    Raises for the first unknown region."""
+    if text.strip().lower() in NATIONAL:
+        return ()
+    regions: list[str] = []
+    for part in text.replace(";", ",").replace("|", ",").split(","):
+        if not part.strip():
+            continue
+        region = resolve_region(part)
+        if region is None:
+            raise MeetingProblem("unknown_region", part.strip())
+        if region.code not in regions:
+            regions.append(region.code)
+    return tuple(regions)
+
+
+def check_theme(key: str, questionnaire: Questionnaire) -> str | None:
+    key = key.strip()
+    if key and questionnaire.theme(key) is None:
+        themes = ", ".join(t.key for t in questionnaire.themes)
+        raise MeetingProblem("unknown_theme", key, themes)
+    return key or None
+
+
+def clean_venue(text: str) -> str | None:
+    venue = " ".join(text.split()) or None
+    if venue is not None and len(venue) > 200:
+        raise MeetingProblem("long_venue")
+    return venue
+
+
 def validate(
     raw: MeetingInput, questionnaire: Questionnaire, now: datetime, tz: ZoneInfo
 ) -> MeetingDraft | list[str]:
-    """A meeting ready to store, or every problem found (one sentence each, in English:
-    the CLI prints them; the bot translates its own prompts)."""
+    """A meeting ready to store, or every problem found (one English sentence each: the CLI
+    prints them; the bot checks field by field and translates)."""
     errors: list[str] = []
-    day = parse_date(raw.date)
-    moment = parse_time(raw.time or "09:00")
-    if day is None:
-        errors.append(f"bad date {raw.date!r}: use YYYY-MM-DD or DD/MM/YYYY")
-    if moment is None:
-        errors.append(f"bad time {raw.time!r}: use HH:MM")
-    starts_at = None
-    if day is not None and moment is not None:
-        starts_at = datetime.combine(day, moment, tzinfo=tz).astimezone(now.tzinfo)
-        if starts_at <= now:
-            errors.append(f"{raw.date} {raw.time} is in the past")
-    city = " ".join(raw.city.split())
-    if not city:
-        errors.append("the city is missing")
-    elif len(city) > 80:
-        errors.append("the city is longer than 80 characters")
+
+    def field(check, *args):
+        try:
+            return check(*args)
+        except MeetingProblem as problem:
+            errors.append(problem.english())
+            return None
+
+    starts_at = field(parse_moment, raw.date, raw.time, now, tz)
+    city = field(clean_city, raw.city)
     regions: list[str] = []
-    if raw.regions.strip().lower() not in NATIONAL:
+    if raw.regions.strip().lower() not in NATIONAL:  # report every unknown region, not the first
         for part in raw.regions.replace(";", ",").replace("|", ",").split(","):
-            if not part.strip():
-                continue
-            region = resolve_region(part)
-            if region is None:
-                errors.append(f"unknown region {part.strip()!r} (a name or an INSEE code like 84)")
-            elif region.code not in regions:
-                regions.append(region.code)
-    theme = raw.theme.strip() or None
-    if theme is not None and questionnaire.theme(theme) is None:
-        keys = ", ".join(t.key for t in questionnaire.themes)
-        errors.append(f"unknown theme {theme!r} (one of: {keys})")
-    venue = " ".join(raw.venue.split()) or None
-    if venue is not None and len(venue) > 200:
-        errors.append("the venue is longer than 200 characters")
+            codes = field(parse_regions, part) if part.strip() else ()
+            regions += [code for code in codes or () if code not in regions]
+    theme = field(check_theme, raw.theme, questionnaire)
+    venue = field(clean_venue, raw.venue)
     if errors:
         return errors
-    assert starts_at is not None
+    assert starts_at is not None and city is not None
     return MeetingDraft(starts_at, city, tuple(regions), theme, venue)
 
 
@@ -145,9 +218,10 @@ async def cancel_meeting(session, meeting_id: int) -> int | None:
     return result.rowcount
 
 
-async def reschedule_meeting(session, meeting_id: int, starts_at: datetime) -> bool:
-    """Move a meeting: reminders not yet sent are withdrawn and their waves planned again for
-    the new date; waves already delivered are not repeated."""
+async def update_meeting(session, meeting_id: int, **changes) -> bool:
+    """Change a scheduled meeting (starts_at, city, regions, theme_key, venue). Reminders not
+    yet sent were written with the old details: they are withdrawn, and their waves planned
+    again (for the new date); waves already delivered are not repeated."""
     from sqlalchemy import delete, select, update
 
     from storage.models import Meeting, OutboxMessage, OutboxStatus, ReminderRun
@@ -155,7 +229,8 @@ async def reschedule_meeting(session, meeting_id: int, starts_at: datetime) -> b
     meeting = await session.get(Meeting, meeting_id)
     if meeting is None or meeting.status != "scheduled":
         return False
-    meeting.starts_at = starts_at
+    for name, value in changes.items():
+        setattr(meeting, name, list(value) if name == "regions" else value)
     for run in list(
         await session.scalars(select(ReminderRun).where(ReminderRun.meeting_id == meeting_id))
     ):
@@ -166,7 +241,7 @@ async def reschedule_meeting(session, meeting_id: int, starts_at: datetime) -> b
                 OutboxMessage.group_key == group,
                 OutboxMessage.status.in_((OutboxStatus.PENDING, "claimed")),
             )
-            .values(status=OutboxStatus.CANCELLED, last_error="meeting moved")
+            .values(status=OutboxStatus.CANCELLED, last_error="meeting changed")
         )
         delivered = await session.scalar(
             select(OutboxMessage.id)
@@ -176,3 +251,8 @@ async def reschedule_meeting(session, meeting_id: int, starts_at: datetime) -> b
         if run.skipped or delivered is None:  # nothing of this wave reached anyone
             await session.execute(delete(ReminderRun).where(ReminderRun.id == run.id))
     return True
+
+
+async def reschedule_meeting(session, meeting_id: int, starts_at: datetime) -> bool:
+    """Move a meeting (see `update_meeting`)."""
+    return await update_meeting(session, meeting_id, starts_at=starts_at)

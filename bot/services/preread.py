@@ -72,3 +72,28 @@ async def build_preread(
     package.texts = [header, *package.texts]
     package.filename_stem = f"relais-prelecture-{meeting.id}"
     return package
+
+
+async def planned_sends(
+    session: AsyncSession, meeting: Meeting, settings: Settings, now: datetime
+) -> list:
+    """A meeting's reminder waves and pre-read: when each is due and whether it went out."""
+    from bot.services.reminders import reminder_plan
+    from storage.models import PrereadRun, ReminderRun
+
+    runs = list(
+        await session.scalars(select(ReminderRun).where(ReminderRun.meeting_id == meeting.id))
+    )
+    preread_sent = await session.scalar(
+        select(PrereadRun.id).where(PrereadRun.meeting_id == meeting.id)
+    )
+    return reminder_plan(
+        meeting,
+        runs,
+        preread_sent is not None,
+        settings.reminder_days,
+        time.fromisoformat(settings.reminder_time),
+        preread_due_at(meeting, settings),
+        settings.tz,
+        now,
+    )

@@ -110,3 +110,41 @@ def reminder_keyboard(meeting: Meeting, recipient: Recipient) -> InlineKeyboardM
     data = ThemeCB(key=meeting.theme_key) if meeting.theme_key else MenuCB(action="contribute")
     builder.button(text=_("✍️ Contribute now"), callback_data=data)
     return builder.as_markup()
+
+
+@dataclass(frozen=True)
+class PlannedSend:
+    """One reminder wave (days_before) or the pre-read (days_before None) of a meeting."""
+
+    days_before: int | None
+    due_at: datetime
+    state: str  # planned | due (goes out at the next tick) | sent | skipped
+    recipients: int | None = None
+
+
+def reminder_plan(
+    meeting: Meeting,
+    runs: list,
+    preread_sent: bool,
+    days: tuple[int, ...],
+    at: time,
+    preread_at: datetime,
+    tz: ZoneInfo,
+    now: datetime,
+) -> list[PlannedSend]:
+    """What an admin sees on a meeting's entry: each wave and the pre-read, in time order."""
+    by_wave = {run.days_before: run for run in runs}
+    plan = []
+    for wave in sorted(days, reverse=True):
+        due_at = wave_due_at(meeting, wave, at, tz)
+        if due_at >= meeting.starts_at:
+            continue  # a wave later than the meeting itself is never sent
+        run = by_wave.get(wave)
+        if run is not None:
+            state = "skipped" if run.skipped else "sent"
+            plan.append(PlannedSend(wave, due_at, state, None if run.skipped else run.recipients))
+        else:
+            plan.append(PlannedSend(wave, due_at, "due" if due_at <= now else "planned"))
+    preread_state = "sent" if preread_sent else ("due" if preread_at <= now else "planned")
+    plan.append(PlannedSend(None, preread_at, preread_state))
+    return sorted(plan, key=lambda item: item.due_at)

@@ -309,16 +309,17 @@ async def test_urgent_broadcast_goes_out_in_quiet_hours_and_the_ordinary_one_wai
     await admin.click("Confirmer")
 
     clock.now = clock.now.replace(hour=21)  # 22:00 or 23:00 in Paris
+    quiet = QuietHours.from_settings(settings)
     scheduler = Scheduler(
-        app.session_factory, settings, default_questionnaire(), clock=clock, bot=app.bot
+        app.session_factory,
+        settings,
+        default_questionnaire(),
+        clock=clock,
+        bot=app.bot,
+        quiet=quiet,
     )
     sender = PacedSender(
-        app.bot,
-        app.session_factory,
-        rate=1000,
-        per_chat_interval=0,
-        clock=clock,
-        quiet=QuietHours.from_settings(settings),
+        app.bot, app.session_factory, rate=1000, per_chat_interval=0, clock=clock, quiet=quiet
     )
     await scheduler.tick_broadcasts()
     await sender.run_once(limit=100)

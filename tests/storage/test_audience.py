@@ -55,7 +55,7 @@ async def test_each_criterion_narrows_the_audience(session) -> None:
     assert await ids(session, Audience(roles=("director",))) == [2, 3]
     # a draft is not a contribution: person 2 has still not contributed to "entry"
     assert await ids(session, Audience(missing_theme="entry")) == [2, 3, 4]
-    assert await ids(session, Audience(missing_theme="career")) == [1, 2, 3, 4]
+    assert await ids(session, Audience(missing_theme="pathway")) == [1, 2, 3, 4]
     # no answer for 30 days: 2 (answered 40 days ago) and those who never answered
     assert await ids(session, Audience(inactive_days=30)) == [2, 3, 4]
     assert await ids(session, Audience(inactive_days=60)) == [3, 4]

@@ -1,0 +1,170 @@
+"""What `/reunions` says to admins: the calendar, a meeting's entry, adding and editing one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from babel.dates import format_datetime
+
+from bot.i18n import format_day
+from bot.questionnaire import Questionnaire
+from bot.services.geo import get_region
+from bot.services.meetings import MeetingProblem
+from bot.services.reminders import PlannedSend
+from bot.views import escape
+
+
+def meetings_list(lines: list[str]) -> str:
+    if not lines:
+        return _(
+            "No upcoming meeting. Add one with the button below, or import a calendar with "
+            "<code>python -m bot meetings import FILE.csv</code>."
+        )
+    return _("📅 <b>Upcoming meetings</b>") + "\n" + "\n".join(lines)
+
+
+def details(
+    starts_at: datetime,
+    city: str,
+    regions: list[str] | tuple[str, ...],
+    theme_key: str | None,
+    venue: str | None,
+    questionnaire: Questionnaire,
+    locale: str,
+    tz: ZoneInfo,
+) -> str:
+    names = [r.name for code in regions if (r := get_region(code))]
+    theme = questionnaire.theme(theme_key) if theme_key else None
+    lines = [
+        _("When: {moment}").format(
+            moment=format_day(starts_at, locale, tz) + f", {starts_at.astimezone(tz):%H:%M}"
+        ),
+        _("Where: {city}").format(city=escape(city)) + (f" — {escape(venue)}" if venue else ""),
+        _("Regions: {names}").format(names=escape(", ".join(names)))
+        if names
+        else _("National meeting (every region)"),
+        _("Theme focus: {theme}").format(theme=f"{theme.number}. {theme.title.get(locale)}")
+        if theme
+        else _("No theme focus"),
+    ]
+    return "\n".join(lines)
+
+
+def entry(meeting_id: int, details_text: str, plan: list[PlannedSend], locale: str, tz) -> str:
+    lines = [_("📅 <b>Meeting #{id}</b>").format(id=meeting_id), details_text, ""]
+    lines.append(_("<b>Reminders and pre-read</b>"))
+    for item in plan:
+        what = (
+            _("Pre-read")
+            if item.days_before is None
+            else _("Reminder D-{days}").format(days=item.days_before)
+        )
+        when = format_datetime(item.due_at, "EEE d MMM, HH:mm", tzinfo=tz, locale=locale)
+        lines.append(f"• {what}, {when}: {_state(item)}")
+    return "\n".join(lines)
+
+
+def _state(item: PlannedSend) -> str:
+    if item.state == "sent" and item.recipients is not None:
+        return ngettext("sent to {count} person", "sent to {count} people", item.recipients).format(
+            count=item.recipients
+        )
+    return {
+        "sent": _("sent"),
+        "skipped": _("skipped (a later reminder went out instead)"),
+        "due": _("going out now"),
+        "planned": _("planned"),
+    }[item.state]
+
+
+def ask_when(example: str) -> str:
+    return _(
+        "📅 <b>New meeting</b>\nDate and time (Paris time), for example <code>{example}</code>. "
+        "/annuler to stop."
+    ).format(example=example)
+
+
+def ask_when_again(example: str) -> str:
+    return _("New date and time (Paris time), for example <code>{example}</code>.").format(
+        example=example
+    )
+
+
+def ask_city() -> str:
+    return _("City of the meeting (for example Grenoble)?")
+
+
+def ask_regions() -> str:
+    return _("Tick the regions whose field staff are invited (none ticked: a national meeting).")
+
+
+def ask_theme() -> str:
+    return _("Does the meeting focus on one theme? Reminders will open that theme.")
+
+
+def ask_venue() -> str:
+    return _("Venue or video link (optional, 200 characters at most):")
+
+
+def problem(error: MeetingProblem) -> str:
+    value = escape(error.value)
+    messages = {
+        "bad_date": _(
+            "I could not read the date {value}. Use DD/MM/YYYY and a time, like 14/03/2026 09:30."
+        ),
+        "bad_time": _("I could not read the time {value}. Use HH:MM, like 09:30."),
+        "past": _("{value} is in the past. Choose a date to come."),
+        "no_city": _("The city is missing."),
+        "long_city": _("The city is longer than 80 characters."),
+        "unknown_region": _("I don't know the region {value}."),
+        "unknown_theme": _("I don't know the theme {value}."),
+        "long_venue": _("The venue is longer than 200 characters."),
+    }
+    return messages[error.code].format(value=value)
+
+
+def type_text() -> str:
+    return _("Type your answer as a text message, or /annuler to stop.")
+
+
+def use_buttons() -> str:
+    return _("Please use the buttons above, or /annuler to stop.")
+
+
+def confirm_new(details_text: str) -> str:
+    return _("Add this meeting?") + "\n\n" + details_text
+
+
+def added(meeting_id: int) -> str:
+    return _("✅ Meeting #{id} added. Reminders are planned as below.").format(id=meeting_id)
+
+
+def updated(meeting_id: int) -> str:
+    return _("✅ Meeting #{id} updated. Reminders not yet sent will use the new details.").format(
+        id=meeting_id
+    )
+
+
+def choose_field() -> str:
+    return _("What do you want to change?")
+
+
+def form_stopped() -> str:
+    return _("Stopped; the calendar is unchanged.")
+
+
+def cancel_confirm(label: str) -> str:
+    return _("Cancel the meeting {meeting}? Reminders not yet sent will be withdrawn.").format(
+        meeting=escape(label)
+    )
+
+
+def cancelled(label: str, withdrawn: int) -> str:
+    return ngettext(
+        "Meeting {meeting} cancelled; {count} pending reminder withdrawn.",
+        "Meeting {meeting} cancelled; {count} pending reminders withdrawn.",
+        withdrawn,
+    ).format(meeting=escape(label), count=withdrawn)

@@ -1,0 +1,224 @@
+"""/reunions: adding, editing and cancelling meetings, through the production dispatcher."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram.methods import EditMessageReplyMarkup
+from sqlalchemy import select
+
+from bot.delivery import Outbox
+from bot.keyboards import MeetingCB
+from storage.models import AuditEntry, Meeting, OutboxMessage, ReminderRun
+from tests.conftest import ADMIN_ID
+from tests.handlers.test_organiser import REFUSED
+from tests.helpers import alerts, joined
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def in_days(days: int, hour: str = "09:30") -> tuple[str, datetime]:
+    """What an admin types for a date `days` ahead, and the UTC moment it means."""
+    day = (datetime.now(PARIS) + timedelta(days=days)).date()
+    hours, minutes = (int(part) for part in hour.split(":"))
+    moment = datetime(day.year, day.month, day.day, hours, minutes, tzinfo=PARIS)
+    return f"{day:%d/%m/%Y} {hour}", moment.astimezone(UTC)
+
+
+async def meetings(app) -> list[Meeting]:
+    async with app.session_factory() as session:
+        return list(await session.scalars(select(Meeting).order_by(Meeting.id)))
+
+
+async def add_meeting(app, days: int = 20) -> Meeting:
+    async with app.session_factory() as session, session.begin():
+        meeting = Meeting(
+            starts_at=in_days(days)[1], city="Bordeaux", regions=["75"], status="scheduled"
+        )
+        session.add(meeting)
+    return meeting
+
+
+async def test_admin_adds_a_meeting_step_by_step_and_sees_its_reminders(app) -> None:
+    admin = app.person(ADMIN_ID)
+    sent = await admin.send("/reunions")
+    assert "Aucune réunion à venir" in joined(sent)
+    sent = await admin.click("Ajouter une réunion")
+    assert "Nouvelle réunion" in joined(sent)
+
+    assert "pas pu lire la date" in joined(await admin.send("31/02/2030 10:00"))
+    assert "pas pu lire l'heure" in joined(await admin.send("05/03/2030 25:00"))
+    assert "est passé" in joined(await admin.send("01/01/2020 10:00"))
+    typed, starts_at = in_days(30)
+    assert "Ville de la réunion" in joined(await admin.send(typed))
+    assert "message texte" in joined(await admin.send_sticker())  # nothing lost: asked again
+    assert "La ville manque" in joined(await admin.send("   "))
+    sent = await admin.send("  Grenoble ")
+    assert "Cochez les régions" in joined(sent)
+
+    sent = await admin.click("Auvergne-Rhône-Alpes")
+    assert isinstance(sent[-1], EditMessageReplyMarkup)
+    assert "☑️ Auvergne-Rhône-Alpes" in str(sent[-1].reply_markup)
+    assert "thème en particulier" in joined(await admin.click("Terminé"))
+    assert "utiliser les boutons" in joined(await admin.send("le premier"))
+    assert "Lieu ou lien" in joined(await admin.click("1."))
+    sent = await admin.click("Passer")
+    summary = joined(sent)
+    assert "Ajouter cette réunion ?" in summary and "Où : Grenoble" in summary
+    assert "Régions : Auvergne-Rhône-Alpes" in summary and "Thème : 1." in summary
+
+    sent = await admin.click("Ajouter la réunion")
+    assert "Réunion n° 1 ajoutée" in joined(sent)
+    entry = joined(sent)
+    assert "Rappel J-7" in entry and "Rappel J-1" in entry and "Pré-lecture" in entry
+    assert entry.count(": prévu") == 3
+    [meeting] = await meetings(app)
+    assert (meeting.starts_at, meeting.city, meeting.regions) == (starts_at, "Grenoble", ["84"])
+    assert (meeting.theme_key, meeting.venue, meeting.created_by) == ("entry", None, ADMIN_ID)
+
+    sent = await admin.click_data(MeetingCB(a="ok", m=0).pack())  # double tap
+    assert "expiré" in alerts(sent)[0]
+    assert len(await meetings(app)) == 1
+    async with app.session_factory() as session:
+        added = await session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "meeting_added")
+        )
+        assert len(added.all()) == 1
+
+
+async def test_regions_can_be_typed_and_a_national_meeting_has_none(app) -> None:
+    admin = app.person(ADMIN_ID)
+    await admin.send("/reunions")
+    await admin.click("Ajouter une réunion")
+    await admin.send(in_days(10)[0])
+    await admin.send("Paris")
+    assert "Atlantide" in joined(await admin.send("Bretagne, Atlantide"))
+    await admin.send("Bretagne, 84")
+    await admin.click("Pas de thème particulier")
+    sent = await admin.send("Salle 3, https://visio.example/iae")
+    assert "Bretagne, Auvergne-Rhône-Alpes" in joined(sent)
+    await admin.click("Ajouter la réunion")
+
+    await admin.send("/reunions")
+    await admin.click("Ajouter une réunion")
+    await admin.send(in_days(12)[0])
+    await admin.send("Lyon")
+    sent = await admin.click("Terminé")  # nothing ticked
+    await admin.click("Pas de thème particulier")
+    sent = await admin.click("Passer")
+    assert "Réunion nationale" in joined(sent)
+    await admin.click("Ajouter la réunion")
+    first, second = await meetings(app)
+    assert (first.regions, first.venue) == (["53", "84"], "Salle 3, https://visio.example/iae")
+    assert second.regions == []
+
+
+async def test_annuler_stops_the_form_without_adding_anything(app) -> None:
+    admin = app.person(ADMIN_ID)
+    await admin.send("/reunions")
+    await admin.click("Ajouter une réunion")
+    await admin.send(in_days(10)[0])
+    sent = await admin.send("/annuler")
+    assert "calendrier est inchangé" in joined(sent)
+    sent = await admin.send("Grenoble")
+    assert await meetings(app) == []
+
+
+async def test_moving_a_meeting_withdraws_its_held_reminders_and_plans_them_again(app) -> None:
+    meeting = await add_meeting(app, days=5)
+    async with app.session_factory() as session, session.begin():
+        session.add(
+            ReminderRun(
+                meeting_id=meeting.id,
+                days_before=7,
+                due_at=datetime.now(UTC),
+                recipients=1,
+                claimed_by="test",
+                created_at=datetime.now(UTC),
+            )
+        )
+        Outbox(session).text(2000, "rappel", kind="reminder", group=f"reminder:{meeting.id}:7")
+    admin = app.person(ADMIN_ID)
+    await admin.send("/reunions")
+    sent = await admin.click("Bordeaux")
+    assert "Rappel J-7" in joined(sent) and "envoyé à 1 personne" in joined(sent)
+    await admin.click("Modifier")
+    sent = await admin.click("Date et heure")
+    assert "Nouvelles date et heure" in joined(sent)
+    typed, starts_at = in_days(40, "14:00")
+    sent = await admin.send(typed)
+    assert "Réunion n° 1 modifiée" in joined(sent)
+    assert "envoyé à" not in joined(sent)  # the wave never reached anyone: planned again
+
+    [moved] = await meetings(app)
+    assert moved.starts_at == starts_at
+    async with app.session_factory() as session:
+        held = (await session.scalars(select(OutboxMessage))).one()
+        assert held.status == "cancelled"
+        assert (await session.scalars(select(ReminderRun))).all() == []
+
+
+async def test_editing_city_regions_and_theme_saves_each_at_once(app) -> None:
+    await add_meeting(app)
+    admin = app.person(ADMIN_ID)
+    await admin.click_data(MeetingCB(a="f", m=1, v="city").pack())
+    sent = await admin.send("Mérignac")
+    assert "Où : Mérignac" in joined(sent)
+    await admin.click_data(MeetingCB(a="f", m=1, v="regions").pack())
+    await admin.click("Bretagne")
+    sent = await admin.click("Terminé")
+    assert "Régions : Nouvelle-Aquitaine, Bretagne" in joined(sent)
+    await admin.click_data(MeetingCB(a="f", m=1, v="theme").pack())
+    sent = await admin.click("2.")
+    assert "Thème : 2." in joined(sent)
+    [meeting] = await meetings(app)
+    assert (meeting.city, meeting.regions, meeting.theme_key) == (
+        "Mérignac",
+        ["75", "53"],
+        "pathway",
+    )
+
+
+async def test_form_buttons_outside_the_form_have_expired(app) -> None:
+    await add_meeting(app)
+    admin = app.person(ADMIN_ID)
+    for data in (
+        MeetingCB(a="rg", m=0, v="84"),
+        MeetingCB(a="th", m=1, v="entry"),
+        MeetingCB(a="ok", m=0),
+        MeetingCB(a="f", m=1, v="status"),
+        MeetingCB(a="o", m=99),
+    ):
+        sent = await admin.click_data(data.pack())
+        assert "expiré" in alerts(sent)[0]
+    [meeting] = await meetings(app)
+    assert (meeting.regions, meeting.theme_key) == (["75"], None)
+
+
+@pytest.mark.parametrize(
+    "action,value",
+    [
+        ("l", ""),
+        ("o", ""),
+        ("p", ""),
+        ("c", ""),
+        ("C", ""),
+        ("e", ""),
+        ("f", "city"),
+        ("+", ""),
+        ("rg", "84"),
+        ("rd", ""),
+        ("th", "entry"),
+        ("sk", ""),
+        ("ok", ""),
+        ("X", ""),
+    ],
+)
+async def test_field_staff_is_refused_every_meeting_button(app, member, action, value) -> None:
+    await add_meeting(app)
+    sent = await member.click_data(MeetingCB(a=action, m=1, v=value).pack())
+    assert alerts(sent) and REFUSED in alerts(sent)[0]
+    [meeting] = await meetings(app)
+    assert (meeting.status, meeting.city) == ("scheduled", "Bordeaux")
