@@ -1,4 +1,4 @@
-"""Command line: python -m bot [run | sandbox | migrate]."""
+"""Command line: python -m bot [run | webhook | sandbox | migrate | ...]."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Relais Telegram bot")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot on Telegram with long polling (default)")
+    commands.add_parser(
+        "webhook", help="run the bot behind a webhook (WEBHOOK_URL, WEBHOOK_SECRET, PORT)"
+    )
     commands.add_parser("sandbox", help="talk to the bot in this terminal, without Telegram")
     commands.add_parser("migrate", help="bring the database schema to the latest version")
     export = commands.add_parser("export", help="export contributions to XLSX or CSV")
@@ -39,8 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     canceller.add_argument("id", type=int)
     deliver = commands.add_parser("deliver", help="run only the paced sender (the outbox)")
     deliver.add_argument("--until-empty", action="store_true", help="stop when nothing is due")
-    grant = commands.add_parser("grant", help="make a person (who has run /start) an organiser")
-    grant.add_argument("--organiser", type=int, required=True)
+    grant = commands.add_parser(
+        "grant", help="make a person (who has run /start) an organiser or an admin"
+    )
+    granted = grant.add_mutually_exclusive_group(required=True)
+    granted.add_argument("--organiser", type=int, metavar="TELEGRAM_ID")
+    granted.add_argument("--admin", type=int, metavar="TELEGRAM_ID")
     args = parser.parse_args(argv)
     command = args.command or "run"
     try:
@@ -50,14 +57,21 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper() if command != "sandbox" else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if command in ("run", "deliver") and settings.bot_token is None:
+    from bot.logs import configure_logging
+
+    configure_logging(settings, logging.WARNING if command == "sandbox" else None)
+    if command in ("run", "webhook", "deliver") and settings.bot_token is None:
         print(
             "Configuration error: BOT_TOKEN is not set. Create a bot with @BotFather and put its "
             "token in .env (BOT_TOKEN=...), or try the bot locally with `python -m bot sandbox`.",
+            file=sys.stderr,
+        )
+        return 2
+    if command == "webhook" and (settings.webhook_url is None or settings.webhook_secret is None):
+        print(
+            "Configuration error: webhook mode needs WEBHOOK_URL (the public https:// address "
+            "Telegram will post to) and WEBHOOK_SECRET (a random string of letters, digits, _ "
+            "and -). See docs/deploy.md.",
             file=sys.stderr,
         )
         return 2
@@ -67,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot import cli
 
             return asyncio.run(getattr(cli, command)(settings, args))
+        if command == "webhook":
+            return asyncio.run(_run(settings, webhook=True))
         return asyncio.run(runners[command](settings))
     except KeyboardInterrupt:
         return 130
@@ -92,8 +108,17 @@ async def _sandbox(settings: Settings) -> int:
     return 0
 
 
-async def _run(settings: Settings) -> int:
-    from bot.app import attach_background_jobs, create_bot, create_dispatcher, set_bot_commands
+async def _run(settings: Settings, webhook: bool = False) -> int:
+    """Long polling (`run`) or webhook mode (`webhook`); the scheduler and the sender run
+    alongside in both. Several instances need PostgreSQL (and Redis: REDIS_URL)."""
+    from bot.app import (
+        attach_background_jobs,
+        create_bot,
+        create_dispatcher,
+        create_fsm_storage,
+        set_bot_commands,
+    )
+    from bot.metrics import Metrics
     from storage.engine import create_engine, create_session_factory
     from storage.migrate import current_revision, head_revision, upgrade_to_head
 
@@ -108,13 +133,23 @@ async def _run(settings: Settings) -> int:
         return 2
     bot = create_bot(settings)
     factory = create_session_factory(engine)
-    dispatcher = create_dispatcher(settings, factory)
+    metrics = Metrics()
+    fsm_storage = create_fsm_storage(settings)
+    dispatcher = create_dispatcher(settings, factory, fsm_storage=fsm_storage, metrics=metrics)
     attach_background_jobs(dispatcher, bot, factory, settings)
     try:
         await set_bot_commands(bot)
-        log.info("polling Telegram at %s", settings.telegram_api_url)
-        await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+        if webhook:
+            from bot.web import serve_webhook
+
+            await serve_webhook(settings, dispatcher, bot, factory, metrics)
+        else:
+            log.info("polling Telegram at %s", settings.telegram_api_url)
+            await dispatcher.start_polling(
+                bot, allowed_updates=dispatcher.resolve_used_update_types()
+            )
     finally:
+        await fsm_storage.close()
         await bot.session.close()
         await engine.dispose()
     return 0

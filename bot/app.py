@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -15,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import get_i18n, use_locale
+from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import (
     CommitBeforeTelegram,
     DbSessionMiddleware,
+    InFlightMiddleware,
     PerUserOrderMiddleware,
     ProfileLocaleMiddleware,
 )
@@ -35,6 +39,19 @@ COMMANDS = (
     "rappels",
     "aide",
 )
+
+
+SHUTDOWN_GRACE_SECONDS = 10
+
+
+def create_fsm_storage(settings: Settings) -> BaseStorage:
+    """Redis when REDIS_URL is set (several instances share where each person is), else memory
+    (the truth is in the database anyway; see docs/architecture.md)."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
 
 
 def create_bot(
@@ -57,11 +74,17 @@ def create_dispatcher(
     session_factory: async_sessionmaker[AsyncSession],
     questionnaire: Questionnaire | None = None,
     fsm_storage: BaseStorage | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
     dp = Dispatcher(storage=fsm_storage or MemoryStorage())
     dp["settings"] = settings
     dp["questionnaire"] = questionnaire or default_questionnaire()
     i18n = get_i18n(settings.default_locale)
+    in_flight = InFlightMiddleware()
+    dp["in_flight"] = in_flight
+    dp.update.outer_middleware(in_flight)
+    if metrics is not None:
+        dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(PerUserOrderMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
     dp.update.outer_middleware(ProfileLocaleMiddleware(i18n))
@@ -104,6 +127,7 @@ def attach_background_jobs(
     import asyncio
 
     from bot.delivery import PacedSender
+    from bot.ratelimit import SendRateLimiter
     from bot.scheduler import Scheduler
     from bot.services.quiet import QuietHours
 
@@ -113,15 +137,31 @@ def attach_background_jobs(
     scheduler = Scheduler(
         session_factory, settings, questionnaire or default_questionnaire(), bot=bot, quiet=quiet
     )
-    sender = PacedSender(bot, session_factory, rate=settings.send_rate, quiet=quiet)
+    limiter = SendRateLimiter(settings.send_rate, settings.redis_url)
+    sender = PacedSender(
+        bot, session_factory, rate=settings.send_rate, quiet=quiet, limiter=limiter
+    )
 
     async def start_jobs() -> None:
         tasks.append(asyncio.create_task(scheduler.run_forever(stop), name="scheduler"))
         tasks.append(asyncio.create_task(sender.run_forever(stop), name="sender"))
 
     async def stop_jobs() -> None:
+        """Finish the updates being handled, let the current scheduler tick and delivery round
+        finish (a round is about one second of sends), then hand back whatever this sender had
+        claimed but not started."""
+        finished = await dp["in_flight"].wait_idle(SHUTDOWN_GRACE_SECONDS)
         stop.set()
+        _, late = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_SECONDS) if tasks else ((), ())
+        for task in late:
+            task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        released = await sender.release_claims()
+        logging.getLogger(__name__).info(
+            "stopped: %s update(s) in flight finished, %s claimed message(s) released",
+            finished,
+            released,
+        )
 
     dp.startup.register(start_jobs)
     dp.shutdown.register(stop_jobs)

@@ -189,7 +189,7 @@ def progress(
         ),
     ]
     if quiet_until is not None:
-        lines.append(_("⏸ Quiet hours: delivery resumes at {time}.").format(time=quiet_until))
+        lines.append(_("⏸ Quiet hours: delivery resumes {moment}.").format(moment=quiet_until))
     elif progress.rate is not None and progress.seconds_left is not None:
         lines.append(
             _("{rate} messages/s · about {minutes} min left").format(
@@ -213,6 +213,10 @@ def report(broadcast_id: int, counts: DeliveryCounts, locale: str) -> str:
     ]
     if counts.cancelled:
         lines.append(_("Withdrawn: {count}").format(count=format_number(counts.cancelled, locale)))
+    if counts.waiting:  # cancelled while these were in their Bot API call
+        lines.append(
+            _("Still being sent: {count}").format(count=format_number(counts.waiting, locale))
+        )
     return "\n".join(lines)
 
 

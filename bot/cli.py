@@ -141,20 +141,25 @@ async def digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def grant(settings: Settings, args: argparse.Namespace) -> int:
+    """`grant --organiser ID` or `grant --admin ID`, from a platform's console."""
+    from bot.services.roles import Role
+
+    role = Role.ADMIN if args.admin is not None else Role.ORGANISER
+    user_id = args.admin if args.admin is not None else args.organiser
     engine, factory = await _session_factory(settings)
     try:
         async with factory() as session, session.begin():
-            done = await RoleService(session, settings).grant(None, args.organiser)
+            done = await RoleService(session, settings).grant(None, user_id, role)
     finally:
         await engine.dispose()
     if not done:
         print(
-            f"No person {args.organiser}: they must send /start and accept the privacy "
+            f"No person {user_id}: they must send /start to the bot and accept the privacy "
             "notice first.",
             file=sys.stderr,
         )
         return 1
-    print(f"{args.organiser} is an organiser.")
+    print(f"{user_id} is {'an admin' if role == Role.ADMIN else 'an organiser'}.")
     return 0
 
 

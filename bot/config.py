@@ -6,6 +6,7 @@ a newcomer must see which line of their `.env` to fix.
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
@@ -47,6 +48,15 @@ class Settings(BaseSettings):
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 1)  # days before a meeting
     reminder_time: str = "10:00"
     preread_days: int = Field(default=2, ge=0, le=30)  # pre-read this many days before, at 10:00
+    # Several instances: FSM state and the send-rate limit shared through Redis.
+    redis_url: str | None = None
+    # Webhook mode (`python -m bot webhook`): Telegram posts updates to WEBHOOK_URL with the
+    # header X-Telegram-Bot-Api-Secret-Token: WEBHOOK_SECRET; the server listens on PORT.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    port: int = Field(default=8080, ge=1, le=65535)
+    webhook_host: str = "0.0.0.0"
+    log_format: str = "text"  # text | json
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -70,6 +80,43 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("expected Telegram user ids separated by commas") from None
         return value
+
+    @field_validator("redis_url", "webhook_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("expected redis://host:6379/0 (or rediss:// for TLS)")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("expected the public https:// address Telegram will post to")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret_charset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError(
+                "use 1 to 256 characters among A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+            )
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("expected text or json")
+        return value.lower()
 
     @field_validator("timezone")
     @classmethod

@@ -35,11 +35,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
-from aiolimiter import AsyncLimiter
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from bot.ratelimit import SendRateLimiter
 from bot.services.quiet import QuietHours
 from storage.base import utcnow
 from storage.models import OutboxFile, OutboxMessage, OutboxStatus, User
@@ -181,15 +181,15 @@ class PacedSender:
         clock: Clock = utcnow,
         name: str | None = None,
         quiet: QuietHours | None = None,
+        limiter: SendRateLimiter | None = None,
     ) -> None:
         self.quiet = quiet
         # About one second of sending per claim: fewer round trips, few rows held per process.
         self.batch_size = max(10, min(int(rate), 500))
         self.bot = bot
         self.session_factory = session_factory
-        # A leaky bucket holding a tenth of a second of sends: smooth pacing, no one-second
-        # burst at start, and few wake-ups.
-        self.limiter = AsyncLimiter(max(1.0, rate / 10), max(1.0, rate / 10) / rate)
+        # Smooth pacing at `rate`, shared with the other instances when Redis is configured.
+        self.limiter = limiter or SendRateLimiter(rate)
         self.per_chat_interval = per_chat_interval
         self.clock = clock
         self.name = name or instance_name()
@@ -220,6 +220,18 @@ class PacedSender:
                     last_error="interrupted during the Bot API call; not resent",
                 )
             )
+
+    async def release_claims(self) -> int:
+        """On a clean stop: rows this sender claimed but did not start go back to `pending` at
+        once, instead of waiting for the lease to expire. Rows in a Bot API call (`sending`) are
+        left to `recover` (at most once)."""
+        async with self.session_factory() as session, session.begin():
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "claimed", OutboxMessage.claimed_by == self.name)
+                .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
+            )
+        return result.rowcount
 
     async def run_once(self, limit: int = 50) -> int:
         """Claim due messages and deliver them; returns how many were handled."""
@@ -324,11 +336,19 @@ class PacedSender:
     async def _deliver(self, message: OutboxMessage) -> str:
         await self._pace(message.recipient_id)
         async with self.session_factory() as session, session.begin():
-            await session.execute(
+            # Still ours and still wanted? A cancelled broadcast or meeting withdraws rows that
+            # may already sit in this batch.
+            started = await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == message.id)
+                .where(
+                    OutboxMessage.id == message.id,
+                    OutboxMessage.status == "claimed",
+                    OutboxMessage.claimed_by == self.name,
+                )
                 .values(status=OutboxStatus.SENDING)
             )
+            if started.rowcount != 1:
+                return OutboxStatus.CANCELLED
             file = await session.get(OutboxFile, message.file_id) if message.file_id else None
         try:
             sent = await self._call(message, file)
@@ -395,7 +415,9 @@ class PacedSender:
             values["attempts"] = OutboxMessage.attempts + 1
         async with self.session_factory() as session, session.begin():
             await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values)
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.SENDING)
+                .values(**values)
             )
         return status
 
@@ -405,7 +427,10 @@ class PacedSender:
         async with self.session_factory() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_([m.id for m in messages]))
+                .where(
+                    OutboxMessage.id.in_([m.id for m in messages]),
+                    OutboxMessage.status == "claimed",  # not the ones cancelled meanwhile
+                )
                 .values(status=status, last_error=error, claimed_by=None, claimed_at=None)
             )
 

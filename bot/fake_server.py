@@ -28,6 +28,7 @@ def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> we
     calls: Counter[str] = Counter()
     per_chat: Counter[int] = Counter()
     chance = random.Random(seed)
+    webhook: dict[str, Any] = {}  # what setWebhook registered (url, secret_token, ...)
 
     async def handle(request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -48,6 +49,9 @@ def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> we
         if lowered.startswith("send") and "chat_id" in params:
             per_chat[int(params["chat_id"])] += 1
         result: Any = True
+        if lowered == "setwebhook":
+            webhook.clear()
+            webhook.update(params)
         if lowered == "getme":
             result = BOT_USER
         elif lowered.startswith(("send", "edit")) and "chat_id" in params:
@@ -62,7 +66,11 @@ def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> we
 
     async def stats(_request: web.Request) -> web.Response:
         return web.json_response(
-            {"methods": dict(calls), "chats": {str(k): v for k, v in per_chat.items()}}
+            {
+                "methods": dict(calls),
+                "chats": {str(k): v for k, v in per_chat.items()},
+                "webhook": webhook,
+            }
         )
 
     app.router.add_post("/bot{token}/{method}", handle)

@@ -557,9 +557,11 @@ def broadcast_preview_keyboard(broadcast_id: int, urgent: bool) -> InlineKeyboar
     return kb.adjust(2, 1, 2).as_markup()
 
 
-def broadcast_confirm_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
+def broadcast_confirm_keyboard(broadcast_id: int, when: str) -> InlineKeyboardMarkup:
+    """`when`: "now" or the confirmed moment (Unix seconds): the button confirms exactly what
+    its message said, even if the draft changed since."""
     kb = InlineKeyboardBuilder()
-    kb.button(text="✅ " + _("Confirm"), callback_data=BroadcastCB(a="K", b=broadcast_id))
+    kb.button(text="✅ " + _("Confirm"), callback_data=BroadcastCB(a="K", b=broadcast_id, v=when))
     kb.button(text="◀️ " + _("Back"), callback_data=BroadcastCB(a="P", b=broadcast_id))
     return kb.adjust(2).as_markup()
 

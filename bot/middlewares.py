@@ -35,6 +35,38 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 _update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
 
 
+class InFlightMiddleware(BaseMiddleware):
+    """Outermost: knows how many updates are being handled, so that a shutdown (SIGTERM) can
+    wait for them to finish instead of cutting a conversation in the middle of a write."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        self.active += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self.active -= 1
+            if not self.active:
+                self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> int:
+        """Wait until no update is being handled (at most `timeout` s); returns how many were
+        in flight when called."""
+        in_flight = self.active
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning(
+                "%s update(s) still running after %s s; stopping anyway", self.active, timeout
+            )
+        return in_flight
+
+
 class PerUserOrderMiddleware(BaseMiddleware):
     """Handle one person's updates one at a time, in arrival order (within this process).
 

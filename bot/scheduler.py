@@ -19,6 +19,7 @@ from datetime import datetime, time
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
+from babel.dates import format_datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -53,6 +54,8 @@ from storage.models import (
     DigestRun,
     DigestSubscription,
     Meeting,
+    OutboxMessage,
+    OutboxStatus,
     PrereadRun,
     ReminderRun,
     User,
@@ -145,6 +148,17 @@ class Scheduler:
         tz = self.settings.tz
         try:
             async with self.session_factory() as session, session.begin():
+                # Read the meeting again, locked (PostgreSQL): an edit or a cancellation that
+                # committed since the list was read wins, and one in progress waits for us.
+                fresh = await session.scalar(
+                    select(Meeting)
+                    .where(Meeting.id == meeting.id, Meeting.status == "scheduled")
+                    .with_for_update()
+                )
+                days = self.settings.reminder_days
+                if fresh is None or due_waves(fresh, days, at, tz, now)[0] != wave:
+                    return False
+                meeting = fresh
                 run = ReminderRun(
                     meeting_id=meeting.id,
                     days_before=wave,
@@ -167,14 +181,24 @@ class Scheduler:
                         )
                 await session.flush()  # the claim
                 outbox = Outbox(session, self.clock)
-                people = await audience(session, meeting)
+                group = f"reminder:{meeting.id}:{wave}"
+                # A wave planned again after an edit goes only to those it had not reached.
+                reached = set(
+                    await session.scalars(
+                        select(OutboxMessage.recipient_id).where(
+                            OutboxMessage.group_key == group,
+                            OutboxMessage.status != OutboxStatus.CANCELLED,
+                        )
+                    )
+                )
+                people = [p for p in await audience(session, meeting) if p.user_id not in reached]
                 for person in people:
                     with use_locale(person.language, self.settings.default_locale):
                         outbox.text(
                             person.user_id,
                             reminder_text(meeting, person, self.questionnaire, tz),
                             kind="reminder",
-                            group=f"reminder:{meeting.id}:{wave}",
+                            group=group,
                             reply_markup=reminder_keyboard(meeting, person),
                         )
                 run.recipients = len(people)
@@ -244,7 +268,11 @@ class Scheduler:
                     select(DigestSubscription, User)
                     .join(User, User.id == DigestSubscription.user_id)
                     .where(
-                        or_(User.is_organiser, User.id.in_(self.settings.admin_ids)),
+                        or_(
+                            User.is_organiser,
+                            User.is_admin,
+                            User.id.in_(self.settings.admin_ids),
+                        ),
                         User.is_active,
                         DigestSubscription.frequency != "off",
                     )
@@ -442,12 +470,20 @@ class Scheduler:
                     return None  # edited less than PROGRESS_EVERY ago (maybe elsewhere)
                 quiet = self.quiet
                 paused = quiet is not None and not broadcast.urgent and quiet.is_quiet(now)
-                progress = measure_progress(counts, broadcast.started_at or now, now)
+                progress = measure_progress(
+                    counts, broadcast.started_at or now, now, broadcast.finished_before
+                )
                 text = bv.progress(
                     broadcast.id,
                     progress,
                     locale,
-                    quiet_until=f"{quiet.end:%H:%M}" if quiet and paused else None,
+                    quiet_until=(
+                        format_datetime(
+                            quiet.next_allowed(now), "EEEE HH:mm", tzinfo=quiet.tz, locale=locale
+                        )
+                        if quiet and paused
+                        else None
+                    ),
                 )
                 return text, broadcast_running_keyboard(broadcast.id), 0
 

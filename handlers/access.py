@@ -42,7 +42,9 @@ class RequireRole(BaseMiddleware):
         if role in self.allowed:
             return await handler(event, data)
         attempt = event.text if isinstance(event, Message) else getattr(event, "data", None)
-        log.warning("refused %s to user %s (role %s)", (attempt or "")[:32], user_id, role)
+        # The command word or the button's data, never the rest of what was typed.
+        action = (attempt or "").split(maxsplit=1)[0][:32] if attempt else ""
+        log.warning("refused %s to user %s (role %s)", action, user_id, role)
         session: AsyncSession = data["session"]
         # Before consent nothing about a person is stored, not even their id.
         actor = user_id if data.get("user") is not None else None

@@ -8,8 +8,10 @@ N send now, S schedule, K confirm, X discard; running: c/C/n cancel, r retry fai
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -19,7 +21,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import broadcast_views as bv
-from bot import keyboards
+from bot import keyboards, views
 from bot.config import Settings
 from bot.delivery import send_payload
 from bot.filters import has_text
@@ -149,7 +151,6 @@ async def on_preview_chosen(
     await callback.answer()
     if callback_data.a == "U":
         draft.urgent = not draft.urgent
-    draft.due_at = None
     count = await service.recipients(draft)
     summary = bv.preview_summary(count, draft.urgent, locale())
     markup = keyboards.broadcast_preview_keyboard(draft.id, draft.urgent)
@@ -194,7 +195,11 @@ async def on_send_chosen(
         await state.set_state(BroadcastForm.schedule)
         await state.update_data(broadcast_id=draft.id)
         await _show(callback, bv.ask_schedule(_example(settings)), None)
-    elif await service.confirm(draft.id, admin, admin, _message_id(callback)):
+    elif (when := _confirmed_moment(callback_data.v, draft)) == "stale":
+        await _show(callback, views.button_expired(), None)  # rescheduled since: use the newer
+    elif when == "past":
+        await _show(callback, bv.schedule_error("past", _example(settings)), None)
+    elif await service.confirm(draft.id, admin, admin, _message_id(callback), when):
         await RoleService(session, settings).audit(admin, "broadcast_confirmed", draft.id)
         await session.refresh(draft)
         shown_on = await _show_running(callback, draft, settings)
@@ -258,7 +263,15 @@ async def on_running_action_chosen(
             await _show(callback, bv.already_over(broadcast.id), None)
             return
         await RoleService(session, settings).audit(admin, "broadcast_cancelled", broadcast.id)
-        await _show(callback, bv.cancelled(broadcast.id, counts, locale()), None)
+        text = bv.cancelled(broadcast.id, counts, locale())
+        shown_on = await _show(callback, text, None)
+        progress = broadcast.progress_message_id
+        if progress and progress != shown_on and broadcast.progress_chat_id:
+            # Cancelled from the /diffuser list: the progress message says so too.
+            with contextlib.suppress(TelegramBadRequest):
+                await bot.edit_message_text(
+                    text, chat_id=broadcast.progress_chat_id, message_id=progress
+                )
     else:
         progress = await bot.send_message(admin, bv.starting(broadcast.id))
         retried = await service.retry_failed(broadcast.id, admin, progress.message_id)
@@ -356,7 +369,21 @@ def _example(settings: Settings) -> str:
 
 
 def _confirm(draft: Broadcast) -> InlineKeyboardMarkup:
-    return keyboards.broadcast_confirm_keyboard(draft.id)
+    when = "now" if draft.due_at is None else str(int(draft.due_at.timestamp()))
+    return keyboards.broadcast_confirm_keyboard(draft.id, when)
+
+
+def _confirmed_moment(value: str, draft: Broadcast) -> datetime | Literal["stale", "past"] | None:
+    """What a Confirm button confirms: None for "now", or the scheduled moment; "stale" when it
+    no longer matches the draft (changed since), "past" when that moment has gone by."""
+    if value == "now":
+        return None if draft.due_at is None else "stale"
+    if not value.isdigit() or draft.due_at is None:
+        return "stale"
+    if int(draft.due_at.timestamp()) != int(value):
+        return "stale"
+    moment = datetime.fromtimestamp(int(value), UTC)
+    return "past" if moment <= utcnow() else moment
 
 
 def _cancel(broadcast: Broadcast) -> InlineKeyboardMarkup:

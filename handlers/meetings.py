@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -187,7 +188,11 @@ async def on_form_button_chosen(
         await state.update_data(regions=regions)
         markup = keyboards.regions_keyboard(regions, _region_callback(callback_data.m))
         if isinstance(callback.message, Message):
-            await callback.message.edit_reply_markup(reply_markup=markup)
+            try:
+                await callback.message.edit_reply_markup(reply_markup=markup)
+            except TelegramBadRequest as error:  # the same ticks as before: nothing to redraw
+                if "not modified" not in error.message:
+                    raise
     elif action == "rd":
         regions = data.get("regions", [])
         await _field_done(bot, chat_id, state, session, settings, questionnaire, "regions", regions)

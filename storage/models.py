@@ -51,8 +51,10 @@ class User(TimestampMixin, Base):
     # False once Telegram says the person blocked the bot; set back when they write again.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     # Organisers read digests and exports; they join through a one-time invitation link.
-    # (Admins come from the ADMIN_IDS setting, not from the database.)
     is_organiser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Admins are the ADMIN_IDS setting plus people granted with `python -m bot grant --admin`
+    # (a platform console can run a command but not always edit the environment).
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # /rappels: the person does not want meeting reminders.
     reminders_muted: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=text("false")
@@ -323,6 +325,8 @@ class Broadcast(TimestampMixin, Base):
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None while a draft: "now"
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Rows already finished when this round started (a retry): kept out of the rate.
+    finished_before: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The admin's message that shows progress, edited in place.
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -127,15 +127,16 @@ async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIte
 
 
 @pytest.fixture
-def settings(sqlite_url: str) -> Settings:
-    return load_settings(database_url=sqlite_url, bot_token=None, admin_ids=str(ADMIN_ID))
+def settings(db_url: str) -> Settings:
+    return load_settings(database_url=db_url, bot_token=None, admin_ids=str(ADMIN_ID))
 
 
 @pytest.fixture
-async def app(settings: Settings, sqlite_engine: AsyncEngine) -> AsyncIterator[App]:
+async def app(settings: Settings, engine: AsyncEngine) -> AsyncIterator[App]:
+    """The whole bot on each engine: every handler test runs on SQLite and PostgreSQL."""
     fake = FakeTelegramSession()
     bot = create_bot(settings, session=fake, token=FAKE_TOKEN)
-    factory = create_session_factory(sqlite_engine)
+    factory = create_session_factory(engine)
     dispatcher = create_dispatcher(settings, factory)
     yield App(dispatcher=dispatcher, bot=bot, fake=fake, session_factory=factory)
     await bot.session.close()

@@ -89,9 +89,13 @@ class Progress:
         return self.done / self.total if self.total else 1.0
 
 
-def measure_progress(counts: DeliveryCounts, started_at: datetime, now: datetime) -> Progress:
+def measure_progress(
+    counts: DeliveryCounts, started_at: datetime, now: datetime, finished_before: int = 0
+) -> Progress:
+    """`finished_before`: rows already finished when this round started (a retry)."""
     elapsed = (now - started_at).total_seconds()
-    rate = counts.finished / elapsed if elapsed > 0 and counts.finished else None
+    handled = counts.finished - finished_before
+    rate = handled / elapsed if elapsed > 0 and handled > 0 else None
     left = counts.waiting / rate if rate else None
     return Progress(counts.finished, counts.total, rate, left)
 
@@ -167,9 +171,15 @@ class BroadcastService:
         broadcast.audience = audience.to_json()
 
     async def confirm(
-        self, broadcast_id: int, admin_id: int, chat_id: int, message_id: int
+        self,
+        broadcast_id: int,
+        admin_id: int,
+        chat_id: int,
+        message_id: int,
+        due_at: datetime | None = None,
     ) -> bool:
-        """Draft → scheduled (at its due_at, or now). False if already confirmed or discarded."""
+        """Draft → scheduled, at `due_at` (what the admin confirmed) or now. False if already
+        confirmed or discarded."""
         now = self.clock()
         result = await self.session.execute(
             update(Broadcast)
@@ -180,7 +190,7 @@ class BroadcastService:
             )
             .values(
                 status=BroadcastStatus.SCHEDULED,
-                due_at=func.coalesce(Broadcast.due_at, now),
+                due_at=due_at or now,
                 progress_chat_id=chat_id,
                 progress_message_id=message_id,
                 updated_at=now,
@@ -259,6 +269,13 @@ class BroadcastService:
                 .where(Broadcast.id == broadcast_id)
                 .values(status=BroadcastStatus.DONE, finished_at=now)
             )
+            return 0
+        counts = await delivery_counts(self.session, broadcast_id)
+        await self.session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast_id)
+            .values(started_at=now, finished_before=counts.finished)
+        )
         return retried.rowcount
 
     async def list_active(self) -> list[Broadcast]:

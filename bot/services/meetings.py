@@ -203,7 +203,8 @@ async def cancel_meeting(session, meeting_id: int) -> int | None:
 
     from storage.models import Meeting, OutboxMessage, OutboxStatus
 
-    meeting = await session.get(Meeting, meeting_id)
+    # Locked (PostgreSQL): a reminder wave being written waits, then sees the cancellation.
+    meeting = await session.get(Meeting, meeting_id, with_for_update=True)
     if meeting is None or meeting.status != "scheduled":
         return None
     meeting.status = "cancelled"
@@ -221,12 +222,12 @@ async def cancel_meeting(session, meeting_id: int) -> int | None:
 async def update_meeting(session, meeting_id: int, **changes) -> bool:
     """Change a scheduled meeting (starts_at, city, regions, theme_key, venue). Reminders not
     yet sent were written with the old details: they are withdrawn, and their waves planned
-    again (for the new date); waves already delivered are not repeated."""
+    again (for the new date) for the people they had not reached; nobody gets a wave twice."""
     from sqlalchemy import delete, select, update
 
     from storage.models import Meeting, OutboxMessage, OutboxStatus, ReminderRun
 
-    meeting = await session.get(Meeting, meeting_id)
+    meeting = await session.get(Meeting, meeting_id, with_for_update=True)
     if meeting is None or meeting.status != "scheduled":
         return False
     for name, value in changes.items():
@@ -235,7 +236,7 @@ async def update_meeting(session, meeting_id: int, **changes) -> bool:
         await session.scalars(select(ReminderRun).where(ReminderRun.meeting_id == meeting_id))
     ):
         group = f"reminder:{meeting_id}:{run.days_before}"
-        await session.execute(
+        withdrawn = await session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.group_key == group,
@@ -243,12 +244,9 @@ async def update_meeting(session, meeting_id: int, **changes) -> bool:
             )
             .values(status=OutboxStatus.CANCELLED, last_error="meeting changed")
         )
-        delivered = await session.scalar(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.group_key == group, OutboxMessage.status != OutboxStatus.CANCELLED)
-            .limit(1)
-        )
-        if run.skipped or delivered is None:  # nothing of this wave reached anyone
+        if run.skipped or withdrawn.rowcount:
+            # Plan the wave again: the scheduler sends it (with the new details) to whoever
+            # of its audience has not received this wave yet.
             await session.execute(delete(ReminderRun).where(ReminderRun.id == run.id))
     return True
 

@@ -38,7 +38,9 @@ async def preread_recipients(session: AsyncSession, settings: Settings) -> list[
     """Organisers and admins who accepted the privacy notice and can be reached."""
     rows = await session.scalars(
         select(User)
-        .where(or_(User.is_organiser, User.id.in_(settings.admin_ids)), User.is_active)
+        .where(
+            or_(User.is_organiser, User.is_admin, User.id.in_(settings.admin_ids)), User.is_active
+        )
         .order_by(User.id)
     )
     return list(rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -22,6 +22,15 @@ class QuietHours:
         if self.start <= self.end:
             return self.start <= now < self.end
         return now >= self.start or now < self.end
+
+    def next_allowed(self, moment: datetime) -> datetime:
+        """The first minute after `moment` outside quiet hours (Monday 08:00 on a Sunday)."""
+        probe = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        for _ in range(8 * 24 * 60):
+            if not self.is_quiet(probe):
+                return probe
+            probe += timedelta(minutes=1)
+        return probe  # quiet all week: misconfigured; say "in a week" rather than loop
 
     @classmethod
     def from_settings(cls, settings) -> QuietHours:

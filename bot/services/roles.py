@@ -1,4 +1,5 @@
-"""Who may do what: admins (from ADMIN_IDS), organisers (invited), everyone else.
+"""Who may do what: admins (ADMIN_IDS, or granted from the CLI), organisers (invited or
+granted), everyone else.
 
 Invitations are one-time deep links (`https://t.me/<bot>?start=<token>`); only a SHA-256 of the
 token is stored, redemption is a compare-and-set, and every role change or refused attempt is
@@ -32,7 +33,7 @@ class Role(StrEnum):
 
 
 def role_of(user_id: int, user: User | None, settings: Settings) -> Role:
-    if user_id in settings.admin_ids:
+    if user_id in settings.admin_ids or (user is not None and user.is_admin):
         return Role.ADMIN
     if user is not None and user.is_organiser:
         return Role.ORGANISER
@@ -155,12 +156,16 @@ class RoleService:
         await self.audit(admin_id, "organiser_revoked", user_id)
         return True
 
-    async def grant(self, actor: int | None, user_id: int) -> bool:
-        """Make an existing person an organiser (CLI bootstrap)."""
+    async def grant(self, actor: int | None, user_id: int, role: Role = Role.ORGANISER) -> bool:
+        """Make an existing person an organiser or an admin (CLI bootstrap)."""
         user = await self.session.get(User, user_id)
         if user is None:
             return False
-        if not user.is_organiser:
+        if role == Role.ADMIN and not user.is_admin:
+            user.is_admin = True
+            await self.ensure_subscription(user_id)
+            await self.audit(actor, "admin_added", user_id, via="grant")
+        elif role == Role.ORGANISER and not user.is_organiser:
             user.is_organiser = True
             await self.ensure_subscription(user_id)
             await self.audit(actor, "organiser_added", user_id, via="grant")

@@ -10,6 +10,7 @@ from aiogram.types import MessageEntity
 from sqlalchemy import select
 
 from bot.delivery import PacedSender
+from bot.fake_api import buttons_of
 from bot.keyboards import BroadcastCB
 from bot.questionnaire import default_questionnaire
 from bot.scheduler import Scheduler
@@ -236,7 +237,7 @@ async def test_double_tap_on_confirm_sends_once(app, people, jobs, clock) -> Non
     await compose(admin)
     await admin.click("Aperçu")
     await admin.click("Envoyer maintenant")
-    data = BroadcastCB(a="K", b=1).pack()
+    data = BroadcastCB(a="K", b=1, v="now").pack()
     await admin.click_data(data)
     sent = await admin.click_data(data)
     assert "expiré" in alerts(sent)[0]
@@ -259,11 +260,14 @@ async def test_cancelling_a_running_broadcast_withdraws_what_is_not_sent(
     scheduler, sender = jobs
     await scheduler.tick_broadcasts()
     await sender.run_once(limit=3)
+    claimed = await sender._claim(2)  # in the sender's hands when the admin cancels
     await admin.click("Annuler la diffusion")
     sent = await admin.click("Oui, l'annuler")
     assert (
         "annulée" in joined(sent) and "Remis : 3" in joined(sent) and "Retirés : 5" in joined(sent)
     )
+    for message in claimed:
+        assert await sender._deliver(message) == "cancelled"
     await deliver_all(app, jobs, clock)
     assert [m.status for m in await outbox(app)].count("sent") == 3
     sent = await admin.click_data(BroadcastCB(a="C", b=1).pack())
@@ -331,7 +335,8 @@ async def test_urgent_broadcast_goes_out_in_quiet_hours_and_the_ordinary_one_wai
     clock.now += timedelta(seconds=5)
     before = len(app.fake.requests)
     await scheduler.tick_broadcasts()
-    assert "reprise des envois à 08:00" in joined(app.fake.requests[before:])
+    progress = joined(app.fake.requests[before:])
+    assert "reprise des envois" in progress and " 08:00." in progress
 
 
 async def test_a_draft_button_from_a_discarded_draft_is_expired(app, people) -> None:
@@ -413,3 +418,31 @@ async def test_field_staff_and_organisers_cannot_broadcast(app, member) -> None:
 async def test_a_group_message_does_not_start_a_broadcast(app) -> None:
     admin = app.person(ADMIN_ID, chat_type="group", chat_id=-100)
     assert await admin.send("/diffuser") == []
+
+
+async def test_an_old_confirm_button_confirms_only_what_its_message_said(
+    app, people, jobs, clock
+) -> None:
+    admin = app.person(ADMIN_ID)
+    await compose(admin)
+    await admin.click("Aperçu")
+    await admin.click("Envoyer maintenant")
+    send_now_question = admin.last_message_with_keyboard()  # "send it now?" [Confirm]
+    await admin.click("Retour")  # a new preview
+    await admin.click("Programmer")
+    due = clock.now + timedelta(days=2)
+    await admin.send(due.astimezone(app.dispatcher["settings"].tz).strftime("%d/%m/%Y %H:%M"))
+    scheduled_question = admin.last_message_with_keyboard()  # "send it on <due>?" [Confirm]
+    await admin.click("Retour")
+    await admin.click("Urgent (ignorer")  # the draft changes after both questions were asked
+
+    sent = await admin.click_data(BroadcastCB(a="K", b=1, v="now").pack(), send_now_question)
+    assert "expiré" in joined(sent)
+    assert (await stored(app)).status == "draft"
+    confirm = next(b for b in buttons_of(scheduled_question) if "Confirmer" in b.text)
+    sent = await admin.click_data(confirm.callback_data, scheduled_question)
+    assert "programmée" in joined(sent)
+    broadcast = await stored(app)
+    assert (broadcast.status, broadcast.due_at, broadcast.urgent) == ("scheduled", due, True)
+    await deliver_all(app, jobs, clock)
+    assert await outbox(app) == []  # not now: on the date it said

@@ -93,6 +93,5 @@ async def test_scheduled_for_later_waits(session_factory) -> None:
     async with session_factory() as session, session.begin():
         service = BroadcastService(session, clock=lambda: NOW)
         draft = await service.create_draft(1, "Plus tard", None, None)
-        draft.due_at = NOW + timedelta(hours=2)
-        assert await service.confirm(draft.id, 1, 1, 10)
+        assert await service.confirm(draft.id, 1, 1, 10, due_at=NOW + timedelta(hours=2))
     assert await scheduler(session_factory, "a").start_broadcasts() == 0

@@ -144,6 +144,42 @@ async def test_moving_a_meeting_plans_its_unsent_reminders_again(session_factory
     ]
 
 
+async def test_editing_after_a_wave_partly_went_out_reminds_only_those_it_missed(
+    session_factory,
+) -> None:
+    from bot.services.meetings import update_meeting
+
+    await setup(session_factory)
+    await scheduler(session_factory, Clock(J1)).send_reminders()  # J-1 for persons 1 and 2
+    async with session_factory() as session, session.begin():
+        first = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).first()
+        first.status = "sent"  # person 1 got it; person 2's is still held (quiet hours, say)
+        meeting_id = (await session.scalars(select(Meeting.id))).one()
+        assert await update_meeting(session, meeting_id, venue="Salle B")
+    assert await scheduler(session_factory, Clock(J1)).send_reminders() == 1
+    async with session_factory() as session:
+        rows = [
+            (m.recipient_id, m.status, "Salle B" in m.payload["text"])
+            for m in await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        ]
+    assert rows == [(1, "sent", False), (2, "cancelled", False), (2, "pending", True)]
+
+
+async def test_a_meeting_cancelled_after_the_list_was_read_gets_no_wave(session_factory) -> None:
+    from bot.services.meetings import cancel_meeting
+
+    await setup(session_factory)
+    job = scheduler(session_factory, Clock(J1))
+    async with session_factory() as session:
+        meeting = (await session.scalars(select(Meeting))).one()
+    async with session_factory() as session, session.begin():
+        await cancel_meeting(session, meeting.id)
+    assert await job._send_wave(meeting, 1, [7], set()) is False  # the stale copy says scheduled
+    async with session_factory() as session:
+        assert (await session.scalars(select(OutboxMessage))).all() == []
+        assert (await session.scalars(select(ReminderRun))).all() == []
+
+
 async def test_preread_goes_once_to_organisers_and_admins_two_days_before(session_factory) -> None:
     await setup(session_factory)
     async with session_factory() as session, session.begin():

@@ -57,3 +57,17 @@ def test_no_wave_is_due_when_meeting_is_cancelled_or_over() -> None:
     assert due_waves(m, (7, 1), time(10), PARIS, datetime(2025, 4, 2, 12, tzinfo=UTC)) == (None, [])
     over = meeting(datetime(2025, 4, 3, 9, 30, tzinfo=PARIS))
     assert due_waves(over, (7, 1), time(10), PARIS, datetime(2025, 4, 4, tzinfo=UTC)) == (None, [])
+
+
+def test_next_allowed_moment_skips_the_night_and_sunday() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.services.quiet import QuietHours
+
+    paris = ZoneInfo("Europe/Paris")
+    quiet = QuietHours(time(20, 0), time(8, 0), True, paris)
+    tuesday_night = datetime(2025, 3, 4, 21, 30, tzinfo=UTC)  # 22:30 in Paris
+    assert quiet.next_allowed(tuesday_night) == datetime(2025, 3, 5, 8, 0, tzinfo=paris)
+    saturday_night = datetime(2025, 3, 8, 20, 0, tzinfo=UTC)
+    assert quiet.next_allowed(saturday_night) == datetime(2025, 3, 10, 8, 0, tzinfo=paris)

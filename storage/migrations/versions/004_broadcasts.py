@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('due_at', storage.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('recipients', sa.Integer(), nullable=False),
     sa.Column('started_at', storage.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('finished_before', sa.Integer(), server_default=sa.text('0'), nullable=False),
     sa.Column('finished_at', storage.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('progress_chat_id', sa.BigInteger(), nullable=True),
     sa.Column('progress_message_id', sa.Integer(), nullable=True),
