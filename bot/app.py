@@ -50,8 +50,21 @@ def create_fsm_storage(settings: Settings) -> BaseStorage:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
+        return RedisStorage(redis=redis_client(settings.redis_url))
     return MemoryStorage()
+
+
+def redis_client(url: str, connections: int = 50):
+    """A Redis client whose pool makes callers wait for a free connection: redis-py's default
+    pool raises MaxConnectionsError past 100 concurrent commands, which a burst of updates
+    reaches."""
+    from redis.asyncio import BlockingConnectionPool, Redis
+
+    return Redis(
+        connection_pool=BlockingConnectionPool.from_url(
+            url, max_connections=connections, timeout=10
+        )
+    )
 
 
 def create_bot(

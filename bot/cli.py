@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import signal
 import sys
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -235,6 +236,7 @@ async def deliver(settings: Settings, args: argparse.Namespace) -> int:
     """The paced sender alone: a worker process, or a one-off flush of the outbox."""
     from bot.app import create_bot
     from bot.delivery import PacedSender
+    from bot.ratelimit import SendRateLimiter
     from bot.services.quiet import QuietHours
 
     engine = create_engine(settings.database_url)
@@ -246,6 +248,7 @@ async def deliver(settings: Settings, args: argparse.Namespace) -> int:
         create_session_factory(engine),
         rate=settings.send_rate,
         quiet=QuietHours.from_settings(settings),
+        limiter=SendRateLimiter(settings.send_rate, settings.redis_url),
     )
     try:
         if args.until_empty:
@@ -253,7 +256,11 @@ async def deliver(settings: Settings, args: argparse.Namespace) -> int:
             delivered = await sender.run_until_empty()
             print(f"{delivered} messages handled.")
         else:
-            await sender.run_forever(asyncio.Event())
+            stop = asyncio.Event()
+            for signum in (signal.SIGTERM, signal.SIGINT):  # finish the round, then stop
+                asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+            await sender.run_forever(stop)
+            await sender.release_claims()
     finally:
         await bot.session.close()
         await engine.dispose()

@@ -10,6 +10,7 @@ per chat, to spot duplicates) at `GET /stats`, and can answer a share of sends w
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import json
 import random
@@ -29,6 +30,9 @@ def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> we
     per_chat: Counter[int] = Counter()
     chance = random.Random(seed)
     webhook: dict[str, Any] = {}  # what setWebhook registered (url, secret_token, ...)
+    # Per chat, what the bot sent or edited, for load tests that play users (GET /wait).
+    events: dict[int, list[dict[str, Any]]] = {}
+    arrived: dict[int, asyncio.Event] = {}
 
     async def handle(request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -48,6 +52,19 @@ def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> we
             )
         if lowered.startswith("send") and "chat_id" in params:
             per_chat[int(params["chat_id"])] += 1
+        message_id = next(message_ids)
+        if lowered.startswith(("send", "edit")) and "chat_id" in params:
+            chat = int(params["chat_id"])
+            events.setdefault(chat, []).append(
+                {
+                    "at": time.time(),
+                    "method": method,
+                    "message_id": int(params.get("message_id") or message_id),
+                    "text": params.get("text"),
+                    "reply_markup": params.get("reply_markup"),
+                }
+            )
+            arrived.setdefault(chat, asyncio.Event()).set()
         result: Any = True
         if lowered == "setwebhook":
             webhook.clear()
@@ -56,7 +73,7 @@ def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> we
             result = BOT_USER
         elif lowered.startswith(("send", "edit")) and "chat_id" in params:
             result = {
-                "message_id": next(message_ids),
+                "message_id": int(params.get("message_id") or message_id),
                 "date": int(time.time()),
                 "chat": {"id": int(params["chat_id"]), "type": "private"},
                 "from": BOT_USER,
@@ -73,8 +90,39 @@ def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> we
             }
         )
 
+    async def wait(request: web.Request) -> web.Response:
+        """What chat N received after its first `after` events, once `settle` seconds pass
+        without another one (or `timeout`): a simulated user reading their screen."""
+        chat = int(request.match_info["chat"])
+        after = int(request.query.get("after", 0))
+        settle = float(request.query.get("settle", 0.05))
+        deadline = time.monotonic() + float(request.query.get("timeout", 30))
+        while time.monotonic() < deadline:
+            event = arrived.setdefault(chat, asyncio.Event())
+            event.clear()  # before counting: a message arriving in between sets it again
+            seen = len(events.get(chat, []))
+            if seen > after:
+                try:
+                    await asyncio.wait_for(event.wait(), settle)
+                    continue  # another message came: keep waiting for quiet
+                except TimeoutError:
+                    break
+            try:
+                await asyncio.wait_for(event.wait(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                break
+        received = events.get(chat, [])
+        return web.json_response(
+            {
+                "count": len(received),
+                "first_at": received[after]["at"] if len(received) > after else None,
+                "keyboards": [e for e in received[after:] if e["reply_markup"]],
+            }
+        )
+
     app.router.add_post("/bot{token}/{method}", handle)
     app.router.add_get("/stats", stats)
+    app.router.add_get("/wait/{chat}", wait)
     return app
 
 

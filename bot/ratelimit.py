@@ -27,7 +27,12 @@ class SendRateLimiter:
         self.shared: MovingWindowRateLimiter | None = None
         self.window = RateLimitItemPerSecond(max(1, int(rate)))
         if redis_url:
-            storage = storage_from_string(f"async+{redis_url}", implementation="redispy")
+            from redis.asyncio import BlockingConnectionPool
+
+            pool = BlockingConnectionPool.from_url(redis_url, max_connections=20, timeout=10)
+            storage = storage_from_string(
+                f"async+{redis_url}", implementation="redispy", connection_pool=pool
+            )
             self.shared = MovingWindowRateLimiter(storage)  # type: ignore[arg-type]
 
     async def acquire(self) -> None:

@@ -158,12 +158,11 @@ class Scheduler:
                 days = self.settings.reminder_days
                 if fresh is None or due_waves(fresh, days, at, tz, now)[0] != wave:
                     return False
-                meeting = fresh
                 run = ReminderRun(
                     meeting_id=meeting.id,
                     days_before=wave,
                     claimed_by=self.name,
-                    due_at=wave_due_at(meeting, wave, at, tz),
+                    due_at=wave_due_at(fresh, wave, at, tz),
                     created_at=now,
                 )
                 session.add(run)
@@ -175,7 +174,7 @@ class Scheduler:
                                 days_before=earlier,
                                 skipped=True,
                                 claimed_by=self.name,
-                                due_at=wave_due_at(meeting, earlier, at, tz),
+                                due_at=wave_due_at(fresh, earlier, at, tz),
                                 created_at=now,
                             )
                         )
@@ -191,15 +190,15 @@ class Scheduler:
                         )
                     )
                 )
-                people = [p for p in await audience(session, meeting) if p.user_id not in reached]
+                people = [p for p in await audience(session, fresh) if p.user_id not in reached]
                 for person in people:
                     with use_locale(person.language, self.settings.default_locale):
                         outbox.text(
                             person.user_id,
-                            reminder_text(meeting, person, self.questionnaire, tz),
+                            reminder_text(fresh, person, self.questionnaire, tz),
                             kind="reminder",
                             group=group,
-                            reply_markup=reminder_keyboard(meeting, person),
+                            reply_markup=reminder_keyboard(fresh, person),
                         )
                 run.recipients = len(people)
             return True

@@ -26,6 +26,7 @@ from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 ADMIN_ID = 9001
 TABLES = ", ".join(table.name for table in Base.metadata.sorted_tables)
@@ -68,6 +69,16 @@ def _postgres_params() -> list[object]:
     return [
         pytest.param("postgresql", id="postgresql", marks=pytest.mark.skip("no TEST_POSTGRES_URL"))
     ]
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A real Redis (CI sets TEST_REDIS_URL; REQUIRE_POSTGRES=1 makes its absence a failure)."""
+    if not REDIS_URL:
+        if REQUIRE_POSTGRES:
+            raise RuntimeError("REQUIRE_POSTGRES=1 but TEST_REDIS_URL is not set")
+        pytest.skip("no TEST_REDIS_URL")
+    return REDIS_URL
 
 
 @pytest.fixture(scope="session")

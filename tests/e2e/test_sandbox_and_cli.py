@@ -134,3 +134,40 @@ def test_meetings_import_refuses_everything_when_a_row_is_wrong(tmp_path) -> Non
     assert "Nothing was imported." in result.stderr
     listed = run_cli("meetings", "list", env={"DATABASE_URL": url}, cwd=tmp_path)
     assert listed.stdout.strip() == "No upcoming meeting."
+
+
+def test_grant_makes_an_admin_or_an_organiser_of_someone_who_started_the_bot(tmp_path) -> None:
+    import asyncio
+
+    from bot.services.roles import Role, role_of
+    from storage.engine import create_engine, create_session_factory
+    from storage.models import User
+    from tests.seed import Person, add_people
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/grant.sqlite3"
+    assert run_cli("migrate", env={"DATABASE_URL": url}, cwd=tmp_path).returncode == 0
+    missing = run_cli("grant", "--admin", "777", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert missing.returncode == 1 and "must send /start" in missing.stderr
+
+    async def add_and_read(user_id: int | None = None):
+        engine = create_engine(url)
+        async with create_session_factory(engine)() as session, session.begin():
+            if user_id is None:
+                await add_people(session, [Person(777), Person(778)])
+                result = None
+            else:
+                result = await session.get(User, user_id)
+        await engine.dispose()
+        return result
+
+    asyncio.run(add_and_read())
+    admin = run_cli("grant", "--admin", "777", env={"DATABASE_URL": url}, cwd=tmp_path)
+    organiser = run_cli("grant", "--organiser", "778", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert "777 is an admin." in admin.stdout and "778 is an organiser." in organiser.stdout
+    settings = load_settings(database_url=url, admin_ids="")
+    assert role_of(777, asyncio.run(add_and_read(777)), settings) == Role.ADMIN
+    assert role_of(778, asyncio.run(add_and_read(778)), settings) == Role.ORGANISER
+    both = run_cli(
+        "grant", "--admin", "1", "--organiser", "2", env={"DATABASE_URL": url}, cwd=tmp_path
+    )
+    assert both.returncode == 2  # one role at a time

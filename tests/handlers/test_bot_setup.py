@@ -43,3 +43,25 @@ def test_bot_talks_to_the_configured_api_server_when_telegram_api_url_is_set() -
     assert bot.session.api.api_url(token="123:abc", method="getMe") == (
         "http://127.0.0.1:8081/bot123:abc/getMe"
     )
+
+
+async def test_shutdown_waits_for_an_update_still_being_handled(app) -> None:
+    import asyncio
+
+    from tests.helpers import joined
+
+    class SlowTelegram(type(app.fake)):
+        async def make_request(self, bot, method, timeout=None):
+            await asyncio.sleep(0.2)  # a slow Bot API call in the middle of a handler
+            return await super().make_request(bot, method, timeout)
+
+    slow = SlowTelegram()
+    app.bot.session = slow
+    person = app.person()
+    person.session = slow
+    handling = asyncio.create_task(person.send("/aide"))
+    await asyncio.sleep(0.05)
+    in_flight = app.dispatcher["in_flight"]
+    assert in_flight.active == 1
+    assert await in_flight.wait_idle(timeout=5) == 1
+    assert handling.done() and "/contribuer" in joined(handling.result())

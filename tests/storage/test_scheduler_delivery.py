@@ -243,3 +243,22 @@ async def test_digest_files_wait_behind_a_text_that_must_be_retried(session_fact
     while await sender.run_once():
         pass
     assert [type(r) for r in fake.requests] == [SendMessage, SendDocument, SendPhoto]
+
+
+async def test_a_clean_stop_hands_back_claimed_rows_at_once(session_factory) -> None:
+    async with session_factory() as session, session.begin():
+        outbox = Outbox(session, lambda: NOW)
+        for recipient in (1, 2, 3):
+            outbox.text(recipient, "Bonjour", kind="broadcast")
+    clock = Clock(NOW)
+    fake = FakeTelegramSession()
+    mine = await sender_for(session_factory, fake, clock)
+    claimed = await mine._claim(2)
+    other = await sender_for(session_factory, fake, clock)
+    other.name = "another-instance"
+    assert await other.release_claims() == 0  # not its rows
+    assert await mine.release_claims() == 2
+    async with session_factory() as session:
+        statuses = [m.status for m in await session.scalars(select(OutboxMessage))]
+    assert len(claimed) == 2 and statuses == ["pending", "pending", "pending"]
+    assert await other.run_until_empty() == 3
