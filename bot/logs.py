@@ -51,3 +51,5 @@ def configure_logging(settings: Settings, level: int | str | None = None) -> Non
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level if level is not None else settings.log_level.upper())
+    # Alembic announces each of its plugins at INFO on every start: noise, not events.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
