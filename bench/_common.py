@@ -20,6 +20,30 @@ from bot.questionnaire import parse_questionnaire  # noqa: E402
 TEXT_QUESTIONS = 6
 
 
+def person_rows(first_id: int, count: int, now: datetime) -> list[dict[str, Any]]:
+    """Field staff with complete profiles in Isère (84), for bulk inserts into `users`."""
+    return [
+        {
+            "id": first_id + i,
+            "language": "fr",
+            "consented_at": now,
+            "privacy_version": 1,
+            "structure_type": "ai",
+            "structure_name": f"AI {i}",
+            "department_code": "38",
+            "region_code": "84",
+            "role": "cip",
+            "is_active": True,
+            "is_organiser": False,
+            "is_admin": False,
+            "reminders_muted": False,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(count)
+    ]
+
+
 def bench_questionnaire():
     """One theme of free-text questions: every update of the run is an answer that is stored."""
     text = {"fr": "Question", "en": "Question"}

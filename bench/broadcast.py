@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
-from _common import ROOT  # noqa: F401  (puts the project on sys.path)
+from _common import person_rows
 from answer_throughput import fake_server
 from sqlalchemy import func, insert, select
 
@@ -42,30 +42,10 @@ ADMIN = 42
 
 async def seed_people(factory, recipients: int) -> None:
     now = datetime.now(UTC)
+    rows = person_rows(1_000_000, recipients, now)
     async with factory() as session, session.begin():
         for start in range(0, recipients, 5000):
-            await session.execute(
-                insert(User),
-                [
-                    {
-                        "id": 1_000_000 + i,
-                        "language": "fr",
-                        "consented_at": now,
-                        "privacy_version": 1,
-                        "structure_type": "ai",
-                        "structure_name": f"AI {i}",
-                        "department_code": "38",
-                        "region_code": "84",
-                        "role": "cip",
-                        "is_active": True,
-                        "is_organiser": False,
-                        "reminders_muted": False,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for i in range(start, min(start + 5000, recipients))
-                ],
-            )
+            await session.execute(insert(User), rows[start : start + 5000])
 
 
 async def run(recipients: int, rate: float, fail_429: float) -> None:

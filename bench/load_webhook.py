@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-from _common import ROOT
+from _common import ROOT, person_rows
 from answer_throughput import fake_server
 from sqlalchemy import func, insert, select, text
 
@@ -80,26 +80,7 @@ async def fresh_database(people: int) -> str:
     await upgrade_to_head(engine)
     now = datetime.now(UTC)
     async with create_session_factory(engine)() as session, session.begin():
-        rows = [
-            {
-                "id": FIRST_ID + i,
-                "language": "fr",
-                "consented_at": now - timedelta(days=30),
-                "privacy_version": 1,
-                "structure_type": "ai",
-                "structure_name": f"AI {i}",
-                "department_code": "38",
-                "region_code": "84",
-                "role": "cip",
-                "is_active": True,
-                "is_organiser": False,
-                "is_admin": False,
-                "reminders_muted": False,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for i in range(people)
-        ]
+        rows = person_rows(FIRST_ID, people, now - timedelta(days=30))
         rows.append({**rows[0], "id": ORGANISER, "is_organiser": True, "region_code": "11"})
         await session.execute(insert(User), rows)
         local = now.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Paris"))

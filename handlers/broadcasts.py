@@ -123,10 +123,8 @@ async def process_departments(
     message: Message, state: FSMContext, session: AsyncSession, questionnaire: Questionnaire
 ) -> None:
     service = BroadcastService(session)
-    draft = await service.draft_of((await state.get_data()).get("broadcast_id", 0), message.chat.id)
+    draft = await _draft_being_typed(message, state, service)
     if draft is None:
-        await state.clear()
-        await message.answer(bv.compose_stopped())
         return
     codes, unknown = _departments_in(message.text or "")
     if unknown:
@@ -213,10 +211,8 @@ async def process_schedule(
     message: Message, state: FSMContext, session: AsyncSession, settings: Settings
 ) -> None:
     service = BroadcastService(session)
-    draft = await service.draft_of((await state.get_data()).get("broadcast_id", 0), message.chat.id)
+    draft = await _draft_being_typed(message, state, service)
     if draft is None:
-        await state.clear()
-        await message.answer(bv.compose_stopped())
         return
     try:
         draft.due_at = parse_schedule(message.text or "", utcnow(), settings.tz)
@@ -285,6 +281,17 @@ async def on_running_action_chosen(
 
 
 # Helpers: rendering only.
+
+
+async def _draft_being_typed(
+    message: Message, state: FSMContext, service: BroadcastService
+) -> Broadcast | None:
+    """The draft a typed answer is for; None (and the form closed) if it is gone."""
+    draft = await service.draft_of((await state.get_data()).get("broadcast_id", 0), message.chat.id)
+    if draft is None:
+        await state.clear()
+        await message.answer(bv.compose_stopped())
+    return draft
 
 
 def _media_of(message: Message) -> tuple[str | None, str | None]:
