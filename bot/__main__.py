@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     granted = grant.add_mutually_exclusive_group(required=True)
     granted.add_argument("--organiser", type=int, metavar="TELEGRAM_ID")
     granted.add_argument("--admin", type=int, metavar="TELEGRAM_ID")
+    grant.add_argument("--remove", action="store_true", help="take the role away instead")
     args = parser.parse_args(argv)
     command = args.command or "run"
     try:
@@ -86,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(runners[command](settings))
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through logging, not Python's default hook: tracebacks can hold the Bot API URL, which
+        # holds the token, and the log formatters redact it.
+        log.exception("stopped by an unexpected error")
+        return 1
 
 
 async def _migrate(settings: Settings) -> int:
@@ -144,6 +150,9 @@ async def _run(settings: Settings, webhook: bool = False) -> int:
 
             await serve_webhook(settings, dispatcher, bot, factory, metrics)
         else:
+            # Telegram refuses getUpdates while a webhook is set (switching from `web` to
+            # `worker` on a platform): remove it first. Pending updates are kept.
+            await bot.delete_webhook(drop_pending_updates=False)
             log.info("polling Telegram at %s", settings.telegram_api_url)
             await dispatcher.start_polling(
                 bot, allowed_updates=dispatcher.resolve_used_update_types()

@@ -170,6 +170,7 @@ def attach_background_jobs(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         released = await sender.release_claims()
+        await limiter.aclose()
         logging.getLogger(__name__).info(
             "stopped: %s update(s) in flight finished, %s claimed message(s) released",
             finished,

@@ -142,7 +142,8 @@ async def digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def grant(settings: Settings, args: argparse.Namespace) -> int:
-    """`grant --organiser ID` or `grant --admin ID`, from a platform's console."""
+    """`grant --organiser ID` or `grant --admin ID` (`--remove` to take it back), from a
+    platform's console."""
     from bot.services.roles import Role
 
     role = Role.ADMIN if args.admin is not None else Role.ORGANISER
@@ -150,7 +151,7 @@ async def grant(settings: Settings, args: argparse.Namespace) -> int:
     engine, factory = await _session_factory(settings)
     try:
         async with factory() as session, session.begin():
-            done = await RoleService(session, settings).grant(None, user_id, role)
+            done = await RoleService(session, settings).grant(None, user_id, role, args.remove)
     finally:
         await engine.dispose()
     if not done:
@@ -160,7 +161,8 @@ async def grant(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"{user_id} is {'an admin' if role == Role.ADMIN else 'an organiser'}.")
+    what = "an admin" if role == Role.ADMIN else "an organiser"
+    print(f"{user_id} is {'no longer ' if args.remove else ''}{what}.")
     return 0
 
 
@@ -262,6 +264,7 @@ async def deliver(settings: Settings, args: argparse.Namespace) -> int:
             await sender.run_forever(stop)
             await sender.release_claims()
     finally:
+        await sender.limiter.aclose()
         await bot.session.close()
         await engine.dispose()
     return 0

@@ -105,11 +105,19 @@ class Settings(BaseSettings):
     def _secret_charset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
-        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
             raise ValueError(
-                "use 1 to 256 characters among A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+                "use 16 to 256 characters among A-Z, a-z, 0-9, _ and - (Telegram allows these; "
+                "a short secret is guessable)"
             )
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("expected DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.upper()
 
     @field_validator("log_format")
     @classmethod
@@ -137,9 +145,11 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        if value.startswith(("postgres://", "postgresql://")):
-            # Hosting platforms hand out plain URLs; the async driver is implied.
-            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith(("postgres://", "postgresql://", "postgresql+asyncpg://")):
+            # Hosting platforms hand out plain URLs (the async driver is implied), often with
+            # libpq's `sslmode`, which asyncpg calls `ssl`.
+            rest = value.split("://", 1)[1]
+            return "postgresql+asyncpg://" + re.sub(r"([?&])sslmode=", r"\1ssl=", rest)
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
         return value

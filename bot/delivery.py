@@ -241,7 +241,16 @@ class PacedSender:
         by_chat: dict[int, list[OutboxMessage]] = {}
         for message in claimed:
             by_chat.setdefault(message.recipient_id, []).append(message)
-        await asyncio.gather(*(self._deliver_chat(messages) for messages in by_chat.values()))
+        outcomes = await asyncio.gather(
+            *(self._deliver_chat(messages) for messages in by_chat.values()),
+            return_exceptions=True,
+        )
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        if failures:
+            # E.g. Redis (the shared rate) unreachable: what was not started goes back to
+            # `pending` now rather than waiting out the lease, then the caller backs off.
+            await self.release_claims()
+            raise failures[0]
         return len(claimed)
 
     async def run_until_empty(self) -> int:

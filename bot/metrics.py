@@ -7,6 +7,8 @@ status, the backlog due now, digest runs.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,6 +23,7 @@ from storage.base import utcnow
 from storage.models import DigestRun, OutboxMessage
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+log = logging.getLogger(__name__)
 
 
 class Metrics:
@@ -53,8 +56,25 @@ class Metrics:
         self.digest_runs = Gauge(
             "relais_digest_runs", "Digests enqueued so far", registry=self.registry
         )
+        self.database_up = Gauge(
+            "relais_database_up",
+            "1 if the database answered the last scrape's queries in time",
+            registry=self.registry,
+        )
 
     async def render(self, session_factory: async_sessionmaker[AsyncSession]) -> bytes:
+        """The page; the database part is time-boxed, and the in-process counters are served
+        even when the database is slow or down (relais_database_up says which)."""
+        try:
+            async with asyncio.timeout(3):
+                await self._read_database(session_factory)
+            self.database_up.set(1)
+        except Exception as error:  # a scrape must not fail because of the database
+            log.warning("metrics: database figures unavailable: %r", error)
+            self.database_up.set(0)
+        return generate_latest(self.registry)
+
+    async def _read_database(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         async with session_factory() as session:
             by_status = dict(
                 (
@@ -74,7 +94,6 @@ class Metrics:
             self.outbox.labels(status).set(by_status.get(status, 0))
         self.backlog.set(backlog or 0)
         self.digest_runs.set(digests or 0)
-        return generate_latest(self.registry)
 
 
 class MetricsMiddleware(BaseMiddleware):

@@ -25,15 +25,20 @@ class SendRateLimiter:
         burst = max(1.0, rate / 10)
         self.local = AsyncLimiter(burst, burst / rate)
         self.shared: MovingWindowRateLimiter | None = None
+        self._pool = None
         self.window = RateLimitItemPerSecond(max(1, int(rate)))
         if redis_url:
             from redis.asyncio import BlockingConnectionPool
 
-            pool = BlockingConnectionPool.from_url(redis_url, max_connections=20, timeout=10)
+            self._pool = BlockingConnectionPool.from_url(redis_url, max_connections=20, timeout=10)
             storage = storage_from_string(
-                f"async+{redis_url}", implementation="redispy", connection_pool=pool
+                f"async+{redis_url}", implementation="redispy", connection_pool=self._pool
             )
             self.shared = MovingWindowRateLimiter(storage)  # type: ignore[arg-type]
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.disconnect()
 
     async def acquire(self) -> None:
         await self.local.acquire()

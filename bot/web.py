@@ -4,12 +4,14 @@
   X-Telegram-Bot-Api-Secret-Token); a wrong or missing secret gets 401 and a log line. The
   answer is immediate: the update is handled in a background task (aiogram's
   SimpleRequestHandler), and anything slow was already pushed to the outbox and the scheduler.
-- GET /healthz: 200 when the process is up and the database answers, 503 otherwise.
+- GET /healthz: 200 when the process is up and the database answers (on its own connection,
+  so a busy instance is not mistaken for a dead one), 503 otherwise or while stopping.
 - GET /metrics: Prometheus text (bot/metrics.py).
 
-Shutdown (SIGTERM or SIGINT): the listening socket closes first (no new updates), updates being
-handled are finished, the scheduler and the sender stop after their current round and hand back
-what they had claimed, then connections close. Exit code 0.
+Shutdown (SIGTERM or SIGINT): new updates are refused with 503, also on connections Telegram
+keeps open (it delivers them again later, to this or another instance); the accepted ones are
+handled to the end; the scheduler and the sender stop after their current round and hand back
+what they had claimed; then connections close. Exit code 0.
 """
 
 from __future__ import annotations
@@ -25,20 +27,41 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import SHUTDOWN_GRACE_SECONDS
 from bot.config import Settings
 from bot.metrics import CONTENT_TYPE, Metrics
+from storage.engine import create_engine
 
 log = logging.getLogger(__name__)
 
 
 class WebhookHandler(SimpleRequestHandler):
+    """aiogram's handler (answer at once, handle in a background task), plus: a refused secret
+    is logged, and once the instance is stopping, updates are refused with 503 so that Telegram
+    delivers them again (to another instance, or to this one after its restart) instead of
+    having them accepted by a process that is about to exit."""
+
+    stopping = False
+
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         if super().verify_secret(telegram_secret_token, bot):
             return True
         log.warning("webhook request refused: missing or wrong secret token (401)")
         return False
 
-    async def close(self) -> None:  # the bot's session is closed by serve_webhook, last
+    async def handle(self, request: web.Request) -> web.Response:
+        if self.stopping:
+            return web.Response(status=503, text="stopping")
+        return await super().handle(request)
+
+    async def drain(self, timeout: float) -> int:
+        """Wait for the accepted updates still being handled; returns how many there were."""
+        tasks = set(self._background_feed_update_tasks)
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+        return len(tasks)
+
+    async def close(self) -> None:  # the bot's session is closed by the caller, last
         return None
 
 
@@ -53,20 +76,31 @@ def create_web_app(
     settings: Settings,
     session_factory: async_sessionmaker[AsyncSession],
     metrics: Metrics,
-) -> web.Application:
+) -> tuple[web.Application, WebhookHandler]:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     handler = WebhookHandler(dispatcher=dispatcher, bot=bot, secret_token=secret)
     app = web.Application()
     app.router.add_post(webhook_path(settings), handler.handle)
 
+    # Its own connection: a burst of updates holding the main pool must not make a busy but
+    # healthy instance look dead to the platform (which would restart it).
+    health_engine = create_engine(settings.database_url, pool_size=1, max_overflow=0)
+
     async def healthz(request: web.Request) -> web.Response:
+        if handler.stopping:
+            return web.json_response({"status": "stopping"}, status=503)
         try:
-            async with asyncio.timeout(3), session_factory() as session:
-                await session.execute(text("SELECT 1"))
+            async with asyncio.timeout(3), health_engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
         except Exception as error:  # any failure means "not healthy", with the reason
             log.warning("health check failed: %r", error)
             return web.json_response({"status": "error", "database": "unreachable"}, status=503)
         return web.json_response({"status": "ok", "database": "ok"})
+
+    async def close_health_engine(app: web.Application) -> None:
+        await health_engine.dispose()
+
+    app.on_cleanup.append(close_health_engine)
 
     async def metrics_page(request: web.Request) -> web.Response:
         body = await metrics.render(session_factory)
@@ -74,7 +108,7 @@ def create_web_app(
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
-    return app
+    return app, handler
 
 
 async def serve_webhook(
@@ -84,28 +118,38 @@ async def serve_webhook(
     session_factory: async_sessionmaker[AsyncSession],
     metrics: Metrics,
 ) -> None:
-    """Register the webhook, serve until SIGTERM/SIGINT, then shut down in order."""
-    app = create_web_app(dispatcher, bot, settings, session_factory, metrics)
+    """Listen, register the webhook, start the jobs; serve until SIGTERM/SIGINT; then stop in
+    order: refuse new updates (503), finish the accepted ones, stop the jobs, close."""
+    app, handler = create_web_app(dispatcher, bot, settings, session_factory, metrics)
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.webhook_host, settings.port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher, **dispatcher.workflow_data)
-    await site.start()
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    await bot.set_webhook(
-        settings.webhook_url or "",
-        secret_token=secret,
-        allowed_updates=dispatcher.resolve_used_update_types(),
-    )
-    log.info("webhook mode: listening on %s:%s", settings.webhook_host, settings.port)
-    await stop.wait()
-    log.info("stopping: no new updates")
-    await site.stop()  # closes the listening socket
-    # The shutdown hooks (bot/app.py) wait for updates in flight, then stop the jobs.
-    await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher, **dispatcher.workflow_data)
-    await runner.cleanup()
-    log.info("stopped")
+    started = False
+    try:
+        # Bind and register first: if the port is taken or Telegram refuses the URL, nothing
+        # has been started that would need stopping.
+        await web.TCPSite(runner, settings.webhook_host, settings.port).start()
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        await bot.set_webhook(
+            settings.webhook_url or "",
+            secret_token=secret,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+        await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher, **dispatcher.workflow_data)
+        started = True
+        log.info("webhook mode: listening on %s:%s", settings.webhook_host, settings.port)
+        await stop.wait()
+        handler.stopping = True
+        log.info("stopping: new updates are refused (503)")
+        accepted = await handler.drain(SHUTDOWN_GRACE_SECONDS)
+        log.info("stopping: %s accepted update(s) handled", accepted)
+    finally:
+        if started:  # waits for updates still in a handler, stops and releases the jobs
+            await dispatcher.emit_shutdown(
+                bot=bot, dispatcher=dispatcher, **dispatcher.workflow_data
+            )
+        await runner.cleanup()
+        log.info("stopped")

@@ -34,6 +34,8 @@ SQLITE_PREFIX = "sqlite+aiosqlite:///"
 
 
 def create_engine(url: str, *, inline: bool = True, **kwargs: Any) -> AsyncEngine:
+    # Statement parameters are people's answers: keep them out of error messages and logs.
+    kwargs.setdefault("hide_parameters", True)
     if not url.startswith("sqlite"):
         kwargs.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **kwargs)

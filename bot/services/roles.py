@@ -156,11 +156,22 @@ class RoleService:
         await self.audit(admin_id, "organiser_revoked", user_id)
         return True
 
-    async def grant(self, actor: int | None, user_id: int, role: Role = Role.ORGANISER) -> bool:
-        """Make an existing person an organiser or an admin (CLI bootstrap)."""
+    async def grant(
+        self, actor: int | None, user_id: int, role: Role = Role.ORGANISER, remove: bool = False
+    ) -> bool:
+        """Make an existing person an organiser or an admin, or (`remove`) no longer one: the
+        CLI's bootstrap. (ADMIN_IDS admins stay admins while they are in the setting.)"""
         user = await self.session.get(User, user_id)
         if user is None:
             return False
+        if remove:
+            if role == Role.ADMIN and user.is_admin:
+                user.is_admin = False
+                await self.audit(actor, "admin_removed", user_id, via="grant")
+            elif role == Role.ORGANISER and user.is_organiser:
+                user.is_organiser = False
+                await self.audit(actor, "organiser_revoked", user_id, via="grant")
+            return True
         if role == Role.ADMIN and not user.is_admin:
             user.is_admin = True
             await self.ensure_subscription(user_id)

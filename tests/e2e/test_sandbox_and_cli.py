@@ -167,6 +167,11 @@ def test_grant_makes_an_admin_or_an_organiser_of_someone_who_started_the_bot(tmp
     settings = load_settings(database_url=url, admin_ids="")
     assert role_of(777, asyncio.run(add_and_read(777)), settings) == Role.ADMIN
     assert role_of(778, asyncio.run(add_and_read(778)), settings) == Role.ORGANISER
+    removed = run_cli(
+        "grant", "--admin", "777", "--remove", env={"DATABASE_URL": url}, cwd=tmp_path
+    )
+    assert "777 is no longer an admin." in removed.stdout
+    assert role_of(777, asyncio.run(add_and_read(777)), settings) == Role.MEMBER
     both = run_cli(
         "grant", "--admin", "1", "--organiser", "2", env={"DATABASE_URL": url}, cwd=tmp_path
     )

@@ -9,7 +9,7 @@ import uuid
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 
-from bot.app import create_bot, create_dispatcher
+from bot.app import create_bot, create_dispatcher, create_fsm_storage
 from bot.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession
 from bot.keyboards import ConsentCB, LanguageCB, StructureTypeCB
 from bot.ratelimit import SendRateLimiter
@@ -22,10 +22,11 @@ async def test_a_conversation_continues_on_another_instance_through_redis(
     settings, engine, redis_url
 ) -> None:
     prefix = f"relais-test-{uuid.uuid4().hex}"
-    storages = [
-        RedisStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(prefix=prefix))
-        for _ in range(2)
-    ]
+    with_redis = settings.model_copy(update={"redis_url": redis_url})
+    storages = [create_fsm_storage(with_redis) for _ in range(2)]  # what production builds
+    for storage in storages:
+        assert isinstance(storage, RedisStorage)
+        storage.key_builder = DefaultKeyBuilder(prefix=prefix)  # this test's keys only
     fake = FakeTelegramSession()
     bot = create_bot(settings, session=fake, token=FAKE_TOKEN)
     factory = create_session_factory(engine)

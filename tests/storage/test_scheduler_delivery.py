@@ -262,3 +262,27 @@ async def test_a_clean_stop_hands_back_claimed_rows_at_once(session_factory) -> 
         statuses = [m.status for m in await session.scalars(select(OutboxMessage))]
     assert len(claimed) == 2 and statuses == ["pending", "pending", "pending"]
     assert await other.run_until_empty() == 3
+
+
+async def test_a_round_that_fails_midway_hands_its_rows_back(session_factory) -> None:
+    """E.g. Redis (the shared rate) unreachable: nothing stays claimed for the lease."""
+
+    class BrokenLimiter:
+        async def acquire(self) -> None:
+            raise ConnectionError("Redis is down")
+
+    async with session_factory() as session, session.begin():
+        outbox = Outbox(session, lambda: NOW)
+        for recipient in (1, 2, 3):
+            outbox.text(recipient, "Bonjour", kind="broadcast")
+    sender = await sender_for(session_factory, FakeTelegramSession(), Clock(NOW))
+    sender.limiter = BrokenLimiter()
+    try:
+        await sender.run_once(10)
+    except ConnectionError:
+        pass
+    else:
+        raise AssertionError("the failure must reach run_forever, which backs off")
+    async with session_factory() as session:
+        statuses = sorted(m.status for m in await session.scalars(select(OutboxMessage)))
+    assert statuses == ["pending", "pending", "pending"]

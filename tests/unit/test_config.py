@@ -72,3 +72,17 @@ def test_dotenv_file_is_read_when_present(tmp_path, monkeypatch) -> None:
     settings = load_settings()
     assert settings.admin_ids == (7,)
     assert settings.telegram_api_url == "http://127.0.0.1:8081"
+
+
+def test_platform_database_urls_with_sslmode_are_read_for_asyncpg() -> None:
+    settings = load_settings(database_url="postgres://u:p@db.example:5432/relais?sslmode=require")
+    assert settings.database_url == "postgresql+asyncpg://u:p@db.example:5432/relais?ssl=require"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("webhook_secret", "short"), ("log_level", "verbose"), ("redis_url", "localhost:6379")],
+)
+def test_production_settings_are_checked_when_invalid(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=variable.upper()):
+        load_settings(**{variable: value})

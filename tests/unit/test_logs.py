@@ -26,16 +26,20 @@ def restore_logging():
 def test_token_and_secret_are_redacted_even_in_tracebacks(
     capsys, restore_logging, log_format: str
 ) -> None:
-    settings = load_settings(bot_token=TOKEN, webhook_secret="hook-secret", log_format=log_format)
+    settings = load_settings(
+        bot_token=TOKEN, webhook_secret="hook-secret-for-tests", log_format=log_format
+    )
     configure_logging(settings)
     log = logging.getLogger("test")
     log.info("calling https://api.telegram.org/bot%s/getMe", TOKEN)
     try:
-        raise ConnectionError(f"cannot reach /bot{TOKEN}/sendMessage (secret hook-secret)")
+        raise ConnectionError(
+            f"cannot reach /bot{TOKEN}/sendMessage (secret hook-secret-for-tests)"
+        )
     except ConnectionError:
         log.exception("request failed")
     err = capsys.readouterr().err
-    assert TOKEN not in err and "hook-secret" not in err
+    assert TOKEN not in err and "hook-secret-for-tests" not in err
     assert err.count("***") >= 3
     if log_format == "json":
         lines = [json.loads(line) for line in err.strip().splitlines()]
