@@ -69,7 +69,10 @@ def create_app(fail_429: float = 0.0, retry_after: int = 1, seed: int = 7) -> we
         if lowered == "setwebhook":
             webhook.clear()
             webhook.update(params)
-        if lowered == "getme":
+        if lowered == "getupdates":  # long polling with nothing to deliver
+            await asyncio.sleep(min(float(params.get("timeout") or 0), 1.0))
+            result = []
+        elif lowered == "getme":
             result = BOT_USER
         elif lowered.startswith(("send", "edit")) and "chat_id" in params:
             result = {

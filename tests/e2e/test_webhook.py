@@ -184,3 +184,39 @@ def test_webhook_refuses_to_start_without_url_or_secret(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 2 and "WEBHOOK_URL" in result.stderr
+
+
+def test_polling_mode_drops_the_webhook_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, fake_api: int
+) -> None:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": f"http://127.0.0.1:{fake_api}",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/polling.sqlite3",
+        "LOG_FORMAT": "json",
+        "WEBHOOK_URL": "",
+        "WEBHOOK_SECRET": "",
+    }
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while stats(fake_api)["methods"].get("getUpdates", 0) < 1:
+            assert bot.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        bot.send_signal(signal.SIGTERM)
+        _, err = bot.communicate(timeout=30)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+    assert bot.returncode == 0
+    assert stats(fake_api)["methods"].get("deleteWebhook") == 1
+    messages = [json.loads(line)["message"] for line in err.splitlines() if line.startswith("{")]
+    assert any(m.startswith("stopped: ") and "released" in m for m in messages)
