@@ -167,8 +167,7 @@ async def grant(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def meetings(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services.meetings import read_csv, validate
-    from storage.models import Meeting
+    from bot.services.meetings import new_meeting, read_csv, validate
     from storage.repositories import MeetingRepo
 
     engine, factory = await _session_factory(settings)
@@ -219,13 +218,13 @@ async def meetings(settings: Settings, args: argparse.Namespace) -> int:
             repo = MeetingRepo(session)
             for draft in drafts:
                 repo.add(
-                    Meeting(
-                        starts_at=draft.starts_at,
-                        city=draft.city,
-                        regions=list(draft.regions),
-                        theme_key=draft.theme_key,
-                        venue=draft.venue,
-                        status="scheduled",
+                    new_meeting(
+                        draft.starts_at,
+                        draft.city,
+                        list(draft.regions),
+                        draft.theme_key,
+                        draft.venue,
+                        created_by=None,
                     )
                 )
         print(f"{len(drafts)} meetings imported.")

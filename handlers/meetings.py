@@ -33,6 +33,7 @@ from bot.services.meetings import (
     cancel_meeting,
     clean_city,
     clean_venue,
+    new_meeting,
     parse_moment_text,
     parse_regions,
     update_meeting,
@@ -272,13 +273,12 @@ async def _create(
 ) -> None:
     data = await state.get_data()
     meeting = MeetingRepo(session).add(
-        Meeting(
-            starts_at=datetime.fromisoformat(data["when"]),
-            city=data["city"],
-            regions=list(data["regions"]),
-            theme_key=data["theme"],
-            venue=data["venue"],
-            status="scheduled",
+        new_meeting(
+            datetime.fromisoformat(data["when"]),
+            data["city"],
+            data["regions"],
+            data["theme"],
+            data["venue"],
             created_by=chat_id,
         )
     )

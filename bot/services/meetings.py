@@ -197,6 +197,28 @@ def read_csv(content: str) -> list[MeetingInput]:
     return rows
 
 
+def new_meeting(
+    starts_at: datetime,
+    city: str,
+    regions: list[str],
+    theme_key: str | None,
+    venue: str | None,
+    created_by: int | None,
+):
+    """A scheduled meeting from checked values (the bot's form; the CLI import)."""
+    from storage.models import Meeting
+
+    return Meeting(
+        starts_at=starts_at,
+        city=city,
+        regions=list(regions),
+        theme_key=theme_key,
+        venue=venue,
+        status="scheduled",
+        created_by=created_by,
+    )
+
+
 async def cancel_meeting(session, meeting_id: int) -> int | None:
     """Cancel a meeting and every reminder not yet sent; returns how many were withdrawn."""
     from sqlalchemy import update

@@ -65,23 +65,19 @@ async def test_two_senders_together_keep_to_the_shared_rate(redis_url) -> None:
             await limiter.acquire()
             stamps.append(time.monotonic())
 
-    started = time.monotonic()
     await asyncio.gather(*(send(limiter, 30) for limiter in limiters))
-    elapsed = time.monotonic() - started
     stamps.sort()
     busiest = max(sum(1 for t in stamps if start <= t < start + 1) for start in stamps)
-    # Each limiter alone allows `rate` per second: unshared, the two would send 40 in a second
-    # and all 60 in 1.5 s. Shared: at most `rate` in any second of Redis's clock (a couple more
-    # can appear here, measured after each await returns), so 60 take at least 2 s.
+    # Each limiter alone allows `rate` per second: unshared, the two would send 40 in a second.
+    # Shared: at most `rate` in any second of Redis's clock (a couple more can appear here,
+    # where each time is taken after its await returns).
     assert len(stamps) == 60
     assert busiest <= rate + 3
-    assert elapsed >= (60 - rate) / rate - 0.1
 
 
 async def test_without_redis_each_sender_only_smooths_its_own_pace() -> None:
     limiter = SendRateLimiter(50)
-    assert limiter.shared is None
-    started = time.monotonic()
+    assert limiter.shared is None  # no shared window: single-instance behaviour unchanged
     for _ in range(10):
         await limiter.acquire()
-    assert time.monotonic() - started < 1  # a local bucket, no shared window to wait for
+    await limiter.aclose()
