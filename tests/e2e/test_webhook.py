@@ -65,6 +65,18 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> N
     raise TimeoutError(url)
 
 
+def start_bot(command: str, env: dict[str, str]) -> subprocess.Popen:
+    """`python -m bot <command>` as its own process, output captured for the assertions."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", command],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 @pytest.fixture
 def fake_api():
     port = free_port()
@@ -106,14 +118,7 @@ def test_webhook_checks_the_secret_serves_health_and_metrics_and_stops_cleanly(
         # With Redis when the machine has one (CI does): conversation state and the shared rate.
         "REDIS_URL": os.environ.get("TEST_REDIS_URL", ""),
     }
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "webhook"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    bot = start_bot("webhook", env)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", bot)
         registered = stats(fake_api)["webhook"]
@@ -198,14 +203,7 @@ def test_polling_mode_drops_the_webhook_and_stops_cleanly_on_sigterm(
         "WEBHOOK_URL": "",
         "WEBHOOK_SECRET": "",
     }
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    bot = start_bot("run", env)
     try:
         deadline = time.monotonic() + 30
         while stats(fake_api)["methods"].get("getUpdates", 0) < 1:
