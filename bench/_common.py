@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 from aiogram.types import Chat, Message, Update, User  # noqa: E402
 
 from bot.questionnaire import parse_questionnaire  # noqa: E402
+from bot.services.profile import PRIVACY_VERSION  # noqa: E402
 
 TEXT_QUESTIONS = 6
 
@@ -27,7 +28,7 @@ def person_rows(first_id: int, count: int, now: datetime) -> list[dict[str, Any]
             "id": first_id + i,
             "language": "fr",
             "consented_at": now,
-            "privacy_version": 1,
+            "privacy_version": PRIVACY_VERSION,
             "structure_type": "ai",
             "structure_name": f"AI {i}",
             "department_code": "38",
@@ -106,7 +107,7 @@ async def prepare_people(session_factory: Any, questionnaire: Any, count: int) -
                     id=user_id,
                     language="fr",
                     consented_at=datetime.now(UTC),
-                    privacy_version=1,
+                    privacy_version=PRIVACY_VERSION,
                     structure_type="ai",
                     structure_name="AI",
                     department_code="38",

@@ -49,6 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     granted.add_argument("--organiser", type=int, metavar="TELEGRAM_ID")
     granted.add_argument("--admin", type=int, metavar="TELEGRAM_ID")
     grant.add_argument("--remove", action="store_true", help="take the role away instead")
+    erasures = commands.add_parser(
+        "erasures", help="the erasure ledger: export it, or apply it after restoring a backup"
+    )
+    erasure_commands = erasures.add_subparsers(dest="erasures_command", required=True)
+    ledger_export = erasure_commands.add_parser("export", help="write the ledger (JSON lines)")
+    ledger_export.add_argument("--output", required=True, help="file to write")
+    ledger_apply = erasure_commands.add_parser(
+        "apply", help="erase and withdraw again what a ledger file lists"
+    )
+    ledger_apply.add_argument("file", help="a file written by `erasures export`")
     args = parser.parse_args(argv)
     command = args.command or "run"
     try:
@@ -76,9 +86,24 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    missing = settings.missing_for_production()
+    if command == "webhook" and missing:
+        print(
+            f"Configuration error: production (webhook) mode needs {', '.join(missing)}: the "
+            "privacy notice names the controller, a contact, the DPO and the hosting provider, "
+            "and ERASURE_LEDGER_KEY keys the erasure ledger. See docs/privacy.md.",
+            file=sys.stderr,
+        )
+        return 2
+    if command == "run" and missing:
+        log.warning(
+            "%s not set: the privacy notice shows sample values. Set them before real people "
+            "use the bot (docs/privacy.md).",
+            ", ".join(missing),
+        )
     runners = {"run": _run, "sandbox": _sandbox, "migrate": _migrate}
     try:
-        if command in ("export", "digest", "grant", "meetings", "deliver"):
+        if command in ("export", "digest", "grant", "meetings", "deliver", "erasures"):
             from bot import cli
 
             return asyncio.run(getattr(cli, command)(settings, args))

@@ -19,13 +19,16 @@ from bot.config import Settings
 from bot.i18n import get_i18n, use_locale
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middlewares import (
+    CleanInputMiddleware,
     CommitBeforeTelegram,
     DbSessionMiddleware,
     InFlightMiddleware,
+    NoticeVersionMiddleware,
     PerUserOrderMiddleware,
     ProfileLocaleMiddleware,
 )
 from bot.questionnaire import Questionnaire, default_questionnaire
+from bot.services.profile import PRIVACY_VERSION
 from handlers import get_routers
 
 # (command, aliases) in menu order; descriptions are translated in `bot_commands`.
@@ -101,6 +104,8 @@ def create_dispatcher(
     dp.update.outer_middleware(PerUserOrderMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
     dp.update.outer_middleware(ProfileLocaleMiddleware(i18n))
+    dp.update.outer_middleware(NoticeVersionMiddleware(settings, PRIVACY_VERSION))
+    dp.message.outer_middleware(CleanInputMiddleware())
     dp.include_routers(*get_routers())
     return dp
 
@@ -152,7 +157,12 @@ def attach_background_jobs(
     )
     limiter = SendRateLimiter(settings.send_rate, settings.redis_url)
     sender = PacedSender(
-        bot, session_factory, rate=settings.send_rate, quiet=quiet, limiter=limiter
+        bot,
+        session_factory,
+        rate=settings.send_rate,
+        quiet=quiet,
+        limiter=limiter,
+        admin_ids=settings.admin_ids,
     )
 
     async def start_jobs() -> None:

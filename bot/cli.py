@@ -18,7 +18,7 @@ from bot.questionnaire import default_questionnaire
 from bot.services.digest import build_package
 from bot.services.export import export_csv, export_xlsx
 from bot.services.geo import get_region
-from bot.services.roles import RoleService
+from bot.services.roles import CONSOLE, RoleService
 from storage.base import utcnow
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
@@ -64,13 +64,27 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
                 content = await writer(
                     session, questionnaire, scope, settings.small_group_threshold, locale, tz
                 )
-            count = await ReportRepo(session).count(scope)
+            count = await ReportRepo(session).count(scope) if content is not None else 0
             await RoleService(session, settings).audit(
-                None, "export", via="cli", format=args.format, contributions=count
+                None,
+                "export" if content is not None else "export_refused",
+                by=CONSOLE,
+                format=args.format,
+                themes=list(scope.themes),
+                regions=list(scope.regions),
+                contributions=count,
             )
             await session.commit()
     finally:
         await engine.dispose()
+    if content is None:
+        print(
+            f"Fewer than {settings.small_group_threshold} people are behind this selection, so "
+            "nothing was written, to protect them. Widen it: more regions or themes, or a "
+            "longer period.",
+            file=sys.stderr,
+        )
+        return 3
     await asyncio.to_thread(Path(args.output).write_bytes, content)
     print(f"{count} contributions written to {args.output}.")
     return 0
@@ -151,7 +165,9 @@ async def grant(settings: Settings, args: argparse.Namespace) -> int:
     engine, factory = await _session_factory(settings)
     try:
         async with factory() as session, session.begin():
-            done = await RoleService(session, settings).grant(None, user_id, role, args.remove)
+            done = await RoleService(session, settings).grant(
+                None, user_id, role, args.remove, by=CONSOLE
+            )
     finally:
         await engine.dispose()
     if not done:
@@ -250,6 +266,7 @@ async def deliver(settings: Settings, args: argparse.Namespace) -> int:
         rate=settings.send_rate,
         quiet=QuietHours.from_settings(settings),
         limiter=SendRateLimiter(settings.send_rate, settings.redis_url),
+        admin_ids=settings.admin_ids,
     )
     try:
         if args.until_empty:
@@ -267,3 +284,38 @@ async def deliver(settings: Settings, args: argparse.Namespace) -> int:
         await bot.session.close()
         await engine.dispose()
     return 0
+
+
+async def erasures(settings: Settings, args: argparse.Namespace) -> int:
+    """`erasures export --output FILE` (run it after every backup and keep the file apart), and
+    `erasures apply FILE` right after restoring a backup."""
+    from bot.services.erasure import apply_ledger, export_ledger
+
+    engine, factory = await _session_factory(settings)
+    try:
+        if args.erasures_command == "export":
+            async with factory() as session:
+                lines = await export_ledger(session)
+            await asyncio.to_thread(Path(args.output).write_text, lines, encoding="utf-8")
+            print(f"{lines.count(chr(10))} ledger entries written to {args.output}.")
+            return 0
+        try:
+            lines = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8")
+        except OSError as error:
+            print(f"Cannot read {args.file}: {error.strerror}.", file=sys.stderr)
+            return 2
+        async with factory() as session, session.begin():
+            done = await apply_ledger(session, lines, settings.ledger_key)
+            await RoleService(session, settings).audit(
+                None,
+                "ledger_applied",
+                by=CONSOLE,
+                people=done.people,
+                contributions=done.contributions,
+            )
+        print(
+            f"{done.people} people erased and {done.contributions} contributions withdrawn again."
+        )
+        return 0
+    finally:
+        await engine.dispose()

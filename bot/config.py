@@ -57,6 +57,18 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     webhook_host: str = "0.0.0.0"
     log_format: str = "text"  # text | json
+    # Data protection (docs/privacy.md). The notice names the controller, a contact and the DPO;
+    # webhook (production) mode refuses to start without them.
+    privacy_controller: str | None = None
+    privacy_contact: str | None = None
+    privacy_dpo: str | None = None
+    privacy_hosting: str | None = None  # the hosting provider, a processor named in the notice
+    # Everything about a person goes RETENTION_DAYS after their last message to the bot; each
+    # contribution RETENTION_DAYS after its last change; delivered messages sooner.
+    retention_days: int = Field(default=365, ge=30, le=3650)
+    outbox_retention_days: int = Field(default=30, ge=1, le=365)
+    # Keys the erasure ledger's hashes of Telegram ids (docs/privacy.md, "Restore").
+    erasure_ledger_key: SecretStr | None = None
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -81,7 +93,15 @@ class Settings(BaseSettings):
                 raise ValueError("expected Telegram user ids separated by commas") from None
         return value
 
-    @field_validator("redis_url", "webhook_url", mode="before")
+    @field_validator(
+        "redis_url",
+        "webhook_url",
+        "privacy_controller",
+        "privacy_contact",
+        "privacy_dpo",
+        "privacy_hosting",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -197,6 +217,25 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def ledger_key(self) -> str:
+        """The erasure ledger's key; a fixed, public one outside production (the webhook mode
+        requires ERASURE_LEDGER_KEY)."""
+        if self.erasure_ledger_key is not None:
+            return self.erasure_ledger_key.get_secret_value()
+        return "relais-development-ledger-key"
+
+    def missing_for_production(self) -> list[str]:
+        """Settings a production deployment must give (the privacy notice needs them)."""
+        required = {
+            "PRIVACY_CONTROLLER": self.privacy_controller,
+            "PRIVACY_CONTACT": self.privacy_contact,
+            "PRIVACY_DPO": self.privacy_dpo,
+            "PRIVACY_HOSTING": self.privacy_hosting,
+            "ERASURE_LEDGER_KEY": self.erasure_ledger_key,
+        }
+        return [name for name, value in required.items() if value is None]
 
     @property
     def tz(self) -> ZoneInfo:

@@ -39,13 +39,16 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from bot.logs import redact
 from bot.ratelimit import SendRateLimiter
 from bot.services.quiet import QuietHours
 from storage.base import utcnow
 from storage.models import OutboxFile, OutboxMessage, OutboxStatus, User
+from storage.repositories import PACKAGE_KINDS, LedgerRepo, OutboxRepo
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+ADMIN_KINDS = ("report", "notice")  # broadcast reports, notices of failed jobs
 CLAIM_LEASE = timedelta(minutes=5)
 Clock = Callable[[], datetime]
 
@@ -77,11 +80,14 @@ class Outbox:
         reply_markup: InlineKeyboardMarkup | None = None,
         due_at: datetime | None = None,
         urgent: bool = False,
+        built_at: datetime | None = None,
     ) -> None:
+        """`built_at`: for digests and pre-reads, when their content was read (the sender
+        withdraws them if something was erased or withdrawn since)."""
         payload: dict[str, Any] = {"method": "message", "text": text}
         if reply_markup is not None:
             payload["reply_markup"] = reply_markup.model_dump(exclude_none=True)
-        self._add(recipient, payload, kind, group, None, due_at, urgent)
+        self._add(recipient, payload, kind, group, None, due_at, urgent, built_at)
 
     def file(
         self,
@@ -93,9 +99,10 @@ class Outbox:
         kind: str,
         group: str | None = None,
         due_at: datetime | None = None,
+        built_at: datetime | None = None,
     ) -> None:
         payload = {"method": "photo" if as_photo else "document", "caption": caption}
-        self._add(recipient, payload, kind, group, file_id, due_at)
+        self._add(recipient, payload, kind, group, file_id, due_at, built_at=built_at)
 
     async def many(
         self,
@@ -134,10 +141,12 @@ class Outbox:
         file_id: int | None,
         due_at: datetime | None,
         urgent: bool = False,
+        built_at: datetime | None = None,
     ) -> None:
         now = self.clock()
         self.session.add(
             OutboxMessage(
+                content_built_at=built_at,
                 recipient_id=recipient,
                 kind=kind,
                 group_key=group,
@@ -182,8 +191,10 @@ class PacedSender:
         name: str | None = None,
         quiet: QuietHours | None = None,
         limiter: SendRateLimiter | None = None,
+        admin_ids: tuple[int, ...] = (),
     ) -> None:
         self.quiet = quiet
+        self.admin_ids = admin_ids  # ADMIN_IDS: entitled to digests and pre-reads
         # About one second of sending per claim: fewer round trips, few rows held per process.
         self.batch_size = max(10, min(int(rate), 500))
         self.bot = bot
@@ -195,7 +206,9 @@ class PacedSender:
         self.name = name or instance_name()
         self._last_sent: dict[int, float] = {}
         self._paused_until = 0.0  # a 429 pauses every send, not just the refused one
-        self._uploaded: dict[int, str] = {}  # outbox file id -> Telegram file_id, after upload
+        # (outbox file id, created) -> Telegram file_id, after the first upload. Files are deleted
+        # once delivered and SQLite may reuse an id: the creation time tells them apart.
+        self._uploaded: dict[tuple[int, datetime], str] = {}
 
     async def recover(self, *, everything: bool = False) -> None:
         """After a crash: return queued rows, fail the ones that were mid-call (at most once).
@@ -358,6 +371,14 @@ class PacedSender:
             )
             if started.rowcount != 1:
                 return OutboxStatus.CANCELLED
+            refusal = await self._refusal(session, message)
+            if refusal is not None:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == message.id)
+                    .values(status=OutboxStatus.CANCELLED, last_error=refusal)
+                )
+                return OutboxStatus.CANCELLED
             file = await session.get(OutboxFile, message.file_id) if message.file_id else None
         try:
             sent = await self._call(message, file)
@@ -379,25 +400,54 @@ class PacedSender:
         except TelegramBadRequest as error:
             return await self._finish(message, OutboxStatus.FAILED, str(error.message))
         except Exception as error:  # network, 5xx, timeouts: retry with backoff
+            # The error may quote the Bot API URL, which holds the token: never store that.
+            described = redact(repr(error), (self.bot.token,))[:255]
             if message.attempts + 1 >= MAX_ATTEMPTS:
-                return await self._finish(message, OutboxStatus.FAILED, repr(error)[:255])
+                return await self._finish(message, OutboxStatus.FAILED, described)
             return await self._finish(
                 message,
                 OutboxStatus.PENDING,
-                repr(error)[:255],
+                described,
                 retry_in=min(2 ** (message.attempts + 1), 300),
             )
         if file is not None and sent is not None:
-            self._remember_upload(file.id, sent)
+            self._remember_upload((file.id, file.created_at), sent)
         return await self._finish(message, OutboxStatus.SENT, None)
+
+    async def _refusal(self, session: AsyncSession, message: OutboxMessage) -> str | None:
+        """Checked again at send time, whatever was true when the message was queued: the
+        recipient still exists and is still entitled, and a digest's or pre-read's content was
+        not erased or withdrawn since it was built (then it is withdrawn and built again)."""
+        user = await session.get(User, message.recipient_id)
+        if user is None:
+            # ADMIN_IDS admins may act before accepting the notice (they have no row): what
+            # the bot owes them about their own actions still reaches them.
+            if message.kind in ADMIN_KINDS and message.recipient_id in self.admin_ids:
+                return None
+            return "recipient erased"
+        if message.kind in PACKAGE_KINDS:
+            if not (user.is_organiser or user.is_admin or user.id in self.admin_ids):
+                return "recipient no longer an organiser"
+            erased = await LedgerRepo(session).latest()
+            built = message.content_built_at
+            if built is not None and erased is not None and erased >= built:
+                await OutboxRepo(session).withdraw_package(
+                    message.group_key or "", "content erased or withdrawn since built; rebuilt"
+                )
+                return "content erased or withdrawn since built; rebuilt"
+        if message.kind == "reminder" and user.reminders_muted:
+            return "reminders muted"
+        return None
 
     async def _call(self, message: OutboxMessage, file: OutboxFile | None) -> Any:
         upload: Any = None
         if file is not None:
-            upload = self._uploaded.get(file.id) or BufferedInputFile(file.content, file.filename)
+            upload = self._uploaded.get((file.id, file.created_at)) or BufferedInputFile(
+                file.content, file.filename
+            )
         return await send_payload(self.bot, message.recipient_id, message.payload, upload)
 
-    def _remember_upload(self, file_id: int, sent: Any) -> None:
+    def _remember_upload(self, file_id: tuple[int, datetime], sent: Any) -> None:
         """Reuse Telegram's file_id after the first upload instead of uploading again."""
         uploaded = getattr(sent, "document", None) or (getattr(sent, "photo", None) or [None])[-1]
         if uploaded is not None and getattr(uploaded, "file_id", None):
@@ -422,12 +472,18 @@ class PacedSender:
             )
         if count_attempt:
             values["attempts"] = OutboxMessage.attempts + 1
+        finished = status != OutboxStatus.PENDING
+        if finished and message.kind in PACKAGE_KINDS:
+            # A digest's content is kept only until delivered (docs/privacy.md).
+            values.update(payload={"method": "removed"}, file_id=None, content_built_at=None)
         async with self.session_factory() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.SENDING)
                 .values(**values)
             )
+            if finished and message.file_id is not None and message.kind in PACKAGE_KINDS:
+                await OutboxRepo(session).delete_unused_files()
         return status
 
     async def _release(self, messages: list[OutboxMessage], status: str, error: str | None) -> None:

@@ -6,6 +6,8 @@ service can tell a live button from a stale or forged one.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -92,6 +94,20 @@ class MineCB(CallbackData, prefix="my"):
     cid: int
     a: str  # v: view, e: pick a question, q: change question, w: withdraw?, W: withdraw!
     q: str = ""
+
+
+class NoticeCB(CallbackData, prefix="nt"):
+    """Accept (or not) a new version of the privacy notice."""
+
+    version: int
+    accept: bool
+
+
+def notice_keyboard(version: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("✅ I accept"), callback_data=NoticeCB(version=version, accept=True))
+    kb.button(text=_("Not now"), callback_data=NoticeCB(version=version, accept=False))
+    return kb.adjust(2).as_markup()
 
 
 class ForgetCB(CallbackData, prefix="fg"):
@@ -257,6 +273,20 @@ def withdraw_confirm_keyboard(contribution_id: int) -> InlineKeyboardMarkup:
     return kb.adjust(1).as_markup()
 
 
+class VoiceChoiceCB(CallbackData, prefix="vc"):
+    """Before the first voice note is kept: keep voice notes (organisers will hear them), or
+    type instead. Remembered in `users.voice_choice`."""
+
+    keep: bool
+
+
+def voice_choice_keyboard() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🎤 Keep my voice notes"), callback_data=VoiceChoiceCB(keep=True))
+    kb.button(text=_("⌨️ I will type instead"), callback_data=VoiceChoiceCB(keep=False))
+    return kb.adjust(1).as_markup()
+
+
 def forget_confirm_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=_("Yes, erase everything"), callback_data=ForgetCB(confirm=True))
@@ -267,9 +297,17 @@ def forget_confirm_keyboard() -> InlineKeyboardMarkup:
 # --- Organisers -------------------------------------------------------------------------------
 
 
+class VoiceSource(StrEnum):
+    DIGEST = "digest"  # ref: the digest run's id (its period and scope are read back)
+    PREREAD = "preread"  # ref: the meeting's id
+
+
 class VoiceCB(CallbackData, prefix="vn"):
-    s: int  # period start, epoch seconds
-    e: int  # period end
+    """Replays the voice notes of one digest or pre-read. The window is read back from the
+    server, never from the button: a forged button cannot narrow it to one person."""
+
+    source: VoiceSource
+    ref: int
 
 
 class SubscriptionCB(CallbackData, prefix="sb"):
@@ -290,11 +328,11 @@ class OrganiserCB(CallbackData, prefix="og"):
     u: int
 
 
-def voice_notes_keyboard(start, end, count: int) -> InlineKeyboardMarkup:
+def voice_notes_keyboard(source: VoiceSource, ref: int, count: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("🎧 Listen to the voice notes ({count})").format(count=count),
-        callback_data=VoiceCB(s=int(start.timestamp()) if start else 0, e=int(end.timestamp())),
+        callback_data=VoiceCB(source=source, ref=ref),
     )
     return kb.as_markup()
 

@@ -17,13 +17,20 @@ from bot.config import Settings
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with every secret replaced by `***`: for logs, and for errors stored in the
+    database (an aiohttp error carries the Bot API URL, which holds the token)."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
 class _Redacting:
     secrets: tuple[str, ...] = ()
 
     def redact(self, line: str) -> str:
-        for secret in self.secrets:
-            line = line.replace(secret, "***")
-        return line
+        return redact(line, self.secrets)
 
 
 class RedactingTextFormatter(_Redacting, logging.Formatter):

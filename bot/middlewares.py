@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -22,15 +23,18 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import TelegramObject
+from aiogram.types import Message, MessageEntity, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import pick_locale
+from bot.services.scrub import clean_input
+from storage.base import utcnow
 from storage.repositories import UserRepo
 
 log = logging.getLogger(__name__)
+LAST_SEEN_GRAIN = timedelta(days=1)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 _update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
 
@@ -137,6 +141,47 @@ class CommitBeforeTelegram(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
+class CleanInputMiddleware(BaseMiddleware):
+    """Message-level: remove control and bidi characters from text and captions before any
+    handler sees them (services/scrub.py `clean_input`), so nothing stored, exported or shown to
+    organisers carries them. Entity offsets (formatting of an admin's broadcast) are moved to
+    match."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Message):
+            changes: dict[str, Any] = {}
+            for field, entities_field in (("text", "entities"), ("caption", "caption_entities")):
+                value = getattr(event, field)
+                if value is None:
+                    continue
+                cleaned = clean_input(value)
+                if cleaned != value:
+                    changes[field] = cleaned
+                    entities = getattr(event, entities_field)
+                    if entities:
+                        changes[entities_field] = _shift_entities(value, entities)
+            if changes:
+                event = event.model_copy(update=changes)
+        return await handler(event, data)
+
+
+def _shift_entities(original: str, entities: list[MessageEntity]) -> list[MessageEntity]:
+    """Entities of `original` moved to the cleaned text (offsets count UTF-16 code units)."""
+    kept_before: list[int] = [0]  # UTF-16 units kept before each UTF-16 position
+    for char in original:
+        units = len(char.encode("utf-16-le")) // 2
+        kept = 0 if clean_input(char) == "" else units
+        for _unit in range(units):
+            kept_before.append(kept_before[-1] + (kept if _unit == 0 else 0))
+    shifted = []
+    for entity in entities:
+        start = kept_before[min(entity.offset, len(kept_before) - 1)]
+        end = kept_before[min(entity.offset + entity.length, len(kept_before) - 1)]
+        if end > start:
+            shifted.append(entity.model_copy(update={"offset": start, "length": end - start}))
+    return shifted
+
+
 class ProfileLocaleMiddleware(BaseMiddleware):
     """Load the person's profile (None before consent) and translate in their language."""
 
@@ -149,8 +194,12 @@ class ProfileLocaleMiddleware(BaseMiddleware):
         if tg_user is not None and not tg_user.is_bot:
             session: AsyncSession = data["session"]
             user = await UserRepo(session).get(tg_user.id)
-            if user is not None and not user.is_active and _is_from_person(event):
-                user.is_active = True  # they wrote again: they unblocked the bot
+            if user is not None and _is_from_person(event):
+                if not user.is_active:
+                    user.is_active = True  # they wrote again: they unblocked the bot
+                now = utcnow()
+                if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_GRAIN:
+                    user.last_seen_at = now  # retention counts from here; a write a day at most
         data["user"] = user
         if user is not None:
             locale = user.language
@@ -163,6 +212,59 @@ class ProfileLocaleMiddleware(BaseMiddleware):
             return await handler(event, data)
 
 
+class NoticeVersionMiddleware(BaseMiddleware):
+    """Update-level, after the profile is loaded: someone who accepted an older privacy notice
+    is shown the new one, and nothing else happens until they accept it (nothing new is
+    stored). Reading the notice, downloading one's data and erasing it still work."""
+
+    ALLOWED_COMMANDS = frozenset(
+        {"confidentialite", "privacy", "mesdonnees", "mydata", "oubli", "forget"}
+    )
+    ALLOWED_CALLBACKS = ("nt:", "fg:")  # NoticeCB, ForgetCB
+
+    def __init__(self, settings: Any, version: int) -> None:
+        self.settings = settings
+        self.version = version
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("user")
+        if user is None or user.privacy_version >= self.version:
+            return await handler(event, data)
+        update: Update = event  # type: ignore[assignment]
+        if update.message is not None and update.message.chat.type == "private":
+            command = (update.message.text or "").split(maxsplit=1)[0].lstrip("/").split("@")[0]
+            if (update.message.text or "").startswith("/") and command in self.ALLOWED_COMMANDS:
+                return await handler(event, data)
+            await self._show_notice(data["bot"], update.message.chat.id)
+            return None
+        if update.callback_query is not None:
+            if (update.callback_query.data or "").startswith(self.ALLOWED_CALLBACKS):
+                return await handler(event, data)
+            await update.callback_query.answer()
+            await self._show_notice(data["bot"], update.callback_query.from_user.id)
+            return None
+        return await handler(event, data)
+
+    async def _show_notice(self, bot: Bot, chat_id: int) -> None:
+        from bot import keyboards, views
+
+        await bot.send_message(chat_id, views.notice_changed())
+        chunks = views.split_for_telegram(views.privacy_text(self.settings, self.version))
+        for chunk in chunks[:-1]:
+            await bot.send_message(chat_id, chunk)
+        await bot.send_message(
+            chat_id, chunks[-1], reply_markup=keyboards.notice_keyboard(self.version)
+        )
+
+
 def _is_from_person(event: TelegramObject) -> bool:
-    update_type = getattr(event, "event_type", None)
-    return update_type in ("message", "callback_query")
+    """A message or a button in the person's private chat with the bot (a message in a group,
+    which the bot ignores, says nothing about whether they can be reached or are active)."""
+    if not isinstance(event, Update):
+        return False
+    if event.message is not None:
+        return event.message.chat.type == "private"
+    callback = event.callback_query
+    return callback is not None and (
+        callback.message is None or callback.message.chat.type == "private"
+    )

@@ -166,7 +166,12 @@ async def run_sandbox(
     state: Session
     scheduler = Scheduler(factory, settings, questionnaire, clock=lambda: state.now(), bot=bot)
     sender = PacedSender(
-        bot, factory, rate=settings.send_rate, per_chat_interval=0.0, clock=lambda: state.now()
+        bot,
+        factory,
+        rate=settings.send_rate,
+        per_chat_interval=0.0,
+        clock=lambda: state.now(),
+        admin_ids=settings.admin_ids,
     )
     state = Session(dispatcher, bot, fake, scheduler, sender, settings.default_locale)
     files_dir = Path("data") / "sandbox-files"

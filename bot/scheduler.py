@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.delivery import Outbox, instance_name
 from bot.i18n import use_locale
+from bot.keyboards import VoiceSource, voice_notes_keyboard
+from bot.logs import redact
 from bot.questionnaire import Questionnaire
 from bot.services.audience import Audience, select_audience
 from bot.services.broadcasts import (
@@ -36,7 +38,7 @@ from bot.services.broadcasts import (
     group_key,
     measure_progress,
 )
-from bot.services.digest import default_period_start, latest_due
+from bot.services.digest import DigestPackage, default_period_start, latest_due
 from bot.services.organiser import build_package_in_worker
 from bot.services.preread import build_preread, preread_due_at, preread_recipients
 from bot.services.quiet import QuietHours
@@ -47,6 +49,9 @@ from bot.services.reminders import (
     reminder_text,
     wave_due_at,
 )
+from bot.services.retention import purge_once_a_day
+from bot.services.scrubbing import scrub_pending
+from bot.views import digest_gave_up
 from storage.base import utcnow
 from storage.models import (
     Broadcast,
@@ -61,6 +66,7 @@ from storage.models import (
     User,
 )
 from storage.reports import Scope
+from storage.repositories import MAX_JOB_ATTEMPTS, JobFailureRepo, admins_to_tell
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -85,17 +91,35 @@ class Scheduler:
         self.questionnaire = questionnaire
         self.clock = clock
         self.name = name or instance_name()
+        # Never stored in an error message (job_failures.last_error).
+        self.secrets = tuple(
+            secret.get_secret_value()
+            for secret in (settings.bot_token, settings.webhook_secret)
+            if secret is not None
+        )
 
     async def tick(self) -> int:
         """One pass over all due work; returns how many digests, reminder waves, pre-reads and
         broadcasts were enqueued (or finished)."""
         return await self._run(
+            self.scrub_answers,  # first: digests and pre-reads read what it writes
             self.send_digests,
             self.send_reminders,
             self.send_prereads,
             self.start_broadcasts,
             self.track_broadcasts,
+            self.purge_expired,
         )
+
+    async def scrub_answers(self) -> int:
+        """Complete the scrubbing of new answers with the model (services/scrubbing.py)."""
+        await scrub_pending(self.session_factory)
+        return 0
+
+    async def purge_expired(self) -> int:
+        """Once a day (the first tick of each local day, claimed in the database): delete what
+        is past its retention (services/retention.py)."""
+        return await purge_once_a_day(self.session_factory, self.settings, self.clock(), self.name)
 
     async def tick_broadcasts(self) -> int:
         """The frequent part: start due broadcasts, refresh progress messages, finish them."""
@@ -249,8 +273,7 @@ class Scheduler:
                                 person.id,
                                 packages[person.language],
                                 group=f"preread:{meeting.id}",
-                                start=None,
-                                end=now,
+                                voice=(VoiceSource.PREREAD, meeting.id),
                             )
                 sent += 1
             except IntegrityError:
@@ -298,9 +321,42 @@ class Scheduler:
             try:
                 if await self._send_digest(subscription, user, start, due):
                     enqueued += 1
-            except Exception:
-                log.exception("digest for %s failed; retried next tick", user.id)
+            except Exception as error:
+                log.exception("digest for %s failed", user.id)
+                await self._digest_failed(user, start, due, error)
         return enqueued
+
+    async def _digest_failed(
+        self, user: User, start: datetime, end: datetime, error: Exception
+    ) -> None:
+        """Count the failure; after MAX_JOB_ATTEMPTS, give the period up (a run marks it done,
+        so the next digest starts after it) and tell the admins once."""
+        async with self.session_factory() as session, session.begin():
+            failure = await JobFailureRepo(session).record(
+                "digest", f"{user.id}:{end.isoformat()}", redact(repr(error), self.secrets)
+            )
+            if failure.attempts < MAX_JOB_ATTEMPTS or failure.gave_up:
+                return
+            failure.gave_up = True
+            session.add(
+                DigestRun(
+                    user_id=user.id,
+                    period_start=start,
+                    period_end=end,
+                    claimed_by=self.name,
+                    created_at=self.clock(),
+                    trigger="failed",
+                )
+            )
+            outbox = Outbox(session, self.clock)
+            for admin in await admins_to_tell(session, self.settings):
+                with use_locale(admin.language, self.settings.default_locale):
+                    outbox.text(
+                        admin.id,
+                        digest_gave_up(user.id, failure.attempts, failure.last_error or ""),
+                        kind="notice",
+                        group=f"notice:digest:{user.id}",
+                    )
 
     async def _send_digest(
         self, subscription: DigestSubscription, user: User, start: datetime, end: datetime
@@ -326,6 +382,8 @@ class Scheduler:
                     claimed_by=self.name,
                     created_at=self.clock(),
                     contributions=package.new_contributions,
+                    themes=list(scope.themes),
+                    regions=list(scope.regions),
                 )
                 session.add(run)
                 await session.flush()  # the claim: fails here if another scheduler has it
@@ -335,8 +393,7 @@ class Scheduler:
                         user.id,
                         package,
                         group=f"digest:{run.id}",
-                        start=start,
-                        end=end,
+                        voice=(VoiceSource.DIGEST, run.id),
                     )
             return True
         except IntegrityError:
@@ -503,21 +560,29 @@ class Scheduler:
 
 
 async def enqueue_package(
-    outbox: Outbox, recipient: int, package, *, group: str, start: datetime, end: datetime
+    outbox: Outbox,
+    recipient: int,
+    package: DigestPackage,
+    *,
+    group: str,
+    voice: tuple[VoiceSource, int],
 ) -> None:
-    from bot.keyboards import voice_notes_keyboard
-
+    """A digest or pre-read into the outbox: its texts (the voice-note button on the last),
+    then the spreadsheet and the chart. Each row carries when its content was read."""
+    built = package.built_at
     for index, text in enumerate(package.texts):
         last = index == len(package.texts) - 1
         markup = (
-            voice_notes_keyboard(start, end, package.voice_notes)
+            voice_notes_keyboard(*voice, package.voice_notes)
             if last and package.voice_notes
             else None
         )
-        outbox.text(recipient, text, kind="digest", group=group, reply_markup=markup)
+        outbox.text(
+            recipient, text, kind="digest", group=group, reply_markup=markup, built_at=built
+        )
     if package.xlsx is not None:
         file_id = await outbox.add_file(f"{package.filename_stem}.xlsx", package.xlsx)
-        outbox.file(recipient, file_id, kind="digest", group=group)
+        outbox.file(recipient, file_id, kind="digest", group=group, built_at=built)
     if package.chart is not None:
         file_id = await outbox.add_file(f"{package.filename_stem}.png", package.chart)
-        outbox.file(recipient, file_id, as_photo=True, kind="digest", group=group)
+        outbox.file(recipient, file_id, as_photo=True, kind="digest", group=group, built_at=built)

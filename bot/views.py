@@ -6,11 +6,13 @@ Functions here render; they decide nothing. Messages are HTML (the bot's default
 from __future__ import annotations
 
 import html
+import re
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.config import Settings
 from bot.i18n import format_day
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Question, Theme
@@ -36,19 +38,93 @@ def welcome_text() -> str:
     )
 
 
-def privacy_text() -> str:
+def privacy_text(settings: Settings, version: int) -> str:
+    """The notice people accept (GDPR art. 13). Its version is PRIVACY_VERSION: change one
+    word of it and bump that, so that everyone is asked again (bot/middlewares.py)."""
+
+    def setting(value: str | None, name: str) -> str:
+        if value:
+            return escape(value)
+        return _("[sample value: set {setting}]").format(setting=name)
+
+    k = settings.small_group_threshold
+    days, outbox_days = settings.retention_days, settings.outbox_retention_days
+    contact = setting(settings.privacy_contact, "PRIVACY_CONTACT")
+    paragraphs = [
+        _("🔒 <b>Your data, in plain words</b> (notice no. {version})").format(version=version),
+        _(
+            "<b>Who is responsible:</b> {controller}. Contact: {contact}. Data protection "
+            "officer: {dpo}."
+        ).format(
+            controller=setting(settings.privacy_controller, "PRIVACY_CONTROLLER"),
+            contact=contact,
+            dpo=setting(settings.privacy_dpo, "PRIVACY_DPO"),
+        ),
+        _(
+            "<b>Why, and on what basis:</b> to gather field contributions for the IAE roadmap "
+            "consultation and summarise them for its organisers. The legal basis is your "
+            "consent (GDPR art. 6-1-a), which you can withdraw at any time with /oubli."
+        ),
+        _(
+            "<b>What is stored:</b> your Telegram id and language; your profile (type and name "
+            "of your structure, department, role); your answers and their earlier versions; "
+            "your voice notes if you choose to keep them; your settings; the day of your last "
+            "message; the messages the bot sent you."
+        ),
+        _(
+            "<b>Your Telegram id</b> is used to reply to you, to send you meeting reminders and "
+            "the admins' messages, and in the log of organiser and admin actions. Organisers "
+            "never see it."
+        ),
+        _(
+            "<b>Who sees what:</b> the consultation's organisers (UNAI, the IAE networks, DGEFP, "
+            "DREETS/DDETS, France Travail) read your answers under a reference (C-…), with the "
+            "type of structure, place and role only where at least {k} contributors share them; "
+            "never your name, your structure's name or your Telegram account. Phone numbers, "
+            "e-mail addresses, social security and bank numbers, names, postal addresses and "
+            "dates of birth are masked. Nothing is shown for a selection of fewer than {k} "
+            "people, and times are shown to the day."
+        ).format(k=k),
+        _(
+            "<b>Voice notes:</b> organisers hear them as recorded and may recognise your voice. "
+            "You are asked before the first one is kept, and they are only played among the "
+            "answers of at least {k} people."
+        ).format(k=k),
+        _(
+            "<b>Processors and transfers:</b> messages go through Telegram, whose servers are "
+            "outside the European Union (a transfer outside the EU, on Telegram's terms); the "
+            "bot is hosted by {hosting}."
+        ).format(hosting=setting(settings.privacy_hosting, "PRIVACY_HOSTING")),
+        _(
+            "<b>For how long:</b> everything about you is erased {days} days after your last "
+            "message to the bot, each contribution {days} days after its last change, and the "
+            "messages sent to you {outbox_days} days after they were sent."
+        ).format(days=days, outbox_days=outbox_days),
+        _(
+            "<b>Your rights:</b> access (/mesdonnees sends you everything stored), rectification "
+            "(/profil, /mescontributions), erasure and withdrawal of consent (/oubli), "
+            "withdrawal of a contribution (/mescontributions), objection and restriction (write "
+            "to {contact}). You may complain to the CNIL (cnil.fr)."
+        ).format(contact=contact),
+    ]
+    return "\n\n".join(paragraphs)
+
+
+def notice_changed() -> str:
     return _(
-        "🔒 <b>Your data, in plain words</b>\n\n"
-        "<b>What is stored:</b> your profile (type and name of your structure, department, role, "
-        "language) and your answers, including voice notes. Your Telegram id is kept only to "
-        "reply to you.\n"
-        "<b>Who sees it:</b> the consultation's organisers (UNAI, the IAE networks, DGEFP, "
-        "DREETS/DDETS, France Travail) see your answers without your name or Telegram account; "
-        "phone numbers, e-mail addresses and social security numbers are masked. Figures by "
-        "region or role are only shown for groups of at least 5 people.\n"
-        "<b>For how long:</b> until the end of the consultation, and at most 12 months.\n"
-        "<b>Your rights:</b> /mesdonnees sends you everything stored about you; /oubli erases "
-        "it all; /mescontributions lets you edit or withdraw a contribution."
+        "📄 The privacy notice has changed. Please read it and accept it to go on: until then, "
+        "nothing new is stored. /mesdonnees and /oubli still work."
+    )
+
+
+def notice_accepted() -> str:
+    return _("Thank you: the new notice is accepted.")
+
+
+def notice_declined() -> str:
+    return _(
+        "Understood: nothing new will be stored. Your data stays as it is until you accept the "
+        "notice or erase it with /oubli."
     )
 
 
@@ -416,38 +492,160 @@ def profile_text(user: User, locale: str) -> str:
     return "\n".join(lines)
 
 
-def split_for_telegram(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
-    """Split on blank lines, then lines, then words, so no message exceeds Telegram's limit.
+def digest_gave_up(organiser_id: int, attempts: int, error: str) -> str:
+    return _(
+        "⚠️ The digest of organiser {organiser} failed {attempts} times ({error}). It will not "
+        "be tried again; their next digest covers what follows. See the logs."
+    ).format(organiser=organiser_id, attempts=attempts, error=escape(error[:120]))
 
-    Every block built by this module closes its HTML tags within one line, so cutting between
-    lines never leaves a tag open.
+
+def voice_choice_question(*, chose_typing: bool, threshold: int) -> str:
+    intro = (
+        _("You chose to type your answers, so this voice note was not kept.")
+        if chose_typing
+        else _("🎤 Before your voice note is kept:")
+    )
+    return (
+        intro
+        + "\n\n"
+        + _(
+            "Organisers will hear voice notes as they are recorded, and may recognise your "
+            "voice: unlike a phone number in a text, a voice cannot be masked. They only hear "
+            "them among the answers of at least {threshold} people."
+        ).format(threshold=threshold)
+        + "\n\n"
+        + _("Keep your voice notes, or type your answers instead? You can change this later.")
+    )
+
+
+def voice_choice_saved(*, keep: bool, recorded: bool) -> str:
+    if keep and recorded:
+        return _("🎤 Voice notes kept: this one is saved.")
+    if keep:
+        return _("🎤 Voice notes will be kept. Please send your voice note again.")
+    return _("⌨️ Understood: your voice notes are not kept. Please type your answer.")
+
+
+def masked_notice(kinds: frozenset[str]) -> str:
+    """Tells the author, once, what organisers will see masked in the answer just saved."""
+    labels = {
+        "phone": _("a phone number"),
+        "email": _("an e-mail address"),
+        "nir": _("a social security number"),
+        "iban": _("a bank account number (IBAN)"),
+        "name": _("a person's name"),
+        "address": _("a postal address"),
+        "birth_date": _("a date of birth"),
+        "structure": _("the name of your structure"),
+    }
+    found = [labels[kind] for kind in sorted(kinds) if kind in labels]
+    return _("🔒 Organisers will see this answer with {what} masked.").format(
+        what=", ".join(found)
+    )
+
+
+def fewer_than(threshold: int) -> str:
+    return _("fewer than {threshold}").format(threshold=threshold)
+
+
+def count_text(count: int | None, threshold: int, locale: str) -> str:
+    """A count organisers may see, or "fewer than N" where too few people are behind it."""
+    from bot.i18n import format_number
+
+    return fewer_than(threshold) if count is None else format_number(count, locale)
+
+
+def small_scope_sentence(threshold: int) -> str:
+    """The one sentence every organiser output gives when its result set is too small."""
+    return _(
+        "Fewer than {threshold} people are behind this selection, so it is not shown, to "
+        "protect them. Widen it: more regions or themes, or a longer period."
+    ).format(threshold=threshold)
+
+
+_TAG_OR_ENTITY = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>|&[#a-zA-Z0-9]+;")
+
+
+def split_for_telegram(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
+    """Split Telegram HTML so that no message exceeds `limit` and none cuts a tag or an entity.
+
+    Cuts fall on a blank line, else a line break, in the second half of the message, else on a
+    space, and only ever between tags and entities. Tags still open at a cut are closed at the
+    end of the chunk and opened again at the start of the next, so each message is valid HTML.
     """
     if len(text) <= limit:
         return [text]
     chunks: list[str] = []
-    current = ""
-    for piece in _pieces(text, limit):
-        candidate = f"{current}\n{piece}" if current else piece
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            chunks.append(current)
-            current = piece
-    if current:
-        chunks.append(current)
+    budget = limit - 100  # room for closing and reopening tags
+    current: list[str] = []
+    open_tags: list[tuple[str, str]] = []  # (name, opening tag), outermost first
+    # Line breaks seen in the current chunk: (index, blank line?, tags open there, size before).
+    breaks: list[tuple[int, bool, list[tuple[str, str]], int]] = []
+
+    def flush(upto: int, tags: list[tuple[str, str]]) -> list[str]:
+        closing = "".join(f"</{name}>" for name, _tag in reversed(tags))
+        chunks.append(("".join(current[:upto]) + closing).strip("\n "))
+        return [tag for _name, tag in tags]
+
+    size = 0
+    for token in _html_tokens(text):
+        if current and size + len(token) > budget:
+            late = [b for b in breaks if b[3] * 2 > budget]
+            cut = next((b for b in reversed(late) if b[1]), late[-1] if late else None)
+            if cut is not None:
+                rest = current[cut[0] + 1 :]
+                current = flush(cut[0], cut[2]) + rest
+            else:
+                current = flush(len(current), open_tags)
+            size = sum(map(len, current))
+            breaks = []
+            if token.isspace():
+                continue
+        if token.isspace() and "\n" in token:
+            breaks.append((len(current), token.count("\n") > 1, list(open_tags), size))
+        current.append(token)
+        size += len(token)
+        _track_tags(token, open_tags)
+    if "".join(current).strip():
+        chunks.append("".join(current).strip("\n "))
     return chunks
 
 
-def _pieces(text: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
-            pieces.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        pieces.append(line)
-    return pieces
+def _track_tags(token: str, open_tags: list[tuple[str, str]]) -> None:
+    match = _TAG_OR_ENTITY.fullmatch(token)
+    if not match or not match.group(2):
+        return
+    name = match.group(2).lower()
+    if not match.group(1):
+        open_tags.append((name, token))
+        return
+    for index in range(len(open_tags) - 1, -1, -1):
+        if open_tags[index][0] == name:
+            del open_tags[index]
+            return
+
+
+def _html_tokens(text: str) -> list[str]:
+    """Tags, entities, runs of whitespace and words (a word longer than a message is cut)."""
+    tokens: list[str] = []
+    position = 0
+    for match in _TAG_OR_ENTITY.finditer(text):
+        tokens += _plain_tokens(text[position : match.start()])
+        tokens.append(match.group(0))
+        position = match.end()
+    tokens += _plain_tokens(text[position:])
+    return tokens
+
+
+def _plain_tokens(text: str, longest: int = 3000) -> list[str]:
+    pieces = [piece for piece in re.split(r"(\s+)", text) if piece]
+    tokens: list[str] = []
+    for piece in pieces:
+        while len(piece) > longest:  # a single "word" longer than a message
+            tokens.append(piece[:longest])
+            piece = piece[longest:]
+        tokens.append(piece)
+    return tokens
 
 
 def internal_error() -> str:

@@ -44,12 +44,12 @@ class RequireRole(BaseMiddleware):
         attempt = event.text if isinstance(event, Message) else getattr(event, "data", None)
         # The command word or the button's data, never the rest of what was typed.
         action = (attempt or "").split(maxsplit=1)[0][:32] if attempt else ""
-        log.warning("refused %s to user %s (role %s)", action, user_id, role)
         session: AsyncSession = data["session"]
-        # Before consent nothing about a person is stored, not even their id.
+        # Before consent nothing about a person is stored or logged, not even their id.
         actor = user_id if data.get("user") is not None else None
+        log.warning("refused %s to %s (role %s)", action, actor or "a person without consent", role)
         await RoleService(session, settings).audit(
-            actor, "access_refused", attempt=(attempt or "")[:64], role=role.value
+            actor, "access_refused", attempt=action, role=role.value
         )
         await _reply(event, views.access_refused())
         return None

@@ -116,15 +116,16 @@ async def close_question_message(callback: CallbackQuery, text: str) -> None:
         await message.edit_text(text, reply_markup=None)
 
 
-async def send_package(bot: Bot, chat_id: int, package, start=None, end=None) -> None:
-    """A digest or pre-read as a direct reply: text(s), then the spreadsheet and the chart."""
+async def send_package(bot: Bot, chat_id: int, package, voice=None) -> None:
+    """A digest or pre-read as a direct reply: text(s), then the spreadsheet and the chart.
+    `voice`: (VoiceSource, ref) for the voice-note button."""
     from aiogram.types import BufferedInputFile
 
     for index, text in enumerate(package.texts):
         last = index == len(package.texts) - 1
         markup = (
-            keyboards.voice_notes_keyboard(start, end, package.voice_notes)
-            if last and package.voice_notes and end is not None
+            keyboards.voice_notes_keyboard(*voice, package.voice_notes)
+            if last and package.voice_notes and voice is not None
             else None
         )
         await bot.send_message(chat_id, text, reply_markup=markup)

@@ -15,15 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards, views
 from bot.config import Settings
 from bot.filters import has_text_or_voice, looks_like_command
-from bot.keyboards import AnswerCB, MenuCB, ReviewCB, ThemeCB
+from bot.keyboards import AnswerCB, MenuCB, ReviewCB, ThemeCB, VoiceChoiceCB
 from bot.questionnaire import Questionnaire
 from bot.services import flows
 from bot.services.contributions import ContributionService, Step, StepKind
 from bot.services.flows import AnswerValue
-from bot.services.profile import TEXT_STEPS, next_profile_step
+from bot.services.profile import TEXT_STEPS, ProfileService, next_profile_step
 from handlers.common import close_question_message, expired, locale, render_step, show_menu
 from handlers.onboarding import continue_profile, save_profile_text
-from storage.models import User
+from storage.models import VOICE_KEEP, VOICE_TYPE, User
 
 router = Router(name=__name__)
 MAX_VOICE_SECONDS = 600
@@ -259,6 +259,18 @@ async def process_free_text(
     if isinstance(value, str):
         await message.answer(value)
         return
+    if value.voice_file_id and user.voice_choice != VOICE_KEEP:
+        # A voice identifies its author: nothing is kept before they say so (docs/privacy.md).
+        # The note waits in the conversation state, which the database does not hold.
+        await state.update_data(pending_voice=_pending_voice(step, value))
+        await message.answer(
+            views.voice_choice_question(
+                chose_typing=user.voice_choice == VOICE_TYPE,
+                threshold=settings.small_group_threshold,
+            ),
+            reply_markup=keyboards.voice_choice_keyboard(),
+        )
+        return
     next_step = await service.record_for(step, value)
     if next_step.kind == StepKind.STALE:
         await message.answer(views.button_expired())
@@ -290,6 +302,67 @@ async def fallback_other_content(
     else:
         await message.answer(views.buttons_expected())
         await render_step(bot, message.chat.id, step, settings)
+
+
+@router.callback_query(VoiceChoiceCB.filter())
+async def on_voice_choice_chosen(
+    callback: CallbackQuery,
+    callback_data: VoiceChoiceCB,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
+    """Keep voice notes (and the one waiting), or type instead; remembered for next time."""
+    if user is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+    ProfileService.set_voice_choice(user, keep=callback_data.keep)
+    data = await state.get_data()
+    pending = data.pop("pending_voice", None)
+    await state.set_data(data)
+    service = ContributionService(session, questionnaire)
+    step = Step(StepKind.STALE)
+    if callback_data.keep and pending:
+        step = await service.record(
+            user.id,
+            pending["contribution"],
+            pending["question"],
+            AnswerValue(
+                voice_file_id=pending["file_id"],
+                voice_duration=pending["duration"],
+                voice_mime=pending["mime"],
+            ),
+        )
+    recorded = step.kind != StepKind.STALE
+    chat_id = callback.from_user.id
+    await bot.send_message(
+        chat_id, views.voice_choice_saved(keep=callback_data.keep, recorded=recorded)
+    )
+    if recorded:
+        await _after_answer(bot, chat_id, step, settings)
+        return
+    step = await service.in_focus(user.id)
+    if step.kind == StepKind.STALE:
+        await show_menu(bot, chat_id)
+    else:
+        await render_step(bot, chat_id, step, settings)
+
+
+def _pending_voice(step: Step, value: AnswerValue) -> dict:
+    assert step.contribution is not None and step.question is not None
+    return {
+        "contribution": step.contribution.id,
+        "question": step.question.key,
+        "file_id": value.voice_file_id,
+        "duration": value.voice_duration,
+        "mime": value.voice_mime,
+    }
 
 
 async def _asked(
@@ -341,6 +414,8 @@ def _typed_value(message: Message, step: Step, settings: Settings) -> AnswerValu
 
 
 async def _after_answer(bot: Bot, chat_id: int, step: Step, settings: Settings) -> None:
+    if step.masked:
+        await bot.send_message(chat_id, views.masked_notice(step.masked))
     if step.kind == StepKind.VIEW:
         await bot.send_message(chat_id, views.answer_updated())
     await render_step(bot, chat_id, step, settings)

@@ -25,7 +25,7 @@ from bot import keyboards
 from bot import meeting_views as mv
 from bot.config import Settings
 from bot.filters import has_text
-from bot.keyboards import MeetingCB
+from bot.keyboards import MeetingCB, VoiceSource
 from bot.questionnaire import Questionnaire
 from bot.services.geo import get_region
 from bot.services.meetings import (
@@ -122,7 +122,7 @@ async def on_meeting_action_chosen(
     else:  # p
         await session.commit()  # release the update's connection while the worker builds
         package = await build_preread(settings, questionnaire, meeting, utcnow(), locale())
-        await send_package(bot, chat_id, package)
+        await send_package(bot, chat_id, package, voice=(VoiceSource.PREREAD, meeting.id))
 
 
 @router.callback_query(MeetingCB.filter(F.a == "+"))

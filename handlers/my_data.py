@@ -13,8 +13,9 @@ from bot.config import Settings
 from bot.keyboards import ForgetCB, MenuCB, MineCB
 from bot.questionnaire import Questionnaire
 from bot.services.contributions import ContributionService, StepKind
-from bot.services.profile import ProfileService, export_personal_data
-from handlers.common import expired, locale, render_step
+from bot.services.erasure import erase_person
+from bot.services.profile import PRIVACY_VERSION, ProfileService, export_personal_data
+from handlers.common import expired, locale, render_step, send_long
 from storage.models import User
 
 router = Router(name=__name__)
@@ -27,10 +28,10 @@ async def cmd_help(message: Message) -> None:
 
 @router.message(Command("confidentialite", "privacy"))
 @router.callback_query(MenuCB.filter(F.action == "privacy"))
-async def cmd_privacy(event: Message | CallbackQuery, bot: Bot) -> None:
+async def cmd_privacy(event: Message | CallbackQuery, bot: Bot, settings: Settings) -> None:
     if isinstance(event, CallbackQuery):
         await event.answer()
-    await bot.send_message(event.from_user.id, views.privacy_text())
+    await send_long(bot, event.from_user.id, views.privacy_text(settings, PRIVACY_VERSION))
 
 
 @router.message(Command("mescontributions", "mycontributions"))
@@ -136,6 +137,7 @@ async def on_forget_confirmed(
     state: FSMContext,
     session: AsyncSession,
     user: User | None,
+    settings: Settings,
 ) -> None:
     if user is None:
         await expired(callback)
@@ -146,7 +148,7 @@ async def on_forget_confirmed(
     if not callback_data.confirm:
         await bot.send_message(callback.from_user.id, views.forget_cancelled())
         return
-    await ProfileService(session).erase(user.id)
+    await erase_person(session, user.id, settings.ledger_key)
     await state.clear()
     await bot.send_message(callback.from_user.id, views.forgotten())
 

@@ -16,10 +16,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards, views
 from bot.config import Settings
 from bot.filters import has_text
-from bot.keyboards import ConsentCB, DepartmentCB, LanguageCB, ProfileCB, RoleCB, StructureTypeCB
-from bot.services.profile import ProfileService, ProfileStep, next_profile_step
+from bot.keyboards import (
+    ConsentCB,
+    DepartmentCB,
+    LanguageCB,
+    NoticeCB,
+    ProfileCB,
+    RoleCB,
+    StructureTypeCB,
+)
+from bot.services.profile import PRIVACY_VERSION, ProfileService, ProfileStep, next_profile_step
 from bot.services.roles import INVITE_PREFIX, INVITE_TOKEN, Redemption, RoleService
-from handlers.common import PROFILE_STATES, ask_profile_step, expired, locale, show_menu
+from handlers.common import (
+    PROFILE_STATES,
+    ask_profile_step,
+    expired,
+    locale,
+    send_long,
+    show_menu,
+)
 from handlers.states import ProfileForm
 from storage.models import User
 
@@ -43,9 +58,11 @@ async def cmd_start(
         invite = "org_" + "0" * 24  # malformed: redeeming it gives the "not valid" answer
     if user is None:
         await message.answer(views.welcome_text())
-        await message.answer(
-            views.privacy_text() + "\n\n" + views.consent_prompt(),
-            reply_markup=keyboards.consent_keyboard(invite),
+        await send_long(
+            bot,
+            message.chat.id,
+            views.privacy_text(settings, PRIVACY_VERSION) + "\n\n" + views.consent_prompt(),
+            keyboards.consent_keyboard(invite),
         )
         return
     if invite:
@@ -82,6 +99,24 @@ async def on_consent_chosen(
     await bot.send_message(
         callback.from_user.id, views.ask_language(), reply_markup=keyboards.language_keyboard()
     )
+
+
+@router.callback_query(NoticeCB.filter())
+async def on_notice_chosen(
+    callback: CallbackQuery, callback_data: NoticeCB, bot: Bot, user: User | None
+) -> None:
+    """A new version of the privacy notice, accepted or not (see NoticeVersionMiddleware)."""
+    if user is None or callback_data.version != PRIVACY_VERSION:
+        await expired(callback)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+    if not callback_data.accept:
+        await bot.send_message(callback.from_user.id, views.notice_declined())
+        return
+    ProfileService.accept_notice(user)
+    await show_menu(bot, callback.from_user.id, views.notice_accepted())
 
 
 @router.callback_query(LanguageCB.filter(F.code.in_({"fr", "en"})))

@@ -5,8 +5,6 @@ Every handler here runs behind `RequireRole(ORGANISER, ADMIN)`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -14,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, views
 from bot.config import Settings
-from bot.keyboards import ExportCB, SubscriptionCB, VoiceCB
+from bot.keyboards import ExportCB, SubscriptionCB, VoiceCB, VoiceSource
 from bot.questionnaire import Questionnaire
 from bot.services import organiser as service
 from bot.services.roles import Role
@@ -35,10 +33,10 @@ async def cmd_digest(
     questionnaire: Questionnaire,
     settings: Settings,
 ) -> None:
-    package, start, end = await service.digest_now(
+    package, run_id = await service.digest_now(
         session, questionnaire, settings, message.chat.id, locale()
     )
-    await send_package(bot, message.chat.id, package, start, end)
+    await send_package(bot, message.chat.id, package, voice=(VoiceSource.DIGEST, run_id))
 
 
 @router.callback_query(VoiceCB.filter())
@@ -50,17 +48,19 @@ async def on_voice_notes_chosen(
     questionnaire: Questionnaire,
     settings: Settings,
 ) -> None:
-    notes = await service.voice_notes(
-        session,
-        callback.from_user.id,
-        datetime.fromtimestamp(callback_data.s, UTC),
-        datetime.fromtimestamp(callback_data.e, UTC),
+    replay = await service.voice_notes(
+        session, settings, callback.from_user.id, callback_data.source, callback_data.ref
     )
-    if not notes:
+    if replay is None or (replay.allowed and not replay.notes):
         await expired(callback)
         return
+    if not replay.allowed:
+        await callback.answer(
+            views.small_scope_sentence(settings.small_group_threshold), show_alert=True
+        )
+        return
     await callback.answer()
-    for note in notes:
+    for note in replay.notes:
         theme = questionnaire.theme(note.theme_key)
         caption = views.voice_note_caption(note.public_id, theme.number if theme else 0)
         await bot.send_voice(callback.from_user.id, note.file_id, caption=caption)
@@ -151,6 +151,11 @@ async def on_export_chosen(
         locale(),
         as_csv=callback_data.a == "c",
     )
+    if export.content is None:
+        await bot.send_message(
+            callback.from_user.id, views.small_scope_sentence(settings.small_group_threshold)
+        )
+        return
     await bot.send_document(
         callback.from_user.id,
         BufferedInputFile(export.content, filename=export.filename),

@@ -27,6 +27,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, TimestampMixin, UtcDateTime
 
+# users.voice_choice: organisers may hear this person's voice notes.
+VOICE_KEEP = "keep"
+VOICE_TYPE = "type"
+# answers.scrubbed_with: how far a revision's text was scrubbed.
+SCRUBBED_PATTERNS = "patterns"
+SCRUBBED_FULLY = "model"
+
 
 class ContributionStatus(StrEnum):
     DRAFT = "draft"
@@ -59,6 +66,11 @@ class User(TimestampMixin, Base):
     reminders_muted: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=text("false")
     )
+    # Voice notes identify their author: asked once before the first one is kept.
+    # None: not asked yet; "keep": organisers may hear them; "type": the person types instead.
+    voice_choice: Mapped[str | None] = mapped_column(String(8))
+    # Last private message or button from the person, to the day: retention counts from it.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     contributions: Mapped[list[Contribution]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -148,6 +160,13 @@ class Answer(Base):
     voice_duration: Mapped[int | None] = mapped_column(Integer)
     voice_mime: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # What organisers read: the text scrubbed once per revision. `scrubbed_with` says how far:
+    # "patterns" right after the answer (regexes and checksums, in the reply path), "model"
+    # once the background worker has run the named-entity model. Organiser outputs show only
+    # "model" texts; the others wait (see bot/services/scrubbing.py).
+    scrubbed_text: Mapped[str | None] = mapped_column(Text)
+    scrubbed_with: Mapped[str | None] = mapped_column(String(8), index=True)
+    pii_kinds: Mapped[list[str] | None] = mapped_column(JSON)
 
     contribution: Mapped[Contribution] = relationship(back_populates="answers")
 
@@ -159,7 +178,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # None once that admin is erased
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -167,13 +186,16 @@ class Invitation(Base):
 
 
 class AuditEntry(Base):
-    """Who did what to whom, when: role changes, refused access, exports."""
+    """Who did what to whom, when: role changes, refused access, exports. Details hold command
+    words and settings, never what someone typed."""
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     actor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Who acted when it was not a person of the bot: "console" (python -m bot ...), "system".
+    actor: Mapped[str | None] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int | None] = mapped_column(BigInteger)
     details: Mapped[dict | None] = mapped_column(JSON)
@@ -202,11 +224,17 @@ class DigestRun(Base):
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    period_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    period_start: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None: since the start
     period_end: Mapped[datetime] = mapped_column(UtcDateTime)
     claimed_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     contributions: Mapped[int] = mapped_column(Integer, default=0)
+    # The scope it covered, as the subscription said then: what its voice-note button replays.
+    themes: Mapped[list[str] | None] = mapped_column(JSON)
+    regions: Mapped[list[str] | None] = mapped_column(JSON)
+    trigger: Mapped[str] = mapped_column(
+        String(12), default="scheduled", server_default=text("'scheduled'")
+    )  # scheduled | on_demand
 
 
 class OutboxStatus(StrEnum):
@@ -251,6 +279,10 @@ class OutboxMessage(Base):
     # Urgent messages are delivered during quiet hours too (an admin's choice, for broadcasts).
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Digests and pre-reads: when their content was read from the contributions. An erasure or
+    # a withdrawal recorded after it makes the package stale: the sender withdraws it and the
+    # scheduler builds it again.
+    content_built_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Meeting(TimestampMixin, Base):
@@ -266,7 +298,7 @@ class Meeting(TimestampMixin, Base):
     theme_key: Mapped[str | None] = mapped_column(String(32))
     venue: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12), default="scheduled")  # | cancelled
-    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # None once that admin is erased
 
 
 class ReminderRun(Base):
@@ -315,7 +347,7 @@ class Broadcast(TimestampMixin, Base):
     __table_args__ = (Index("ix_broadcasts_status_due", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # None once that admin is erased
     status: Mapped[str] = mapped_column(String(12), default=BroadcastStatus.DRAFT)
     body: Mapped[str] = mapped_column(Text, default="")  # HTML, as Telegram rendered the input
     media_kind: Mapped[str | None] = mapped_column(String(8))  # photo | document
@@ -332,3 +364,51 @@ class Broadcast(TimestampMixin, Base):
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(Integer)
     progress_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LedgerKind(StrEnum):
+    PERSON = "person"  # an erased person: HMAC of their Telegram id
+    CONTRIBUTION = "contribution"  # a withdrawn contribution: its public reference
+
+
+class ErasureLedger(Base):
+    """Erasures and withdrawals, without personal data, so that they can be applied again
+    after a backup is restored (`python -m bot erasures apply`). A person is recorded as a keyed
+    hash of their id, never the id itself."""
+
+    __tablename__ = "erasure_ledger"
+    __table_args__ = (Index("ix_erasure_ledger_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PurgeRun(Base):
+    """One day's retention purge; the unique day is the claim (one instance does it)."""
+
+    __tablename__ = "purge_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), unique=True)  # local date, YYYY-MM-DD
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deleted: Mapped[dict | None] = mapped_column(JSON)  # rows deleted per table
+
+
+class JobFailure(Base):
+    """Repeated failures of one piece of scheduled work (a digest for one period...). After
+    MAX_JOB_ATTEMPTS the scheduler gives up on it and tells the admins once."""
+
+    __tablename__ = "job_failures"
+    __table_args__ = (UniqueConstraint("job", "key", name="uq_job_failures_job_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    gave_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

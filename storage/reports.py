@@ -15,7 +15,14 @@ from sqlalchemy import Select, func, literal_column, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import Answer, Contribution, ContributionStatus, User
+from storage.models import (
+    SCRUBBED_FULLY,
+    VOICE_KEEP,
+    Answer,
+    Contribution,
+    ContributionStatus,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class ProposalRow:
     public_id: str
     theme_key: str
     question_key: str
-    text: str
+    text: str  # scrubbed
     submitted_at: datetime
     structure_type: str | None
     department_code: str | None
@@ -86,11 +93,12 @@ class ExportRow:
 class AnswerCells:
     question_key: str
     skipped: bool
-    text_value: str | None
+    text_value: str | None  # scrubbed by the model, or None while it waits (see `pending`)
     choice_keys: list[str] | None
     scale_value: int | None
     voice_file_id: str | None
     voice_duration: int | None
+    pending: bool = False  # a text the scrubbing worker has not reached yet
 
 
 class ReportRepo:
@@ -113,13 +121,29 @@ class ReportRepo:
         query = self._contributions(scope, func.count(Contribution.id)).where(*scope.where())
         return int(await self.session.scalar(query) or 0)
 
-    async def by_theme(self, scope: Scope) -> dict[str, int]:
+    async def contributors(self, scope: Scope) -> int:
+        """Distinct people behind a result set: what the small-group rule is checked on."""
+        query = self._contributions(scope, func.count(func.distinct(Contribution.user_id))).where(
+            *scope.where()
+        )
+        return int(await self.session.scalar(query) or 0)
+
+    async def by_theme(self, scope: Scope) -> dict[str, GroupCount]:
+        """Contributions and distinct contributors per theme."""
         query = (
-            self._contributions(scope, Contribution.theme_key, func.count(Contribution.id))
+            self._contributions(
+                scope,
+                Contribution.theme_key,
+                func.count(func.distinct(Contribution.user_id)),
+                func.count(Contribution.id),
+            )
             .where(*scope.where())
             .group_by(Contribution.theme_key)
         )
-        return {theme: count for theme, count in (await self.session.execute(query)).all()}
+        return {
+            theme: GroupCount(theme, people, count)
+            for theme, people, count in (await self.session.execute(query)).all()
+        }
 
     async def groups(self, scope: Scope, column: str) -> list[GroupCount]:
         """Contributors and contributions per value of a profile column (region_code...)."""
@@ -156,7 +180,7 @@ class ReportRepo:
                 Contribution.public_id,
                 Contribution.theme_key,
                 Answer.question_key,
-                Answer.text_value,
+                Answer.scrubbed_text,
                 Contribution.submitted_at,
                 User.structure_type,
                 User.department_code,
@@ -169,6 +193,8 @@ class ReportRepo:
                 Answer.is_current,
                 Answer.question_key.in_(question_keys),
                 Answer.text_value.is_not(None),
+                # Only texts the model has scrubbed: the others wait for the worker.
+                Answer.scrubbed_with == SCRUBBED_FULLY,
             )
             .order_by(Contribution.submitted_at.desc(), Contribution.id.desc())
             .limit(limit)
@@ -185,7 +211,7 @@ class ReportRepo:
                 Answer.voice_duration,
             )
             .join(Answer, Answer.contribution_id == Contribution.id)
-            .where(*scope.where(), Answer.is_current, Answer.voice_file_id.is_not(None))
+            .where(*scope.where(), *self._voice_conditions())
             .order_by(Contribution.submitted_at, Contribution.id)
         )
         if limit is not None:
@@ -196,13 +222,25 @@ class ReportRepo:
         query = (
             self._base(func.count(Answer.id))
             .join(Answer, Answer.contribution_id == Contribution.id)
-            .where(*scope.where(), Answer.is_current, Answer.voice_file_id.is_not(None))
+            .where(*scope.where(), *self._voice_conditions())
         )
         return int(await self.session.scalar(query) or 0)
 
-    async def hourly(self, scope: Scope) -> list[tuple[str, str, int]]:
-        """(UTC hour "YYYY-MM-DD HH", theme, contributions): callers regroup by local day,
-        which stays exact across daylight-saving changes since offsets are whole hours."""
+    @staticmethod
+    def _voice_conditions() -> list:
+        """Current voice answers of people who were told organisers would hear them and chose
+        to keep them (notes stored before that question existed stay with their author)."""
+        return [
+            Answer.is_current,
+            Answer.voice_file_id.is_not(None),
+            User.voice_choice == VOICE_KEEP,
+        ]
+
+    async def hourly(self, scope: Scope) -> list[tuple[str, str, int, int]]:
+        """(UTC hour "YYYY-MM-DD HH", theme, person, contributions): callers regroup by local
+        day, which stays exact across daylight-saving changes since offsets are whole hours, and
+        count the distinct people of each day for the small-group rule. The person is an
+        internal key, never shown."""
         dialect = self.session.bind.dialect.name
         if dialect == "sqlite":
             bucket = func.strftime("%Y-%m-%d %H", Contribution.submitted_at)
@@ -211,11 +249,13 @@ class ReportRepo:
                 func.timezone("UTC", Contribution.submitted_at), literal_column("'YYYY-MM-DD HH24'")
             )
         query = (
-            self._base(bucket.label("hour"), Contribution.theme_key, func.count())
+            self._base(
+                bucket.label("hour"), Contribution.theme_key, Contribution.user_id, func.count()
+            )
             .where(*scope.where())
-            .group_by(bucket, Contribution.theme_key)
+            .group_by(bucket, Contribution.theme_key, Contribution.user_id)
         )
-        return [(hour, theme, count) for hour, theme, count in (await self.session.execute(query))]
+        return [tuple(row) for row in (await self.session.execute(query))]
 
     async def profile_groups(
         self, columns: Sequence[str], only: Sequence[tuple] | None = None
@@ -268,7 +308,9 @@ class ReportRepo:
                 Answer.contribution_id,
                 Answer.question_key,
                 Answer.skipped,
-                Answer.text_value,
+                Answer.text_value.is_not(None),
+                Answer.scrubbed_text,
+                Answer.scrubbed_with,
                 Answer.choice_keys,
                 Answer.scale_value,
                 Answer.voice_file_id,
@@ -277,7 +319,17 @@ class ReportRepo:
         )
         answers: dict[int, list[AnswerCells]] = {}
         for row in rows:
-            answers.setdefault(row[0], []).append(AnswerCells(*row[1:]))
+            (cid, key, skipped, has_text, scrubbed, scrubbed_with, *rest) = row
+            ready = scrubbed_with == SCRUBBED_FULLY
+            answers.setdefault(cid, []).append(
+                AnswerCells(
+                    key,
+                    skipped,
+                    scrubbed if has_text and ready else None,
+                    *rest,
+                    pending=bool(has_text and not ready),
+                )
+            )
         return answers
 
 

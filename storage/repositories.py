@@ -10,11 +10,27 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
-from storage.models import Answer, Contribution, ContributionStatus, Meeting, User
+from storage.models import (
+    SCRUBBED_FULLY,
+    Answer,
+    AuditEntry,
+    Broadcast,
+    Contribution,
+    ContributionStatus,
+    DigestRun,
+    ErasureLedger,
+    Invitation,
+    JobFailure,
+    Meeting,
+    OutboxFile,
+    OutboxMessage,
+    PrereadRun,
+    User,
+)
 
 _PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in meetings
 
@@ -180,6 +196,30 @@ class AnswerRepo:
         await self.session.flush()
         return answer
 
+    async def awaiting_scrub(self, limit: int) -> list[tuple[int, str, str | None]]:
+        """(answer id, text, author's structure name) of texts the model has not scrubbed yet,
+        oldest first."""
+        rows = await self.session.execute(
+            select(Answer.id, Answer.text_value, User.structure_name)
+            .join(Contribution, Contribution.id == Answer.contribution_id)
+            .join(User, User.id == Contribution.user_id)
+            .where(
+                Answer.text_value.is_not(None),
+                or_(Answer.scrubbed_with.is_(None), Answer.scrubbed_with != SCRUBBED_FULLY),
+            )
+            .order_by(Answer.id)
+            .limit(limit)
+        )
+        return [tuple(row) for row in rows]
+
+    async def set_scrubbed(self, answer_id: int, text: str, kinds: list[str]) -> None:
+        await self.session.execute(
+            update(Answer)
+            .where(Answer.id == answer_id)
+            .values(scrubbed_text=text, scrubbed_with=SCRUBBED_FULLY, pii_kinds=kinds)
+            .execution_options(synchronize_session=False)
+        )
+
     async def all_for_user(self, user_id: int) -> list[Answer]:
         rows = await self.session.scalars(
             select(Answer)
@@ -208,3 +248,144 @@ class MeetingRepo:
         return await self.session.scalar(
             select(Meeting).where(Meeting.id == meeting_id, Meeting.status == "scheduled")
         )
+
+
+class LedgerRepo:
+    """The erasure ledger: what was erased or withdrawn, without personal data."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, kind: str, ref: str, at: datetime | None = None) -> None:
+        self.session.add(ErasureLedger(kind=kind, ref=ref, at=at or utcnow()))
+
+    async def latest(self) -> datetime | None:
+        return await self.session.scalar(select(func.max(ErasureLedger.at)))
+
+    async def all(self) -> list[ErasureLedger]:
+        return list(await self.session.scalars(select(ErasureLedger).order_by(ErasureLedger.id)))
+
+    async def refs(self, kind: str) -> set[str]:
+        return set(
+            await self.session.scalars(select(ErasureLedger.ref).where(ErasureLedger.kind == kind))
+        )
+
+
+class PersonTraces:
+    """Everything outside the person's own rows that names them, for `/oubli`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def remove(self, user_id: int) -> None:
+        """Delete every message queued for (or sent to) them, and unlink their id from what
+        is kept for accountability (audit log, invitations, meetings, broadcasts)."""
+        session = self.session
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.recipient_id == user_id))
+        unlink = (
+            (AuditEntry, AuditEntry.actor_id, "actor_id"),
+            (AuditEntry, AuditEntry.subject_id, "subject_id"),
+            (Invitation, Invitation.used_by, "used_by"),
+            (Invitation, Invitation.created_by, "created_by"),
+            (Meeting, Meeting.created_by, "created_by"),
+            (Broadcast, Broadcast.created_by, "created_by"),
+        )
+        for table, column, name in unlink:
+            await session.execute(update(table).where(column == user_id).values({name: None}))
+        await session.execute(
+            update(Broadcast)
+            .where(Broadcast.progress_chat_id == user_id)
+            .values(progress_chat_id=None, progress_message_id=None)
+        )
+        await session.execute(delete(JobFailure).where(JobFailure.key.like(f"{int(user_id)}:%")))
+
+
+PACKAGE_KINDS = ("digest", "preread")  # outbox kinds whose content is read from contributions
+FINISHED = ("sent", "failed", "blocked", "cancelled")
+
+
+class OutboxRepo:
+    """Outbox queries that are about privacy rather than pacing (bot/delivery.py has those)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def withdraw_package(self, group: str, reason: str) -> int:
+        """Withdraw what is left of a digest or pre-read whose content went stale, and give its
+        period back to the scheduler (so it is built again) unless part of it was delivered."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.group_key == group,
+                OutboxMessage.status.in_(("pending", "claimed", "sending")),
+            )
+            .values(status="cancelled", last_error=reason, claimed_by=None)
+        )
+        delivered = await self.session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.group_key == group, OutboxMessage.status == "sent")
+            .limit(1)
+        )
+        if delivered is None:
+            kind, _, ref = group.partition(":")
+            if kind == "digest" and ref.isdigit():
+                await self.session.execute(delete(DigestRun).where(DigestRun.id == int(ref)))
+            elif kind == "preread" and ref.isdigit():
+                await self.session.execute(
+                    delete(PrereadRun).where(PrereadRun.meeting_id == int(ref))
+                )
+        return result.rowcount
+
+    async def strip_finished_packages(self) -> int:
+        """Digests and pre-reads keep their content only until delivered (or given up on)."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.kind.in_(PACKAGE_KINDS),
+                OutboxMessage.status.in_(FINISHED),
+                or_(
+                    OutboxMessage.file_id.is_not(None), OutboxMessage.content_built_at.is_not(None)
+                ),
+            )
+            .values(payload={"method": "removed"}, file_id=None, content_built_at=None)
+        )
+        await self.delete_unused_files()
+        return result.rowcount
+
+    async def delete_unused_files(self) -> int:
+        used = select(OutboxMessage.id).where(OutboxMessage.file_id == OutboxFile.id).exists()
+        result = await self.session.execute(delete(OutboxFile).where(~used))
+        return result.rowcount
+
+
+MAX_JOB_ATTEMPTS = 3
+
+
+class JobFailureRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(self, job: str, key: str, error: str) -> JobFailure:
+        """One more failed attempt of (job, key); the row, locked on PostgreSQL."""
+        now = utcnow()
+        failure = await self.session.scalar(
+            select(JobFailure).where(JobFailure.job == job, JobFailure.key == key).with_for_update()
+        )
+        if failure is None:
+            failure = JobFailure(job=job, key=key, attempts=0, created_at=now, gave_up=False)
+            self.session.add(failure)
+        failure.attempts += 1
+        failure.last_error = error[:255]
+        failure.updated_at = now
+        await self.session.flush()
+        return failure
+
+
+async def admins_to_tell(session: AsyncSession, settings) -> list[User]:
+    """Admins who can be reached (ADMIN_IDS who accepted the notice, and granted admins)."""
+    rows = await session.scalars(
+        select(User)
+        .where(or_(User.is_admin, User.id.in_(settings.admin_ids)), User.is_active)
+        .order_by(User.id)
+    )
+    return list(rows)

@@ -6,7 +6,9 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from storage.models import Answer, Contribution, User
+from bot.services.profile import PRIVACY_VERSION
+from bot.services.scrub import scrub
+from storage.models import SCRUBBED_FULLY, Answer, Contribution, User
 
 _public = itertools.count(1)
 
@@ -20,6 +22,7 @@ class Person:
     structure_type: str = "ai"
     language: str = "fr"
     organiser: bool = False
+    voice_choice: str | None = "keep"
 
 
 async def add_people(session, people: list[Person]) -> None:
@@ -29,13 +32,14 @@ async def add_people(session, people: list[Person]) -> None:
                 id=person.id,
                 language=person.language,
                 consented_at=datetime(2025, 1, 1, tzinfo=UTC),
-                privacy_version=1,
+                privacy_version=PRIVACY_VERSION,
                 structure_type=person.structure_type,
                 structure_name=f"Structure {person.id}",
                 department_code=person.department,
                 region_code=person.region,
                 role=person.role,
                 is_organiser=person.organiser,
+                voice_choice=person.voice_choice,
             )
         )
     await session.flush()
@@ -48,7 +52,11 @@ async def add_contribution(
     submitted_at: datetime,
     answers: dict[str, dict],
     status: str = "submitted",
+    *,
+    scrubbed: bool = True,
 ) -> Contribution:
+    """`scrubbed`: the texts as the scrubbing worker leaves them (patterns only here: tests of
+    the model call the worker itself); False leaves them waiting for it."""
     contribution = Contribution(
         public_id=f"C-T{next(_public):06d}",
         user_id=user_id,
@@ -62,6 +70,13 @@ async def add_contribution(
     session.add(contribution)
     await session.flush()
     for key, values in answers.items():
+        text = values.get("text_value")
+        if text is not None and scrubbed:
+            values = {
+                **values,
+                "scrubbed_text": scrub(text).text,
+                "scrubbed_with": SCRUBBED_FULLY,
+            }
         session.add(
             Answer(
                 contribution_id=contribution.id,

@@ -15,7 +15,10 @@ WIDTH_PX, HEIGHT_PX, DPI = 1000, 500, 100
 
 
 def daily_chart(
-    counts: dict[date, dict[str, int]], series: list[tuple[str, str]], title: str
+    counts: dict[date, dict[str, int]],
+    series: list[tuple[str, str]],
+    title: str,
+    note: str | None = None,
 ) -> bytes:
     """Stacked bars: one bar per day, one colour per theme. `series` is [(theme_key, label)]."""
     days = sorted(counts)
@@ -32,7 +35,9 @@ def daily_chart(
         axes.yaxis.get_major_locator().set_params(integer=True)
         axes.legend(loc="upper left", fontsize="small")
         axes.grid(axis="y", alpha=0.3)
-        figure.tight_layout()
+        if note:
+            figure.text(0.01, 0.01, note, fontsize="small", color="#555555")
+        figure.tight_layout(rect=(0, 0.04 if note else 0, 1, 1))
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
         return buffer.getvalue()

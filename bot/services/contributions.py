@@ -14,8 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.questionnaire import Question, Questionnaire, Theme
 from bot.services.flows import AnswerValue, next_question, previous_question
-from storage.models import Answer, Contribution, ContributionStatus
-from storage.repositories import AnswerRepo, ContributionRepo
+from bot.services.scrub import scrub
+from storage.models import (
+    SCRUBBED_PATTERNS,
+    Answer,
+    Contribution,
+    ContributionStatus,
+    LedgerKind,
+)
+from storage.repositories import AnswerRepo, ContributionRepo, LedgerRepo
 
 REVIEW = "@review"  # cursor value while the draft's review screen is shown
 
@@ -34,6 +41,9 @@ class Step:
     theme: Theme | None = None
     question: Question | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
+    # Kinds of personal data found in the answer just recorded (patterns only, at once):
+    # the author is told that organisers will see them masked.
+    masked: frozenset[str] = frozenset()
 
     @property
     def position(self) -> int:
@@ -54,6 +64,7 @@ class ThemeProgress:
 class ContributionService:
     def __init__(self, session: AsyncSession, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
+        self.session = session
         self.contributions = ContributionRepo(session)
         self.answers = AnswerRepo(session)
 
@@ -114,12 +125,14 @@ class ContributionService:
         if not await self.contributions.move_cursor(contribution.id, question.key, new_cursor):
             return STALE
         contribution.cursor = new_cursor
+        row = _answer_row(contribution, question, value)
         answers[question.key] = await self.answers.add_revision(
-            _answer_row(contribution, question, value), previous=answers.get(question.key)
+            row, previous=answers.get(question.key)
         )
+        masked = frozenset(row.pii_kinds or ())
         if contribution.status != ContributionStatus.DRAFT:
-            return Step(StepKind.VIEW, contribution, theme, None, answers)
-        return self._step(contribution, theme, following, answers)
+            return Step(StepKind.VIEW, contribution, theme, None, answers, masked)
+        return replace(self._step(contribution, theme, following, answers), masked=masked)
 
     async def go_back(self, user_id: int, contribution_id: int, question_key: str) -> Step:
         contribution, theme, question = await self._asked(user_id, contribution_id, question_key)
@@ -179,6 +192,8 @@ class ContributionService:
             contribution.id, ContributionStatus.SUBMITTED, ContributionStatus.WITHDRAWN
         ):
             return STALE
+        # Recorded for restores, and so that digests built before it are built again.
+        LedgerRepo(self.session).add(LedgerKind.CONTRIBUTION, contribution.public_id)
         return Step(StepKind.VIEW, contribution, self.questionnaire.theme(contribution.theme_key))
 
     async def view(self, user_id: int, contribution_id: int) -> Step:
@@ -257,7 +272,14 @@ class ContributionService:
 
 
 def _answer_row(contribution: Contribution, question: Question, value: AnswerValue) -> Answer:
+    """The revision to store. A text is scrubbed by the patterns at once (cheap, no model):
+    what they found is told to the author now; the worker completes it with the model before
+    any organiser sees it (services/scrubbing.py)."""
+    scrubbed = scrub(value.text) if value.text is not None else None
     return Answer(
+        scrubbed_text=scrubbed.text if scrubbed else None,
+        scrubbed_with=SCRUBBED_PATTERNS if scrubbed else None,
+        pii_kinds=sorted(scrubbed.found) if scrubbed else None,
         contribution_id=contribution.id,
         question_key=question.key,
         questionnaire_version=contribution.questionnaire_version,

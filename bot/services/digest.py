@@ -20,14 +20,22 @@ from bot.i18n import format_number
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Questionnaire
 from bot.services.geo import get_department, get_region
-from bot.services.privacy import OTHER, Group, attribute, suppress_small_groups
-from bot.services.scrub import scrub_text
+from bot.services.privacy import (
+    OTHER,
+    Group,
+    attribute,
+    disclosable,
+    suppress_small_groups,
+    visible_count,
+)
+from storage.base import utcnow
 from storage.models import DigestSubscription
 from storage.reports import ReportRepo, Scope, people_counts
 
 EXCERPTS = 5
 EXCERPT_LENGTH = 280
 CHART_DAYS = 14
+BUILD_MARGIN = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -40,18 +48,25 @@ class Excerpt:
 
 @dataclass
 class DigestData:
+    """What a digest may show. Counts are None where fewer than `threshold` people are behind
+    them (rendered "fewer than N"); see services/privacy.py."""
+
     scope: Scope
+    threshold: int = 5
     new: int = 0
-    total: int = 0
-    by_theme: dict[str, int] = field(default_factory=dict)
+    contributors: int = 0  # distinct people behind the new contributions
+    total: int | None = None
+    by_theme: dict[str, int | None] = field(default_factory=dict)
     by_region: list[Group] = field(default_factory=list)
-    new_contributors: int = 0
+    new_contributors: int | None = None
     excerpts: list[Excerpt] = field(default_factory=list)
     voice_notes: int = 0
 
     @property
     def empty(self) -> bool:
-        return self.new == 0
+        """Nothing that may be shown: no new contribution, or too few people behind them.
+        Both read the same to the organiser, so that 0 cannot be told from 1-4."""
+        return not disclosable(self.contributors, self.threshold)
 
 
 async def collect_digest(
@@ -62,23 +77,29 @@ async def collect_digest(
     locale: str,
 ) -> DigestData:
     reports = ReportRepo(session)
-    data = DigestData(scope=scope)
-    data.new = await reports.count(scope)
-    data.total = await reports.count(
-        Scope(end=scope.end, themes=scope.themes, regions=scope.regions)
-    )
+    data = DigestData(scope=scope, threshold=threshold)
+    data.contributors = await reports.contributors(scope)
     if data.empty:
         return data
-    data.by_theme = await reports.by_theme(scope)
+    data.new = await reports.count(scope)
+    everything = Scope(end=scope.end, themes=scope.themes, regions=scope.regions)
+    data.total = visible_count(
+        await reports.count(everything), await reports.contributors(everything), threshold
+    )
+    data.by_theme = {
+        theme: visible_count(group.contributions, group.contributors, threshold)
+        for theme, group in (await reports.by_theme(scope)).items()
+    }
     regions = await reports.groups(scope, "region_code")
     data.by_region = suppress_small_groups(
         [Group(g.key, g.contributors, g.contributions) for g in regions], threshold
     )
-    data.new_contributors = await reports.new_contributors(scope)
+    people = await reports.new_contributors(scope)
+    data.new_contributors = visible_count(people, people, threshold)
     proposal_keys = [q.key for t in questionnaire.themes for q in t.questions if q.proposal]
     rows = await reports.proposals(scope, proposal_keys, EXCERPTS)
     if rows:
-        people = await people_counts(
+        people_by = await people_counts(
             reports, [(r.structure_type, r.department_code, r.region_code, r.role) for r in rows]
         )
         for row in rows:
@@ -87,14 +108,14 @@ async def collect_digest(
                 row.department_code,
                 row.region_code,
                 row.role,
-                people,
+                people_by,
                 threshold,
             )
             data.excerpts.append(
                 Excerpt(
                     row.public_id,
                     row.theme_key,
-                    shorten(scrub_text(row.text)),
+                    shorten(row.text),
                     attribution_label(who.structure_type, who.place, who.place_is_region, who.role),
                 )
             )
@@ -161,12 +182,22 @@ def period_label(start: datetime | None, end: datetime, locale: str, tz: ZoneInf
 
 def render_digest(data: DigestData, questionnaire: Questionnaire, locale: str, tz: ZoneInfo) -> str:
     """The digest text (HTML), in the current gettext locale; may exceed one message."""
-    from bot.views import escape
+    from bot.views import count_text, escape, small_scope_sentence
 
     assert data.scope.end is not None
     period = period_label(data.scope.start, data.scope.end, locale, tz)
     if data.empty:
-        return _("📭 Relais digest, {period}: no new contribution.").format(period=escape(period))
+        return (
+            _("📭 Relais digest, {period}: nothing new that can be shown.").format(
+                period=escape(period)
+            )
+            + "\n"
+            + small_scope_sentence(data.threshold)
+        )
+
+    def shown(count: int | None) -> str:
+        return count_text(count, data.threshold, locale)
+
     lines = [
         _("📬 <b>Relais digest</b>, {period}").format(period=escape(period)),
         "",
@@ -174,23 +205,21 @@ def render_digest(data: DigestData, questionnaire: Questionnaire, locale: str, t
             "<b>{count}</b> new contribution", "<b>{count}</b> new contributions", data.new
         ).format(count=format_number(data.new, locale))
         + " · "
-        + _("{total} in all").format(total=format_number(data.total, locale)),
-        ngettext(
-            "{count} new contributor", "{count} new contributors", data.new_contributors
-        ).format(count=format_number(data.new_contributors, locale)),
+        + _("{total} in all").format(total=shown(data.total)),
+        _("New contributors: {count}").format(count=shown(data.new_contributors)),
         "",
         _("<b>By theme</b>"),
     ]
     for theme in questionnaire.themes:
         if data.scope.themes and theme.key not in data.scope.themes:
             continue
-        count = data.by_theme.get(theme.key, 0)
         label = f"{theme.number}. {escape(theme.title.get(locale))}"
-        lines.append(_("{label}: {count}").format(label=label, count=format_number(count, locale)))
+        count = data.by_theme.get(theme.key)
+        lines.append(_("{label}: {count}").format(label=label, count=shown(count)))
     lines += ["", _("<b>By region</b>")]
     for group in data.by_region:
         label = escape(region_label(group.key))
-        count = format_number(group.contributions, locale)
+        count = shown(visible_count(group.contributions, group.contributors, data.threshold))
         lines.append("• " + _("{label}: {count}").format(label=label, count=count))
     if data.excerpts:
         lines += ["", _("<b>Latest concrete proposals</b>")]
@@ -247,18 +276,29 @@ def chart_days(end: datetime, tz: ZoneInfo, days: int = CHART_DAYS) -> list[date
 
 
 def daily_counts(
-    hourly: list[tuple[str, str, int]], tz: ZoneInfo, days: list[date]
-) -> dict[date, dict[str, int]]:
-    """Regroup UTC hour buckets into local days."""
+    hourly: list[tuple[str, str, int, int]], tz: ZoneInfo, days: list[date], threshold: int
+) -> tuple[dict[date, dict[str, int]], int]:
+    """Regroup UTC hour buckets into local days, keeping only the (day, theme) bars that at
+    least `threshold` people are behind; returns the bars and how many were left out."""
     from datetime import UTC
 
-    counts: dict[date, dict[str, int]] = {day: {} for day in days}
-    for hour, theme, count in hourly:
+    contributions: dict[tuple[date, str], int] = {}
+    people: dict[tuple[date, str], set[int]] = {}
+    for hour, theme, person, count in hourly:
         moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC)
-        day = moment.astimezone(tz).date()
-        if day in counts:
-            counts[day][theme] = counts[day].get(theme, 0) + count
-    return counts
+        cell = (moment.astimezone(tz).date(), theme)
+        contributions[cell] = contributions.get(cell, 0) + count
+        people.setdefault(cell, set()).add(person)
+    counts: dict[date, dict[str, int]] = {day: {} for day in days}
+    hidden = 0
+    for (day, theme), count in contributions.items():
+        if day not in counts:
+            continue
+        if visible_count(count, len(people[(day, theme)]), threshold) is None:
+            hidden += 1
+        else:
+            counts[day][theme] = count
+    return counts, hidden
 
 
 @dataclass
@@ -271,6 +311,9 @@ class DigestPackage:
     xlsx: bytes | None = None
     chart: bytes | None = None
     filename_stem: str = "relais"
+    # Before anything was read (less a margin for erasures still committing): an erasure or a
+    # withdrawal recorded after it makes the package stale (bot/delivery.py).
+    built_at: datetime = field(default_factory=lambda: utcnow() - BUILD_MARGIN)
 
 
 async def build_package(
@@ -287,26 +330,33 @@ async def build_package(
     from bot.services.export import export_xlsx
     from bot.views import split_for_telegram
 
+    built_at = utcnow() - BUILD_MARGIN
     data = await collect_digest(session, questionnaire, scope, threshold, locale)
     texts = split_for_telegram(render_digest(data, questionnaire, locale, tz))
     assert scope.end is not None
     stem = "relais-" + scope.end.astimezone(tz).strftime("%Y-%m-%d")
     if data.empty:
-        return DigestPackage(texts, filename_stem=stem)
+        return DigestPackage(texts, filename_stem=stem, built_at=built_at)
     xlsx = await export_xlsx(session, questionnaire, scope, threshold, locale, tz)
     days = chart_days(scope.end, tz)
     start = datetime.combine(days[0], datetime.min.time(), tzinfo=tz)
-    hourly = await ReportRepo(session).hourly(
-        Scope(start=start, end=scope.end, themes=scope.themes, regions=scope.regions)
-    )
-    series = [
-        (t.key, f"{t.number}. {shorten(t.title.get(locale), 40)}")
-        for t in questionnaire.themes
-        if not scope.themes or t.key in scope.themes
-    ]
-    chart = daily_chart(
-        daily_counts(hourly, tz, days),
-        series,
-        _("Contributions per day, last {days} days").format(days=CHART_DAYS),
-    )
-    return DigestPackage(texts, data.new, data.voice_notes, xlsx, chart, stem)
+    chart_scope = Scope(start=start, end=scope.end, themes=scope.themes, regions=scope.regions)
+    reports = ReportRepo(session)
+    chart = None
+    if disclosable(await reports.contributors(chart_scope), threshold):
+        series = [
+            (t.key, f"{t.number}. {shorten(t.title.get(locale), 40)}")
+            for t in questionnaire.themes
+            if not scope.themes or t.key in scope.themes
+        ]
+        counts, hidden = daily_counts(await reports.hourly(chart_scope), tz, days, threshold)
+        title = _("Contributions per day, last {days} days").format(days=CHART_DAYS)
+        note = (
+            _("Days with fewer than {threshold} people on a theme are not drawn.").format(
+                threshold=threshold
+            )
+            if hidden
+            else None
+        )
+        chart = daily_chart(counts, series, title, note)
+    return DigestPackage(texts, data.new, data.voice_notes, xlsx, chart, stem, built_at)

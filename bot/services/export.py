@@ -1,8 +1,12 @@
 """Spreadsheet and CSV exports for organisers, streamed from the database.
 
-Rows never carry a Telegram id, a name or the structure's name; free text is PII-scrubbed; a
-department, region, role or type of structure shared by fewer than `threshold` contributors in
-the export is shown as "other". Cells that a spreadsheet would read as a formula are defused.
+The small-group rule (services/privacy.py) applies to the result: an export whose scope covers
+fewer than `threshold` people is refused (the writers return None), and so is each theme's
+sheet on its own. Rows never carry a Telegram id, a name or the structure's name; the
+submission time is shown to the day; free text is the scrubbed revision (a text the scrubbing
+worker has not reached yet is replaced by a note); each row's description (type · place · role)
+is one that `threshold` contributors share. Cells that a spreadsheet would read as a formula are
+defused, and characters a spreadsheet cannot hold are removed.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import io
 import re
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
@@ -24,18 +28,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Question, Questionnaire, Theme
 from bot.services.geo import get_department, get_region
-from bot.services.privacy import PeopleCounts, attribute
-from bot.services.scrub import scrub_text
+from bot.services.privacy import PeopleCounts, attribute, disclosable, visible_count
 from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope, people_counts
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]\*\?/\\:]")
 
 
+# Control characters that XML (so XLSX) cannot hold; input is cleaned, this is the last guard.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def defuse(value: object) -> object:
-    """Keep spreadsheet software from running text as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Keep spreadsheet software from running text as a formula (CSV/formula injection), and
+    drop characters that would make the file unreadable."""
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -82,7 +92,7 @@ class RowRenderer:
         )
         fixed = [
             row.public_id,
-            row.submitted_at.astimezone(self.tz).replace(tzinfo=None),
+            row.submitted_at.astimezone(self.tz).date(),  # to the day: no finer trail
             str(STRUCTURE_TYPES[who.structure_type]) if who.structure_type else self.other,
             f"{department.name} ({department.code})" if department else self.other,
             region.name if region else self.other,
@@ -97,8 +107,10 @@ class RowRenderer:
             return _("(skipped)")
         if answer.voice_file_id:
             return _("🎤 voice note ({seconds} s)").format(seconds=answer.voice_duration or 0)
+        if answer.pending:
+            return _("(being checked for personal data: in the next export)")
         if answer.text_value is not None:
-            return scrub_text(answer.text_value)
+            return answer.text_value
         if answer.scale_value is not None:
             return answer.scale_value
         if answer.choice_keys is not None:
@@ -116,13 +128,15 @@ async def _stream_rows(
     renderers_ready: Callable[[dict[str, RowRenderer]], None],
     on_row: Callable[[RowRenderer, list[object]], None],
 ) -> dict[str, int]:
-    """Stream every contribution of the scope, theme by theme, as rendered cells."""
+    """Stream every contribution of the scope, theme by theme, as rendered cells; only the
+    themes that at least `threshold` people answered in the scope (see `disclosable_themes`)."""
     reports = ReportRepo(session)
     people = await people_counts(reports)
+    shown = await disclosable_themes(reports, questionnaire, scope, threshold)
     renderers = {
         t.key: RowRenderer(t, locale, tz, people, threshold)
         for t in questionnaire.themes
-        if not scope.themes or t.key in scope.themes
+        if t.key in shown
     }
     renderers_ready(renderers)
     counts = dict.fromkeys(renderers, 0)
@@ -136,6 +150,25 @@ async def _stream_rows(
     return counts
 
 
+async def disclosable_themes(
+    reports: ReportRepo, questionnaire: Questionnaire, scope: Scope, threshold: int
+) -> dict[str, int | None]:
+    """{theme key: contributions, or None when too few people answered it} for the themes of
+    the scope, or {} when the whole scope is too small to show."""
+    if not disclosable(await reports.contributors(scope), threshold):
+        return {}
+    groups = await reports.by_theme(scope)
+    counts = {}
+    for theme in questionnaire.themes:
+        if scope.themes and theme.key not in scope.themes:
+            continue
+        group = groups.get(theme.key)
+        counts[theme.key] = (
+            visible_count(group.contributions, group.contributors, threshold) if group else None
+        )
+    return {key: count for key, count in counts.items() if count is not None}
+
+
 async def export_xlsx(
     session: AsyncSession,
     questionnaire: Questionnaire,
@@ -143,10 +176,13 @@ async def export_xlsx(
     threshold: int,
     locale: str,
     tz: ZoneInfo,
-) -> bytes:
-    """A workbook: a summary sheet, then one sheet per theme (one row per contribution).
+) -> bytes | None:
+    """A workbook: a summary sheet, then one sheet per theme (one row per contribution); None
+    when fewer than `threshold` people are behind the scope.
 
     openpyxl's write-only mode streams rows to temporary files, so memory stays flat."""
+    if not disclosable(await ReportRepo(session).contributors(scope), threshold):
+        return None
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("Summary")[:31])
     sheets = {}
@@ -168,13 +204,18 @@ async def export_xlsx(
     for theme in questionnaire.themes:
         if theme.key in counts:
             summary.append([f"{theme.number}. {theme.title.get(locale)}", counts[theme.key]])
+        elif not scope.themes or theme.key in scope.themes:
+            summary.append(
+                [f"{theme.number}. {theme.title.get(locale)}", _fewer_than_note(threshold)]
+            )
     summary.append([_("Total"), sum(counts.values())])
     summary.append([])
     summary.append(
         [
-            _("Groups of fewer than {threshold} contributors are shown as “other”.").format(
-                threshold=threshold
-            )
+            _(
+                "Groups of fewer than {threshold} contributors are shown as “other”; a theme "
+                "fewer than {threshold} people answered has no sheet."
+            ).format(threshold=threshold)
         ]
     )
     with tempfile.TemporaryFile() as handle:
@@ -196,9 +237,12 @@ async def export_csv(
     threshold: int,
     locale: str,
     tz: ZoneInfo,
-) -> bytes:
+) -> bytes | None:
     """One CSV, one row per contribution; each theme's rows follow their own header row
-    (themes have different questions). Rows go to a temporary file, not to memory."""
+    (themes have different questions). Rows go to a temporary file, not to memory. None when
+    fewer than `threshold` people are behind the scope."""
+    if not disclosable(await ReportRepo(session).contributors(scope), threshold):
+        return None
     headed: set[str] = set()
     with tempfile.TemporaryFile() as handle:
         # UTF-8 with a BOM so that spreadsheet software opens accents correctly.
@@ -224,9 +268,15 @@ async def export_csv(
 
 
 def _csv(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
     return "" if value is None else value
+
+
+def _fewer_than_note(threshold: int) -> str:
+    from bot.views import fewer_than
+
+    return fewer_than(threshold)
 
 
 def sheet_title(theme: Theme, locale: str) -> str:

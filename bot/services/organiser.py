@@ -9,17 +9,20 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.delivery import instance_name
 from bot.i18n import use_locale
-from bot.keyboards import ExportCB
+from bot.keyboards import ExportCB, VoiceSource
 from bot.questionnaire import Questionnaire
 from bot.services.digest import DigestPackage, build_package
 from bot.services.export import export_csv, export_xlsx
 from bot.services.geo import all_regions
+from bot.services.preread import preread_scope
+from bot.services.privacy import disclosable
 from bot.services.roles import RoleService
 from bot.services.subscriptions import apply_choice
 from bot.services.worker import run_in_worker
 from storage.base import utcnow
-from storage.models import DigestRun, DigestSubscription
+from storage.models import DigestRun, DigestSubscription, Meeting
 from storage.reports import ReportRepo, Scope, VoiceRow
 
 VOICE_NOTES_PER_TAP = 20
@@ -43,9 +46,10 @@ async def digest_now(
     settings: Settings,
     user_id: int,
     locale: str,
-) -> tuple[DigestPackage, datetime | None, datetime]:
-    """The digest since this organiser's last one (or since the start), up to now. It does not
-    count as a scheduled digest: the next one still covers its whole period."""
+) -> tuple[DigestPackage, int]:
+    """The digest of what this organiser has not received yet: since their last digest (on
+    demand or scheduled), up to now. It is recorded as a run, so the next one starts where it
+    ends; returns the package and the run's id (for its voice-note button)."""
     settings_row = await subscription(session, settings, user_id)
     start = await session.scalar(
         select(func.max(DigestRun.period_end)).where(DigestRun.user_id == user_id)
@@ -60,7 +64,20 @@ async def digest_now(
     # Release the update's connection (SQLite has one) while the worker builds.
     await session.commit()
     package = await build_package_in_worker(settings, questionnaire, scope, locale)
-    return package, start, end
+    run = DigestRun(
+        user_id=user_id,
+        period_start=start,
+        period_end=end,
+        claimed_by=instance_name(),
+        created_at=utcnow(),
+        contributions=package.new_contributions,
+        themes=list(scope.themes),
+        regions=list(scope.regions),
+        trigger="on_demand",
+    )
+    session.add(run)
+    await session.flush()
+    return package, run.id
 
 
 async def build_package_in_worker(
@@ -83,16 +100,37 @@ async def build_package_in_worker(
     return await run_in_worker(settings.database_url, job)
 
 
+@dataclass(frozen=True)
+class VoiceReplay:
+    notes: list[VoiceRow]
+    allowed: bool  # False: fewer than the threshold behind it (nothing is sent)
+
+
 async def voice_notes(
-    session: AsyncSession, user_id: int, start: datetime, end: datetime
-) -> list[VoiceRow]:
-    settings_row = await session.get(DigestSubscription, user_id)
-    themes = tuple(settings_row.themes or ()) if settings_row else ()
-    regions = tuple(settings_row.regions or ()) if settings_row else ()
-    scope = Scope(
-        start=start if start.timestamp() > 0 else None, end=end, themes=themes, regions=regions
-    )
-    return await ReportRepo(session).voice_notes(scope, limit=VOICE_NOTES_PER_TAP)
+    session: AsyncSession, settings: Settings, user_id: int, source: VoiceSource, ref: int
+) -> VoiceReplay | None:
+    """The voice notes of one digest this organiser received, or of one meeting's pre-read;
+    None for a button that does not belong to them. The window is the server's, never the
+    button's, and the small-group rule applies to it like to the digest itself."""
+    if source == VoiceSource.DIGEST:
+        run = await session.get(DigestRun, ref)
+        if run is None or run.user_id != user_id:
+            return None
+        scope = Scope(
+            start=run.period_start,
+            end=run.period_end,
+            themes=tuple(run.themes or ()),
+            regions=tuple(run.regions or ()),
+        )
+    else:
+        meeting = await session.get(Meeting, ref)
+        if meeting is None:
+            return None
+        scope = preread_scope(meeting, utcnow())
+    reports = ReportRepo(session)
+    if not disclosable(await reports.contributors(scope), settings.small_group_threshold):
+        return VoiceReplay([], allowed=False)
+    return VoiceReplay(await reports.voice_notes(scope, limit=VOICE_NOTES_PER_TAP), allowed=True)
 
 
 def next_export_state(data: ExportCB, questionnaire: Questionnaire) -> ExportCB | None:
@@ -133,7 +171,7 @@ def export_scope(state: ExportCB, questionnaire: Questionnaire, now: datetime) -
 @dataclass(frozen=True)
 class ExportFile:
     filename: str
-    content: bytes
+    content: bytes | None  # None: refused, fewer than the threshold behind the selection
     contributions: int
 
 
@@ -165,10 +203,10 @@ async def export_file(
 
     await session.commit()  # release the update's connection while the worker builds
     content = await run_in_worker(settings.database_url, job)
-    count = await ReportRepo(session).count(scope)
+    count = await ReportRepo(session).count(scope) if content is not None else 0
     await RoleService(session, settings).audit(
         user_id,
-        "export",
+        "export" if content is not None else "export_refused",
         format="csv" if as_csv else "xlsx",
         themes=list(scope.themes),
         regions=list(scope.regions),

@@ -1,7 +1,19 @@
-"""What organisers may see: small groups merged into "other", coarse attributions.
+"""What organisers may see: the small-group rule, in one place, for every output.
 
-Pure functions. A group (a region, a department, a role, a type of structure) with fewer than
-`threshold` contributors is merged into "other", so nobody can be singled out from a table.
+Pure functions; docs/privacy.md explains the rule and the threat it answers (an honest but
+curious organiser who combines filters).
+
+1. A *result set* (what one digest, export, pre-read, chart or voice replay covers, after every
+   filter: regions, departments, themes, period, subscription, meeting) is shown only if at
+   least `threshold` distinct people are behind it (`disclosable`); otherwise the output is
+   refused with one sentence asking to widen the scope.
+2. Inside a result set that may be shown, every count backed by fewer than `threshold` people
+   is shown as "fewer than N", never as its value (`visible_count`).
+3. A breakdown (by region, department...) merges its small groups into "other"; if "other" is
+   still small, the smallest shown groups join it until it is not (`suppress_small_groups`),
+   so no small group can be recovered by subtracting the others from the total.
+4. Each excerpt or row is attributed with a description (type · place · role) that at least
+   `threshold` contributors share (`attribute`).
 """
 
 from __future__ import annotations
@@ -19,11 +31,25 @@ class Group:
     contributions: int
 
 
+def disclosable(contributors: int, threshold: int) -> bool:
+    """May a result set backed by `contributors` distinct people be shown at all?"""
+    return contributors >= threshold
+
+
+def visible_count(count: int, contributors: int, threshold: int) -> int | None:
+    """`count` as organisers may see it: None ("fewer than N") when fewer than `threshold`
+    people are behind it, zero included (an exact 0 tells as much as an exact 1)."""
+    return count if contributors >= threshold else None
+
+
 def suppress_small_groups(groups: Iterable[Group], threshold: int) -> list[Group]:
     """Merge every group under `threshold` contributors (and unknown keys) into OTHER.
 
-    If the merged "other" group is itself under the threshold but not empty, it is still shown:
-    it cannot be attributed to any one group. Largest groups first, "other" last.
+    If "other" is then non-empty but still under the threshold, the smallest kept groups join it
+    until it reaches the threshold (or nothing is left to merge): otherwise the total minus the
+    shown groups would give a small group's exact size. Largest groups first, "other" last.
+    People are counted per group, so a person in two merged groups counts twice in "other":
+    that can only overstate it, never reveal a smaller group.
     """
     kept: list[Group] = []
     other_people = other_contributions = 0
@@ -33,7 +59,11 @@ def suppress_small_groups(groups: Iterable[Group], threshold: int) -> list[Group
             other_contributions += group.contributions
         else:
             kept.append(group)
-    kept.sort(key=lambda g: (-g.contributions, g.key or ""))
+    kept.sort(key=lambda g: (-g.contributions, -g.contributors, g.key or ""))
+    while other_contributions and other_people < threshold and kept:
+        smallest = kept.pop()
+        other_people += smallest.contributors
+        other_contributions += smallest.contributions
     if other_contributions:
         kept.append(Group(OTHER, other_people, other_contributions))
     return kept

@@ -8,16 +8,17 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.profile_options import ROLE_OTHER_MAX, ROLES, STRUCTURE_NAME_MAX, STRUCTURE_TYPES
 from bot.services.geo import DepartmentMatch, get_department, resolve_department
 from storage.base import utcnow
-from storage.models import Answer, AuditEntry, Contribution, Invitation, User
+from storage.models import VOICE_KEEP, VOICE_TYPE, Answer, Contribution, User
 from storage.repositories import AnswerRepo, ContributionRepo, UserRepo
 
-PRIVACY_VERSION = 1
+# The version of the privacy notice (bot/views.py `privacy_text`). Bump it with any change of
+# the notice: everyone is asked to accept the new one at their next message.
+PRIVACY_VERSION = 2
 
 
 class ProfileStep(StrEnum):
@@ -75,8 +76,17 @@ class ProfileService:
         return user
 
     @staticmethod
+    def accept_notice(user: User, version: int = PRIVACY_VERSION) -> None:
+        user.privacy_version = version
+        user.consented_at = utcnow()
+
+    @staticmethod
     def set_language(user: User, language: str) -> None:
         user.language = language
+
+    @staticmethod
+    def set_voice_choice(user: User, *, keep: bool) -> None:
+        user.voice_choice = VOICE_KEEP if keep else VOICE_TYPE
 
     @staticmethod
     def toggle_reminders(user: User) -> bool:
@@ -123,23 +133,6 @@ class ProfileService:
         else:
             user.role_other = value
         return TextFieldResult(ok=True)
-
-    async def erase(self, user_id: int) -> bool:
-        """Delete the person (cascading to everything they wrote) and unlink their id from the
-        audit log and invitations, which are kept for accountability."""
-        await self.session.execute(
-            update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_id=None)
-        )
-        await self.session.execute(
-            update(AuditEntry).where(AuditEntry.subject_id == user_id).values(subject_id=None)
-        )
-        await self.session.execute(
-            update(Invitation).where(Invitation.used_by == user_id).values(used_by=None)
-        )
-        await self.session.execute(
-            update(Invitation).where(Invitation.created_by == user_id).values(created_by=0)
-        )
-        return await self.users.delete(user_id)
 
 
 async def export_personal_data(session: AsyncSession, user: User) -> tuple[bytes, bytes]:

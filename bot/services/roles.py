@@ -24,6 +24,7 @@ from storage.models import AuditEntry, DigestSubscription, Invitation, User
 
 INVITE_PREFIX = "org_"  # deep-link payloads are [A-Za-z0-9_-]{1,64}
 INVITE_TOKEN = re.compile(r"^org_[A-Za-z0-9_-]{24}$")
+CONSOLE = "console"  # audit_log.actor for actions taken with `python -m bot ...`
 
 
 class Role(StrEnum):
@@ -68,12 +69,20 @@ class RoleService:
         self.settings = settings
 
     async def audit(
-        self, actor: int | None, action: str, subject: int | None = None, **details: object
+        self,
+        actor: int | None,
+        action: str,
+        subject: int | None = None,
+        *,
+        by: str | None = None,
+        **details: object,
     ) -> None:
+        """`actor`: the person acting; `by`: who else ("console" for `python -m bot ...`)."""
         self.session.add(
             AuditEntry(
                 at=utcnow(),
                 actor_id=actor,
+                actor=by,
                 action=action,
                 subject_id=subject,
                 details=details or None,
@@ -150,34 +159,48 @@ class RoleService:
         )
         if result.rowcount != 1:
             return False
-        subscription = await self.session.get(DigestSubscription, user_id)
-        if subscription is not None:
-            await self.session.delete(subscription)
+        user = await self.session.get(User, user_id)
+        if role_of(user_id, user, self.settings) == Role.MEMBER:  # an admin keeps theirs
+            await self._drop_subscription(user_id)
         await self.audit(admin_id, "organiser_revoked", user_id)
         return True
 
     async def grant(
-        self, actor: int | None, user_id: int, role: Role = Role.ORGANISER, remove: bool = False
+        self,
+        actor: int | None,
+        user_id: int,
+        role: Role = Role.ORGANISER,
+        remove: bool = False,
+        *,
+        by: str | None = None,
     ) -> bool:
         """Make an existing person an organiser or an admin, or (`remove`) no longer one: the
-        CLI's bootstrap. (ADMIN_IDS admins stay admins while they are in the setting.)"""
+        CLI's bootstrap (`by="console"`). ADMIN_IDS admins stay admins while they are in the
+        setting. Whoever is neither organiser nor admin any more loses their digest settings."""
         user = await self.session.get(User, user_id)
         if user is None:
             return False
         if remove:
             if role == Role.ADMIN and user.is_admin:
                 user.is_admin = False
-                await self.audit(actor, "admin_removed", user_id, via="grant")
+                await self.audit(actor, "admin_removed", user_id, by=by, via="grant")
             elif role == Role.ORGANISER and user.is_organiser:
                 user.is_organiser = False
-                await self.audit(actor, "organiser_revoked", user_id, via="grant")
+                await self.audit(actor, "organiser_revoked", user_id, by=by, via="grant")
+            if role_of(user_id, user, self.settings) == Role.MEMBER:
+                await self._drop_subscription(user_id)
             return True
         if role == Role.ADMIN and not user.is_admin:
             user.is_admin = True
             await self.ensure_subscription(user_id)
-            await self.audit(actor, "admin_added", user_id, via="grant")
+            await self.audit(actor, "admin_added", user_id, by=by, via="grant")
         elif role == Role.ORGANISER and not user.is_organiser:
             user.is_organiser = True
             await self.ensure_subscription(user_id)
-            await self.audit(actor, "organiser_added", user_id, via="grant")
+            await self.audit(actor, "organiser_added", user_id, by=by, via="grant")
         return True
+
+    async def _drop_subscription(self, user_id: int) -> None:
+        subscription = await self.session.get(DigestSubscription, user_id)
+        if subscription is not None:
+            await self.session.delete(subscription)

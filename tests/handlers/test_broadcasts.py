@@ -55,7 +55,14 @@ def jobs(app, settings, clock):
     scheduler = Scheduler(
         app.session_factory, settings, default_questionnaire(), clock=clock, bot=app.bot
     )
-    sender = PacedSender(app.bot, app.session_factory, rate=1000, per_chat_interval=0, clock=clock)
+    sender = PacedSender(
+        app.bot,
+        app.session_factory,
+        rate=1000,
+        per_chat_interval=0,
+        clock=clock,
+        admin_ids=(ADMIN_ID,),
+    )
     return scheduler, sender
 
 
@@ -323,7 +330,13 @@ async def test_urgent_broadcast_goes_out_in_quiet_hours_and_the_ordinary_one_wai
         quiet=quiet,
     )
     sender = PacedSender(
-        app.bot, app.session_factory, rate=1000, per_chat_interval=0, clock=clock, quiet=quiet
+        app.bot,
+        app.session_factory,
+        rate=1000,
+        per_chat_interval=0,
+        clock=clock,
+        quiet=quiet,
+        admin_ids=(ADMIN_ID,),
     )
     await scheduler.tick_broadcasts()
     await sender.run_once(limit=100)

@@ -10,7 +10,15 @@ import pytest
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, SendVoice
 from sqlalchemy import select
 
-from bot.keyboards import ConsentCB, ExportCB, LanguageCB, OrganiserCB, SubscriptionCB, VoiceCB
+from bot.keyboards import (
+    ConsentCB,
+    ExportCB,
+    LanguageCB,
+    OrganiserCB,
+    SubscriptionCB,
+    VoiceCB,
+    VoiceSource,
+)
 from storage.models import AuditEntry, DigestSubscription, Invitation
 from tests.conftest import ADMIN_ID
 from tests.handlers.conftest import onboard
@@ -118,7 +126,7 @@ async def test_field_staff_is_refused_and_logged_when_typing_a_reserved_command(
     [
         ExportCB(t=0, r=0, p="all", a="x").pack(),
         SubscriptionCB(a="f", v="off").pack(),
-        VoiceCB(s=0, e=2_000_000_000).pack(),
+        VoiceCB(source=VoiceSource.DIGEST, ref=1).pack(),
         OrganiserCB(a="R", u=2002).pack(),
     ],
 )

@@ -35,7 +35,11 @@ async def test_counts_cover_submitted_contributions_of_the_period_only(session) 
     reports = ReportRepo(session)
     assert await reports.count(PERIOD) == 2
     assert await reports.count(Scope(end=T0)) == 3  # running total: withdrawn and drafts excluded
-    assert await reports.by_theme(PERIOD) == {"entry": 1, "pathway": 1}
+    themes = await reports.by_theme(PERIOD)
+    assert {k: (g.contributors, g.contributions) for k, g in themes.items()} == {
+        "entry": (1, 1),
+        "pathway": (1, 1),
+    }
     assert await reports.count(Scope(start=PERIOD.start, end=T0, regions=("75",))) == 0
 
 
@@ -60,7 +64,42 @@ async def test_proposals_are_newest_first_and_never_withdrawn(session) -> None:
 async def test_hourly_buckets_are_utc_hours(session) -> None:
     await seed(session)
     rows = await ReportRepo(session).hourly(PERIOD)
-    assert sorted(rows) == [("2025-03-05 05", "pathway", 1), ("2025-03-05 06", "entry", 1)]
+    # (hour, theme, person, contributions): the person is only counted, never shown.
+    assert sorted(rows) == [("2025-03-05 05", "pathway", 1, 1), ("2025-03-05 06", "entry", 2, 1)]
+
+
+async def test_contributors_are_distinct_people_behind_a_result_set(session) -> None:
+    await seed(session)
+    reports = ReportRepo(session)
+    assert await reports.contributors(Scope(end=T0)) == 2  # person 1 twice, person 2
+    assert await reports.contributors(PERIOD) == 2
+    assert await reports.contributors(Scope(end=T0, themes=("pathway",))) == 1
+    assert await reports.contributors(Scope(end=T0, regions=("75",))) == 0
+
+
+async def test_proposals_leave_out_texts_the_scrubbing_worker_has_not_reached(session) -> None:
+    await add_people(session, [Person(1)])
+    await add_contribution(session, 1, "entry", T0 - timedelta(hours=1), entry_answers("vu"))
+    await add_contribution(
+        session, 1, "entry", T0 - timedelta(minutes=5), entry_answers("en attente"), scrubbed=False
+    )
+    reports = ReportRepo(session)
+    rows = await reports.proposals(Scope(end=T0), ["entry_proposal"], limit=5)
+    assert [r.text for r in rows] == ["vu"]
+    batch = [b async for b in reports.stream_contributions(Scope(end=T0))][0]
+    answers = await reports.current_answers([row.contribution_id for row in batch])
+    waiting = [a for rows in answers.values() for a in rows if a.pending]
+    assert {a.question_key for a in waiting} == {"entry_barriers", "entry_proposal"}
+    assert all(a.text_value is None for a in waiting)
+
+
+async def test_voice_notes_count_only_for_people_who_chose_to_keep_them(session) -> None:
+    await add_people(session, [Person(1), Person(2, voice_choice=None)])
+    await add_contribution(session, 1, "entry", T0 - timedelta(hours=1), entry_answers(voice=True))
+    await add_contribution(session, 2, "entry", T0 - timedelta(hours=1), entry_answers(voice=True))
+    reports = ReportRepo(session)
+    assert await reports.count_voice_notes(Scope(end=T0)) == 1
+    assert [n.file_id for n in await reports.voice_notes(Scope(end=T0))] == ["voice-abc"]
 
 
 async def test_export_stream_yields_every_contribution_in_batches(session) -> None:

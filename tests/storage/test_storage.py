@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.questionnaire import default_questionnaire
 from bot.services.contributions import REVIEW, ContributionService, StepKind
 from bot.services.flows import AnswerValue
+from bot.services.profile import PRIVACY_VERSION
 from storage.base import Base
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import current_revision, head_revision
@@ -28,7 +29,7 @@ async def add_user(session, user_id: int = 1) -> User:
         id=user_id,
         language="fr",
         consented_at=datetime.now(UTC),
-        privacy_version=1,
+        privacy_version=PRIVACY_VERSION,
         structure_type="ai",
         structure_name="AI Test",
         department_code="38",
@@ -139,7 +140,7 @@ async def test_timestamps_come_back_in_utc_when_stored_with_another_offset(sessi
     user = User(
         id=5,
         language="fr",
-        privacy_version=1,
+        privacy_version=PRIVACY_VERSION,
         consented_at=datetime(2025, 3, 5, 9, 30, tzinfo=paris_winter),
     )
     session.add(user)

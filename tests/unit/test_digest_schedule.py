@@ -48,11 +48,27 @@ def test_chart_counts_regroup_utc_hours_into_paris_days() -> None:
     days = chart_days(end, PARIS, days=3)
     assert [d.day for d in days] == [4, 5, 6]
     hourly = [
-        ("2025-03-05 23", "entry", 2),
-        ("2025-03-05 22", "entry", 1),
-        ("2025-03-04 10", "x", 4),
+        ("2025-03-05 23", "entry", 1, 2),
+        ("2025-03-05 23", "entry", 2, 1),
+        ("2025-03-05 22", "entry", 3, 1),
+        ("2025-03-05 22", "entry", 4, 1),
+        ("2025-03-04 10", "x", 5, 4),
+        ("2025-03-04 10", "x", 6, 1),
     ]
-    counts = daily_counts(hourly, PARIS, days)
-    assert counts[days[2]] == {"entry": 2}  # 00:00 Paris on the 6th
-    assert counts[days[1]] == {"entry": 1}
-    assert counts[days[0]] == {"x": 4}
+    counts, hidden = daily_counts(hourly, PARIS, days, threshold=2)
+    assert counts[days[2]] == {"entry": 3}  # 00:00 Paris on the 6th
+    assert counts[days[1]] == {"entry": 2}
+    assert counts[days[0]] == {"x": 5}
+    assert hidden == 0
+
+
+def test_chart_leaves_out_bars_when_fewer_people_than_the_threshold_are_behind_them() -> None:
+    end = datetime(2025, 3, 6, 7, 0, tzinfo=UTC)
+    days = chart_days(end, PARIS, days=3)
+    # Five contributions on the 4th, but all from one person: not drawn.
+    hourly = [("2025-03-04 10", "x", 1, 5), ("2025-03-05 10", "x", 2, 1)]
+    hourly += [("2025-03-05 11", "x", person, 1) for person in range(3, 7)]
+    counts, hidden = daily_counts(hourly, PARIS, days, threshold=5)
+    assert counts[days[0]] == {}
+    assert counts[days[1]] == {"x": 5}
+    assert hidden == 1

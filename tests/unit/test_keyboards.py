@@ -14,6 +14,7 @@ from bot.keyboards import (
     ReviewCB,
     SubscriptionCB,
     VoiceCB,
+    VoiceSource,
 )
 
 LONGEST_KEY = "q" * 24  # the questionnaire validator caps question keys at 24 characters
@@ -25,7 +26,7 @@ WORST_CASES = [
     MineCB(cid=BIG_ID, a="q", q=LONGEST_KEY),
     ConsentCB(accept=True, invite="org_" + "x" * 24),
     ExportCB(t=7, r=2**18 - 1, p="all", a="r", i=17),
-    VoiceCB(s=BIG_ID, e=BIG_ID),
+    VoiceCB(source=VoiceSource.PREREAD, ref=BIG_ID),
     OrganiserCB(a="R", u=BIG_ID),
     SubscriptionCB(a="t", v="x" * 32),
 ]
@@ -39,6 +40,6 @@ def test_callback_data_fits_64_bytes_when_values_are_largest(data) -> None:
 def test_builder_lays_out_rows_and_repeats_the_last_size() -> None:
     builder = InlineKeyboardBuilder()
     for index in range(7):
-        builder.button(text=str(index), callback_data=VoiceCB(s=index, e=index))
+        builder.button(text=str(index), callback_data=VoiceCB(source=VoiceSource.DIGEST, ref=index))
     rows = builder.adjust(3, 2).as_markup().inline_keyboard
     assert [[b.text for b in row] for row in rows] == [["0", "1", "2"], ["3", "4"], ["5", "6"]]

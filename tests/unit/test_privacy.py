@@ -5,7 +5,9 @@ from bot.services.privacy import (
     Group,
     PeopleCounts,
     attribute,
+    disclosable,
     suppress_small_groups,
+    visible_count,
 )
 
 
@@ -25,10 +27,35 @@ def test_nothing_is_merged_when_every_group_is_large_enough() -> None:
 
 
 def test_threshold_is_configurable_when_set_to_two() -> None:
-    assert suppress_small_groups([Group("a", 2, 2), Group("b", 1, 1)], 2) == [
-        Group("a", 2, 2),
-        Group(OTHER, 1, 1),
+    groups = [Group("a", 3, 3), Group("b", 2, 2), Group("c", 1, 1), Group("d", 1, 1)]
+    assert suppress_small_groups(groups, 2) == [
+        Group("a", 3, 3),
+        Group("b", 2, 2),
+        Group(OTHER, 2, 2),
     ]
+
+
+def test_smallest_groups_join_other_when_other_alone_would_be_too_small() -> None:
+    # Total 21 - 12 - 6 would give the lone region's exact count: 6 joins "other".
+    groups = [Group("84", 12, 14), Group("75", 6, 6), Group("11", 1, 1)]
+    assert suppress_small_groups(groups, 5) == [Group("84", 12, 14), Group(OTHER, 7, 7)]
+
+
+def test_everything_merges_into_other_when_no_group_can_stand_alone() -> None:
+    groups = [Group("84", 5, 5), Group("11", 1, 1)]
+    assert suppress_small_groups(groups, 5) == [Group(OTHER, 6, 6)]
+
+
+def test_result_set_is_disclosable_only_from_the_threshold_on() -> None:
+    assert not disclosable(4, 5)
+    assert disclosable(5, 5)
+
+
+def test_counts_are_withheld_below_threshold_zero_included() -> None:
+    assert visible_count(12, 5, 5) == 12
+    assert visible_count(4, 4, 5) is None
+    assert visible_count(0, 0, 5) is None
+    assert visible_count(9, 3, 5) is None  # nine contributions by three people
 
 
 def counts(dept=None, region_role=None, region=None, by_type=None) -> PeopleCounts:

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from bot.services.scrub import PLACEHOLDERS, contains_pii, scrub_text
+from bot.services.scrub import (
+    PLACEHOLDERS,
+    SCRUBBER_VERSION,
+    Scrubbed,
+    Span,
+    clean_input,
+    contains_pii,
+    detect,
+    load_model,
+    normalize,
+    scrub,
+    scrub_many,
+    scrub_text,
+)
 
 PHONE = "[téléphone]"
 EMAIL = "[e-mail]"
@@ -264,12 +281,514 @@ def test_scrub_is_idempotent_when_applied_twice():
 
 def test_placeholders_map_each_kind_when_exported():
     assert dict(PLACEHOLDERS) == {
+        "address": "[adresse]",
+        "birth_date": "[date de naissance]",
         "email": "[e-mail]",
+        "iban": "[IBAN]",
+        "name": "[nom]",
         "nir": "[n° sécu]",
         "phone": "[téléphone]",
+        "structure": "[structure]",
     }
 
 
 def test_placeholders_cannot_be_modified_when_imported():
     with pytest.raises(TypeError):
         PLACEHOLDERS["phone"] = "[tel]"  # type: ignore[index]
+
+
+# === version 2: normalisation, new kinds, model ======================================
+
+IBAN = "[IBAN]"
+NAME = "[nom]"
+ADDRESS = "[adresse]"
+BIRTH = "[date de naissance]"
+STRUCTURE = "[structure]"
+
+
+def test_scrubber_version_is_an_int_when_exported():
+    assert isinstance(SCRUBBER_VERSION, int)
+    assert SCRUBBER_VERSION >= 2
+
+
+# --- normalisation ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "06\u200b12 34 56 78",  # zero-width space
+        "06\u200c12\u200c34\u200c56\u200c78",  # zero-width non-joiner
+        "06\u200d12\u200d34\u200d56\u200d78",  # zero-width joiner
+        "06\u206012\u206034\u206056\u206078",  # word joiner
+        "0\u00ad6 12 34 56 78",  # soft hyphen
+        "\ufeff06 12 34 56 78",  # BOM
+        "\u202a06 12 34 56 78\u202c",  # bidi embedding
+        "\u200e06 12 34 56 78\u200f",  # bidi marks
+        "０６ １２ ３４ ５６ ７８",  # full-width digits and ideographic spaces
+        "06\u200912\u200934\u200956\u200978",  # thin spaces
+        "06\u202f12\u202f34\u202f56\u202f78",  # narrow no-break spaces
+        "06\u200712\u200734\u200756\u200778",  # figure spaces
+        "06\u00a012\u00a034\u00a056\u00a078",  # no-break spaces
+        "＋３３ ６ １２ ３４ ５６ ７８",  # full-width plus
+    ],
+)
+def test_phone_is_replaced_when_written_with_evasion_characters(raw):
+    assert scrub_text(f"Tél : {raw}, merci.") == f"Tél : {PHONE}, merci."
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("marie.dupont@orange\u200b.fr", EMAIL),
+        ("marie.dupont＠orange.fr", EMAIL),
+        ("1 85 05 78\u200b006 084 91", NIR),
+        ("１８５０５７８００６０８４９１", NIR),
+        ("FR76\u20093000\u20096000\u20090112\u20093456\u20097890\u2009189", IBAN),
+        ("ＦＲ７６ ３０００ ６０００ ０１１２ ３４５６ ７８９０ １８９", IBAN),
+    ],
+)
+def test_identifier_is_replaced_when_written_with_evasion_characters(raw, expected):
+    assert scrub_text(f"voir {raw}") == f"voir {expected}"
+
+
+def test_normalize_removes_format_characters_and_plain_spaces_the_rest():
+    text = "a\u200bb\u00adc\ufeffd\u2060e\u202ef f\u00a0g\u2009h\u202fi\u3000j"
+
+    assert normalize(text) == "abcdef f g h i j"
+
+
+def test_normalize_applies_nfkc_when_text_has_compatibility_characters():
+    assert normalize("ＡＢＣ ０６ ﬁn") == "ABC 06 fin"
+
+
+def test_normalize_keeps_typographic_characters_when_nfkc_would_change_them():
+    assert normalize("Bof… 12 m² et ½ journée, 3ᵉ étage") == "Bof… 12 m² et ½ journée, 3ᵉ étage"
+
+
+def test_returned_text_is_normalised_when_nothing_is_masked():
+    result = scrub("Budget\u00a0: 1\u202f500\u00a0€\u200b.")
+
+    assert result == Scrubbed("Budget : 1 500 €.", frozenset())
+
+
+# --- e-mails: obfuscations ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "prenom.nom [at] gmail [dot] com",
+        "prenom.nom(at)gmail.com",
+        "prenom.nom{at}gmail.com",
+        "prenom.nom[@]gmail.com",
+        "prenom.nom (arobase) gmail (point) com",
+        "prenom.nom arobase gmail.com",
+        "prenom.nom at gmail dot com",
+        "prenom.nom @ gmail.com",
+        "prenom.nom(a)gmail.com",
+        "prenom point nom arobase gmail point com",
+    ],
+)
+def test_email_is_replaced_when_obfuscated(address):
+    assert scrub_text(f"mail : {address} merci") == f"mail : {EMAIL} merci"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on fait le point avec la CIP",
+        "rendez-vous at home",
+        "il arrive (at) 9h",
+    ],
+)
+def test_text_is_unchanged_when_it_only_looks_like_an_obfuscated_email(text):
+    assert scrub_text(text) == text
+
+
+# --- IBAN ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "FR76 3000 6000 0112 3456 7890 189",
+        "FR7630006000011234567890189",
+        "FR1420041010050500013M02606",
+        "fr49 1010 7001 1800 0123 4567 823",
+        "FR76-1660-6100-6400-1353-9343-253",
+        "BE71 0961 2345 6769",
+        "DE89 3704 0044 0532 0130 00",
+        "GB29 NWBK 6016 1331 9268 19",
+        # French shape, wrong check digits (76 -> 77): still somebody's account.
+        "FR77 3000 6000 0112 3456 7890 189",
+    ],
+)
+def test_iban_is_replaced_when_written_compact_or_grouped(iban):
+    assert scrub(f"IBAN : {iban}, merci") == Scrubbed(f"IBAN : {IBAN}, merci", frozenset({"iban"}))
+
+
+def test_iban_stops_at_its_last_group_when_words_follow():
+    text = "virement sur FR50 1450 8000 4023 4567 8901 275 le 5 du mois"
+
+    assert scrub_text(text) == f"virement sur {IBAN} le 5 du mois"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DE89 3704 0044 0532 0130 01",  # foreign, wrong check digits
+        "Code ROME K2204, NAF 8899B, APE 8810C",
+        "FR76 3000 6000",  # too short
+    ],
+)
+def test_text_is_unchanged_when_iban_is_invalid_or_absent(text):
+    assert scrub_text(text) == text
+
+
+# --- NIR: separators and key policy -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "nir",
+    [
+        "1-85-05-78-006-084-91",
+        "1.85.05.78.006.084.91",
+        "185 05 78 006 084 91",  # separators at some of the canonical places only
+        "1850 5780 0608 491",  # odd grouping, but the key is right
+        "1850578006084 91",
+        "2 99 08 2A 004 012 61",
+    ],
+)
+def test_nir_is_replaced_when_separated_by_hyphens_dots_or_odd_groups_with_a_valid_key(nir):
+    assert scrub(f"NIR {nir}.") == Scrubbed(f"NIR {NIR}.", frozenset({"nir"}))
+
+
+def test_nir_is_kept_when_key_is_wrong_and_grouping_is_not_canonical():
+    # 36 is not the key of 1850578006084 (91): with an odd grouping this is not taken.
+    assert scrub_text("réf 1850 5780 0608 436") == "réf 1850 5780 0608 436"
+
+
+# --- names with a civility ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rdv avec Mme Martin ce matin", f"Rdv avec Mme {NAME} ce matin"),
+        ("M. Dupont souhaite une PMSMP", f"M. {NAME} souhaite une PMSMP"),
+        ("Monsieur Jean Dupont a signé", f"Monsieur {NAME} a signé"),
+        ("Madame Le Goff est absente", f"Madame {NAME} est absente"),
+        ("Mr. Haddad refuse le poste", f"Mr. {NAME} refuse le poste"),
+        ("Mr Vasseur a appelé", f"Mr {NAME} a appelé"),
+        ("MME BERTRAND viendra", f"MME {NAME} viendra"),
+        ("Mme DA SILVA a rapporté", f"Mme {NAME} a rapporté"),
+        ("Monsieur Moreau Jean-Claude, sortie", f"Monsieur {NAME}, sortie"),
+        ("Mlle Nguyen est motivée", f"Mlle {NAME} est motivée"),
+        ("Dr Lemaire a émis des restrictions", f"Dr {NAME} a émis des restrictions"),
+        ("M. et Mme Lopez ont appelé", f"M. et Mme {NAME} ont appelé"),
+        ("Mme Martin Grenoble", f"Mme {NAME} Grenoble"),
+    ],
+)
+def test_name_is_replaced_when_it_follows_a_civility(text, expected):
+    assert scrub(text) == Scrubbed(expected, frozenset({"name"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mme D. a trouvé un CDI",  # an initial is already a pseudonym
+        "Suivi de M. K., 34 ans",
+        "Mr. X ne répond pas",
+        "M. le maire de Voiron soutient le projet",
+        "M. Le Maire a signé",
+        "Mme la sous-préfète a visité le chantier",
+        "Madame la directrice a validé",
+        "Monsieur le Directeur de la DDETS",
+    ],
+)
+def test_text_is_unchanged_when_civility_is_followed_by_an_initial_or_a_function(text):
+    assert scrub_text(text) == text
+
+
+# --- addresses ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il habite 12 rue des Lilas, 38000 Grenoble, au 3e.", f"Il habite {ADDRESS}, au 3e."),
+        ("Adresse : 3 bis avenue Jean Jaurès 69007 Lyon", f"Adresse : {ADDRESS}"),
+        ("Courrier du 14, boulevard Gambetta.", f"Courrier du {ADDRESS}."),
+        ("chez sa sœur, 5 chemin des Vignes à Voreppe", f"chez sa sœur, {ADDRESS} à Voreppe"),
+        ("Domicilié 8 allée des Tilleuls", f"Domicilié {ADDRESS}"),
+        ("au 27 impasse du Moulin", f"au {ADDRESS}"),
+        ("RDV au 2 place de la Liberté", f"RDV au {ADDRESS}"),
+        ("Il loge 45 quai Perrache", f"Il loge {ADDRESS}"),
+        ("Elle vit 112 route de Lyon 38120 Saint-Égrève.", f"Elle vit {ADDRESS}."),
+        ("Son adresse est 9 cours Berriat", f"Son adresse est {ADDRESS}"),
+        ("Il vit au lieu-dit Les Granges", f"Il vit au {ADDRESS}"),
+        ("Elle vit rue des Alpes à Fontaine", f"Elle vit {ADDRESS} à Fontaine"),
+    ],
+)
+def test_address_is_replaced_when_it_has_a_number_a_street_type_or_a_residence_cue(text, expected):
+    assert scrub(text) == Scrubbed(expected, frozenset({"address"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "À Grenoble (38000), les loyers ont augmenté.",
+        "Nos locaux sont à Voiron (38500).",
+        "75011 Paris",
+        "Ce matin, la rue Victor Hugo était bloquée.",
+        "Il est à la rue depuis deux mois.",
+        "Une place en ACI s'est libérée.",
+        "Elle suit 5 cours de français par semaine.",
+        "Au cours de l'accompagnement, elle a repris confiance.",
+        "Il prépare le code de la route.",
+        "accès par la route de Lyon",
+    ],
+)
+def test_text_is_unchanged_when_a_place_is_mentioned_without_an_address(text):
+    assert scrub_text(text) == text
+
+
+# --- birth dates --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("né le 12/03/1985 à Alger", f"né le {BIRTH} à Alger"),
+        ("née le 3 mars 1990.", f"née le {BIRTH}."),
+        ("date de naissance : 12.03.1985", f"date de naissance : {BIRTH}"),
+        ("DDN 12/03/85, permis", f"DDN {BIRTH}, permis"),
+        ("Né(e) le 07/11/1978", f"Né(e) le {BIRTH}"),
+        ("né le 1er janvier 1969", f"né le {BIRTH}"),
+        ("né à Dakar le 15/08/1979", f"né à Dakar le {BIRTH}"),
+        ("né en juin 1988", f"né en {BIRTH}"),
+    ],
+)
+def test_birth_date_is_replaced_when_it_follows_a_birth_cue(text, expected):
+    assert scrub(text) == Scrubbed(expected, frozenset({"birth_date"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rendez-vous le 5 mars.",
+        "Depuis le 01/09/2024, deux encadrants de plus.",
+        "La réunion du 12/03/2025 est reportée.",
+        "Entrée le 3 mars 2025 pour un CDDI.",
+        "Elle est née en 1990 et a deux enfants.",
+        "Date de fin de contrat : 31/08/2025.",
+    ],
+)
+def test_text_is_unchanged_when_a_date_is_not_a_birth_date(text):
+    assert scrub_text(text) == text
+
+
+# --- structure names ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "AI du Grésivaudan",
+        "ai du gresivaudan",
+        "AI  du\u00a0GRÉSIVAUDAN",
+        "AI-du-Grésivaudan",
+    ],
+)
+def test_structure_name_is_replaced_when_case_accents_or_spaces_differ(written):
+    result = scrub(f"L'{written} a recruté.", structure_names=("AI du Grésivaudan",))
+
+    assert result == Scrubbed(f"L'{STRUCTURE} a recruté.", frozenset({"structure"}))
+
+
+def test_structure_name_is_replaced_when_apostrophes_differ():
+    result = scrub(
+        "Les Jardins de Cocagne de l’Isère recrutent.",
+        structure_names=("Jardins de Cocagne de l'Isère",),
+    )
+
+    assert result.text == f"Les {STRUCTURE} recrutent."
+
+
+@pytest.mark.parametrize("name", ["AI", "ACI", "EI", "Association", "Mission locale", "", "  "])
+def test_structure_name_is_ignored_when_short_or_generic(name):
+    text = "L'AI et l'ACI de la Mission locale, une association."
+
+    assert scrub(text, structure_names=(name,)).text == text
+
+
+def test_structure_name_is_not_replaced_inside_a_longer_word():
+    text = "Les Envies de chacun"
+
+    assert scrub(text, structure_names=("Envie",)).text == text
+
+
+# --- ordinary field sentences -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PASS IAE validé par France Travail le 14/01/2025.",
+        "Conformément à l'article L5132-1 du code du travail.",
+        "Permanence de 9h30 à 12h tous les mardis.",
+        "Le poste est à 0,5 ETP sur le chantier espaces verts.",
+        "La SIAE compte 45 salariés, la CIP a organisé trois PMSMP.",
+        "Orientation par Pôle emploi puis suivi par la Mission locale.",
+        "Le conseil départemental finance 20 postes au titre du RSA.",
+        "La CAF et la CPAM ont répondu.",
+        "Réunion avec la DREETS et la DDETS, l'UNAI relaie.",
+        "Partenariat avec Cap emploi.",
+        "Les ACI, les EI, les ETTI et les GEIQ ne sont pas financés pareil.",
+        "Nous intervenons en Isère (38) et à Bordeaux.",
+        "Taux de sorties dynamiques : 12,5 % en 2024.",
+        "Mars a été difficile, juin aussi.",
+        "Montant de l'aide au poste : 11 102 € par ETP.",
+    ],
+)
+def test_text_is_unchanged_when_it_is_an_ordinary_field_sentence(text):
+    assert scrub(text) == Scrubbed(text, frozenset())
+
+
+# --- found kinds, wrappers ----------------------------------------------------------
+
+
+def test_found_lists_every_kind_when_a_note_mixes_them():
+    text = (
+        "Mme Garcia, née le 12/03/1985, 12 rue des Lilas 38000 Grenoble, tél 06 12 34 56 78, "
+        "mail s.garcia@free.fr, NIR 2 85 03 38 185 123 45, IBAN FR76 3000 6000 0112 3456 "
+        "7890 189, suivie par l'AI du Grésivaudan."
+    )
+
+    result = scrub(text, structure_names=["AI du Grésivaudan"])
+
+    assert result.text == (
+        f"Mme {NAME}, née le {BIRTH}, {ADDRESS}, tél {PHONE}, mail {EMAIL}, NIR {NIR}, "
+        f"IBAN {IBAN}, suivie par l'{STRUCTURE}."
+    )
+    assert result.found == frozenset(PLACEHOLDERS)
+
+
+def test_found_is_empty_when_nothing_is_masked():
+    assert scrub("Rien à signaler.").found == frozenset()
+
+
+def test_scrub_text_and_contains_pii_are_patterns_only_wrappers_of_scrub():
+    text = "Mme Martin, tél 06 12 34 56 78"
+
+    assert scrub_text(text) == scrub(text, use_model=False).text
+    assert contains_pii(text) is True
+    assert contains_pii("Karim m'a appelé.") is False  # a name without civility needs the model
+
+
+def test_detect_returns_spans_into_the_normalised_text():
+    normalised, spans = detect("tél\u00a0:\u200b06 12 34 56 78")
+
+    assert normalised == "tél :06 12 34 56 78"
+    assert spans == (Span(5, 19, "phone"),)
+
+
+def test_scrub_is_idempotent_when_every_kind_was_masked():
+    text = "Mme Martin, 12 rue des Lilas, née le 3 mars 1990, IBAN FR7630006000011234567890189"
+    once = scrub(text).text
+
+    assert scrub(once) == Scrubbed(once, frozenset())
+
+
+# --- clean_input --------------------------------------------------------------------
+
+
+def test_clean_input_removes_control_and_bidi_characters_when_text_arrives():
+    text = "a\x00b\x07c\x1bd\x7fe\x85f\x9fg\u202eh\u202ai\u2066j\u2069k\u200el\u200fm\u061cn"
+
+    assert clean_input(text) == "abcdefghijklmn"
+
+
+def test_clean_input_keeps_newlines_tabs_and_other_characters():
+    text = "Ligne 1\n\tLigne 2 – é ü 😀 06\u00a012\u200b34"
+
+    assert clean_input(text) == text
+
+
+def test_clean_input_turns_carriage_returns_into_newlines():
+    assert clean_input("a\r\nb\rc") == "a\nb\nc"
+
+
+# --- laziness -----------------------------------------------------------------------
+
+
+def test_spacy_is_not_imported_when_scrubbing_without_the_model():
+    code = (
+        "import sys\n"
+        "import bot.services.scrub as s\n"
+        "assert 'spacy' not in sys.modules, 'imported at import time'\n"
+        "r = s.scrub('Karim Benali, Mme Martin, 06 12 34 56 78', use_model=False)\n"
+        "assert r.found == {'name', 'phone'}, r\n"
+        "s.scrub_text('x'); s.contains_pii('x'); s.scrub_many(['x'], use_model=False)\n"
+        "assert 'spacy' not in sys.modules, 'imported by a patterns-only scrub'\n"
+        "assert not s.model_loaded()\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+
+    completed = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60
+    )
+
+    assert completed.returncode == 0, completed.stderr
+
+
+# --- with the model (slow: loads spaCy once for the module) -------------------------
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "J'ai accompagné Karim Benali pendant 18 mois.",
+            f"J'ai accompagné {NAME} pendant 18 mois.",
+        ),
+        ("Sophie m'a dit qu'elle viendrait.", f"{NAME} m'a dit qu'elle viendrait."),
+        ("Échange avec BENALI Karim sur la garde.", f"Échange avec {NAME} sur la garde."),
+    ],
+)
+def test_name_is_replaced_by_the_model_when_written_without_civility(model, text, expected):
+    assert scrub(text, use_model=True) == Scrubbed(expected, frozenset({"name"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Orientation par Pôle emploi puis suivi par la Mission locale.",
+        "Dossier CPAM en cours, la CAF a répondu.",
+        "Permanence de 9h30 à 12h, Décision CDAPH reçue.",
+        "Ce matin, la rue Victor Hugo était bloquée.",
+        "Nous avons rencontré la mairie de Fontaine.",
+        "Madame la Préfète a signé l'arrêté.",
+        "Emmaüs Connect a fourni 15 smartphones.",
+    ],
+)
+def test_text_is_unchanged_by_the_model_when_capitalised_words_are_not_people(model, text):
+    assert scrub(text, use_model=True).text == text
+
+
+def test_scrub_many_gives_the_same_results_as_scrub_when_batched(model):
+    texts = ["Karim Benali a signé.", "Tél 06 12 34 56 78", "L'AI du Grésivaudan recrute."]
+    structures = [(), (), ("AI du Grésivaudan",)]
+
+    batched = scrub_many(texts, use_model=True, structure_names=structures)
+
+    assert batched == [
+        scrub(t, use_model=True, structure_names=s) for t, s in zip(texts, structures, strict=True)
+    ]
+    assert batched[2].text == f"L'{STRUCTURE} recrute."

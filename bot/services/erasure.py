@@ -1,0 +1,99 @@
+"""Erasure (`/oubli`, retention), withdrawal, and applying them again after a restore.
+
+An erasure deletes the person's row (their profile, contributions and every answer revision
+follow by ON DELETE CASCADE), every outbox message to them, and their id wherever it is kept for
+accountability (audit log, invitations, meetings, broadcasts). It is also written to the
+erasure ledger as a keyed hash of their Telegram id; a withdrawal as the contribution's public
+reference. Digests and pre-reads that were built before a ledger entry are withdrawn by the
+sender and built again (see bot/delivery.py), so nothing queued carries erased content.
+
+After a backup is restored, `python -m bot erasures apply FILE` (FILE from `erasures export`,
+kept outside the database backups) erases and withdraws again what had been erased or withdrawn
+since that backup. docs/privacy.md and docs/deploy.md explain the routine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.base import utcnow
+from storage.models import Contribution, ContributionStatus, LedgerKind, User
+from storage.repositories import LedgerRepo, PersonTraces, UserRepo
+
+
+def person_ref(user_id: int, key: str) -> str:
+    """The ledger's name for a person: HMAC-SHA256 of their id under ERASURE_LEDGER_KEY, so
+    that the ledger alone does not say who asked to be forgotten."""
+    return hmac.new(key.encode(), str(int(user_id)).encode(), hashlib.sha256).hexdigest()
+
+
+async def erase_person(session: AsyncSession, user_id: int, ledger_key: str) -> bool:
+    """Erase everything about one person (see the module docstring); False if unknown."""
+    user = await UserRepo(session).get(user_id)
+    if user is None:
+        return False
+    LedgerRepo(session).add(LedgerKind.PERSON, person_ref(user_id, ledger_key))
+    await PersonTraces(session).remove(user_id)
+    await UserRepo(session).delete(user_id)
+    return True
+
+
+def record_withdrawal(session: AsyncSession, public_id: str) -> None:
+    LedgerRepo(session).add(LedgerKind.CONTRIBUTION, public_id)
+
+
+async def export_ledger(session: AsyncSession) -> str:
+    """The ledger as JSON lines: kind, ref, at. No personal data: keep it with, but outside,
+    the database backups."""
+    return "".join(
+        json.dumps({"kind": e.kind, "ref": e.ref, "at": e.at.isoformat()}) + "\n"
+        for e in await LedgerRepo(session).all()
+    )
+
+
+@dataclass(frozen=True)
+class Reapplied:
+    people: int
+    contributions: int
+
+
+async def apply_ledger(session: AsyncSession, lines: str, ledger_key: str) -> Reapplied:
+    """Erase and withdraw again what a ledger export lists (after restoring a backup)."""
+    entries = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    people_refs = {e["ref"] for e in entries if e["kind"] == LedgerKind.PERSON}
+    contribution_refs = {e["ref"] for e in entries if e["kind"] == LedgerKind.CONTRIBUTION}
+    ledger = LedgerRepo(session)
+    known = await ledger.refs(LedgerKind.PERSON) | await ledger.refs(LedgerKind.CONTRIBUTION)
+    erased = 0
+    for user_id in list(await session.scalars(select(User.id))):
+        if person_ref(user_id, ledger_key) in people_refs:
+            await erase_person(session, user_id, ledger_key)
+            erased += 1
+    withdrawn = 0
+    if contribution_refs:
+        result = await session.execute(
+            update(Contribution)
+            .where(
+                Contribution.public_id.in_(contribution_refs),
+                Contribution.status == ContributionStatus.SUBMITTED,
+            )
+            .values(
+                status=ContributionStatus.WITHDRAWN,
+                withdrawn_at=utcnow(),
+                in_focus=False,
+                cursor=None,
+            )
+        )
+        withdrawn = result.rowcount
+    for entry in entries:  # the restored database's ledger gets what it had lost
+        if entry["ref"] not in known:
+            ledger.add(entry["kind"], entry["ref"], datetime.fromisoformat(entry["at"]))
+            known.add(entry["ref"])
+    return Reapplied(erased, withdrawn)
