@@ -50,7 +50,7 @@ def active_broadcast(broadcast, locale: str, tz: ZoneInfo) -> str:
 
 
 def audience_summary(
-    audience: Audience, count: int, questionnaire: Questionnaire, locale: str
+    audience: Audience, count: int, questionnaire: Questionnaire, locale: str, threshold: int
 ) -> str:
     lines = [_("👥 <b>Audience</b>")]
     if audience.is_everyone:
@@ -78,11 +78,15 @@ def audience_summary(
             ).format(days=audience.inactive_days)
         )
     lines.append("")
-    lines.append(recipient_count(count, locale))
+    lines.append(recipient_count(count, locale, threshold))
     return "\n".join(lines)
 
 
-def recipient_count(count: int, locale: str) -> str:
+def recipient_count(count: int, locale: str, threshold: int) -> str:
+    """An audience below the small-group threshold is "fewer than N": combining filters must
+    not count people one by one (docs/privacy.md)."""
+    if count < threshold:
+        return _("Fewer than {threshold} people will receive it.").format(threshold=threshold)
     return ngettext(
         "<b>{count}</b> person will receive it.",
         "<b>{count}</b> people will receive it.",
@@ -123,8 +127,8 @@ def preview_intro() -> str:
     return _("👁 <b>Preview</b>: the next message is exactly what recipients will receive.")
 
 
-def preview_summary(count: int, urgent: bool, locale: str) -> str:
-    lines = ["⬆️ " + recipient_count(count, locale)]
+def preview_summary(count: int, urgent: bool, locale: str, threshold: int) -> str:
+    lines = ["⬆️ " + recipient_count(count, locale, threshold)]
     if urgent:
         lines.append(_("⚠️ Urgent: delivered even during quiet hours."))
     else:
@@ -148,7 +152,9 @@ def schedule_error(reason: str, example: str) -> str:
     )
 
 
-def confirm_now(count: int, locale: str) -> str:
+def confirm_now(count: int, locale: str, threshold: int) -> str:
+    if count < threshold:
+        return _("Send it now to fewer than {threshold} people?").format(threshold=threshold)
     return ngettext(
         "Send it now to {count} person?",
         "Send it now to {count} people?",
@@ -156,7 +162,12 @@ def confirm_now(count: int, locale: str) -> str:
     ).format(count=format_number(count, locale))
 
 
-def confirm_at(count: int, due_at: datetime, locale: str, tz: ZoneInfo) -> str:
+def confirm_at(count: int, due_at: datetime, locale: str, tz: ZoneInfo, threshold: int) -> str:
+    if count < threshold:
+        return _(
+            "Send it on {moment} to fewer than {threshold} people? (The audience is counted "
+            "again then.)"
+        ).format(moment=format_moment(due_at, locale, tz), threshold=threshold)
     return ngettext(
         "Send it on {moment} to {count} person? (The audience is counted again then.)",
         "Send it on {moment} to {count} people? (The audience is counted again then.)",

@@ -118,8 +118,9 @@ class Scheduler:
 
     async def purge_expired(self) -> int:
         """Once a day (the first tick of each local day, claimed in the database): delete what
-        is past its retention (services/retention.py)."""
-        return await purge_once_a_day(self.session_factory, self.settings, self.clock(), self.name)
+        is past its retention (services/retention.py). Counts as no message enqueued."""
+        await purge_once_a_day(self.session_factory, self.settings, self.clock(), self.name)
+        return 0
 
     async def tick_broadcasts(self) -> int:
         """The frequent part: start due broadcasts, refresh progress messages, finish them."""

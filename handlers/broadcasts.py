@@ -70,7 +70,11 @@ async def cmd_stop_composing(message: Message, state: FSMContext) -> None:
 
 @router.message(StateFilter(BroadcastForm.content))
 async def process_content(
-    message: Message, state: FSMContext, session: AsyncSession, questionnaire: Questionnaire
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    settings: Settings,
 ) -> None:
     media_kind, media_file_id = _media_of(message)
     if message.text is None and media_kind is None:
@@ -80,7 +84,7 @@ async def process_content(
     service = BroadcastService(session)
     draft = await service.create_draft(message.chat.id, body, media_kind, media_file_id)
     await state.clear()
-    text, markup = await _audience_screen(service, draft, questionnaire)
+    text, markup = await _audience_screen(service, draft, questionnaire, settings)
     await message.answer(text, reply_markup=markup)
 
 
@@ -91,6 +95,7 @@ async def on_audience_chosen(
     state: FSMContext,
     session: AsyncSession,
     questionnaire: Questionnaire,
+    settings: Settings,
 ) -> None:
     service = BroadcastService(session)
     draft = await service.draft_of(callback_data.b, callback.from_user.id)
@@ -115,12 +120,16 @@ async def on_audience_chosen(
         assert screen is not None
         await _show(callback, *screen)
         return
-    await _show(callback, *await _audience_screen(service, draft, questionnaire))
+    await _show(callback, *await _audience_screen(service, draft, questionnaire, settings))
 
 
 @router.message(StateFilter(BroadcastForm.departments), has_text)
 async def process_departments(
-    message: Message, state: FSMContext, session: AsyncSession, questionnaire: Questionnaire
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    settings: Settings,
 ) -> None:
     service = BroadcastService(session)
     draft = await _draft_being_typed(message, state, service)
@@ -133,13 +142,17 @@ async def process_departments(
     await state.clear()
     audience = Audience.from_json(draft.audience)
     service.set_audience(draft, replace(audience, departments=tuple(codes)))
-    text, markup = await _audience_screen(service, draft, questionnaire)
+    text, markup = await _audience_screen(service, draft, questionnaire, settings)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(BroadcastCB.filter(F.a.in_({"P", "U"})))
 async def on_preview_chosen(
-    callback: CallbackQuery, callback_data: BroadcastCB, bot: Bot, session: AsyncSession
+    callback: CallbackQuery,
+    callback_data: BroadcastCB,
+    bot: Bot,
+    session: AsyncSession,
+    settings: Settings,
 ) -> None:
     service = BroadcastService(session)
     draft = await service.draft_of(callback_data.b, callback.from_user.id)
@@ -150,7 +163,7 @@ async def on_preview_chosen(
     if callback_data.a == "U":
         draft.urgent = not draft.urgent
     count = await service.recipients(draft)
-    summary = bv.preview_summary(count, draft.urgent, locale())
+    summary = bv.preview_summary(count, draft.urgent, locale(), settings.small_group_threshold)
     markup = keyboards.broadcast_preview_keyboard(draft.id, draft.urgent)
     if callback_data.a == "U":
         await _show(callback, summary, markup)
@@ -188,7 +201,11 @@ async def on_send_chosen(
     await callback.answer()
     if callback_data.a == "N":
         draft.due_at = None
-        await _show(callback, bv.confirm_now(count, locale()), _confirm(draft))
+        await _show(
+            callback,
+            bv.confirm_now(count, locale(), settings.small_group_threshold),
+            _confirm(draft),
+        )
     elif callback_data.a == "S":
         await state.set_state(BroadcastForm.schedule)
         await state.update_data(broadcast_id=draft.id)
@@ -221,7 +238,7 @@ async def process_schedule(
         return
     await state.clear()
     count = await service.recipients(draft)
-    text = bv.confirm_at(count, draft.due_at, locale(), settings.tz)
+    text = bv.confirm_at(count, draft.due_at, locale(), settings.tz, settings.small_group_threshold)
     await message.answer(text, reply_markup=_confirm(draft))
 
 
@@ -303,12 +320,14 @@ def _media_of(message: Message) -> tuple[str | None, str | None]:
 
 
 async def _audience_screen(
-    service: BroadcastService, draft: Broadcast, questionnaire: Questionnaire
+    service: BroadcastService, draft: Broadcast, questionnaire: Questionnaire, settings: Settings
 ) -> tuple[str, InlineKeyboardMarkup]:
     audience = Audience.from_json(draft.audience)
     count = await service.recipients(draft)
     return (
-        bv.audience_summary(audience, count, questionnaire, locale()),
+        bv.audience_summary(
+            audience, count, questionnaire, locale(), settings.small_group_threshold
+        ),
         keyboards.broadcast_audience_keyboard(draft.id, audience, questionnaire),
     )
 

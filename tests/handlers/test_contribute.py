@@ -6,8 +6,8 @@ import asyncio
 
 from aiogram.methods import SendMessage
 
-from bot.keyboards import AnswerCB, ReviewCB, ThemeCB
-from storage.models import Answer, Contribution
+from bot.keyboards import AnswerCB, ReviewCB, ThemeCB, VoiceChoiceCB
+from storage.models import Answer, Contribution, User
 from tests.handlers.conftest import onboard
 from tests.handlers.test_onboarding import restart
 from tests.helpers import alerts, button_labels, has_button, joined, texts
@@ -172,11 +172,67 @@ async def test_validate_asks_for_a_choice_when_nothing_is_ticked(member, db) -> 
 async def test_voice_note_is_stored_when_question_takes_free_text(member, db) -> None:
     await start_theme(member)
     sent = await member.send_voice(duration=42, mime_type="audio/ogg")
+    assert "reconnaître votre voix" in joined(sent)  # asked first: nothing stored yet
+    assert await db.count(Answer) == 0
+    sent = await member.click_data(VoiceChoiceCB(keep=True).pack())
 
     assert "Question 2/5" in joined(sent)
+    assert (await db.user()).voice_choice == "keep"
     answer = (await db.answer_map((await current(db)).id))["entry_barriers"]
     assert answer.voice_file_id.startswith("voice-")
     assert (answer.voice_duration, answer.voice_mime, answer.text_value) == (42, "audio/ogg", None)
+
+
+async def test_voice_note_is_not_kept_when_the_person_prefers_typing(member, db) -> None:
+    await start_theme(member)
+    await member.send_voice(duration=12)
+    sent = await member.click_data(VoiceChoiceCB(keep=False).pack())
+    assert "Écrivez votre réponse" in joined(sent) and "Question 1/5" in joined(sent)
+    assert await db.count(Answer) == 0 and (await db.user()).voice_choice == "type"
+
+    sent = await member.send_voice(duration=12)  # the choice is remembered: asked, not kept
+    assert "ce message vocal n’a donc pas été gardé" in joined(sent)
+    assert await db.count(Answer) == 0
+    sent = await member.send("Les transports, surtout le soir")
+    assert "Question 2/5" in joined(sent) and await db.count(Answer) == 1
+
+
+async def test_voice_notes_are_kept_without_asking_again_once_the_person_chose_to(
+    member, db
+) -> None:
+    async with db.session_factory() as session, session.begin():
+        (await session.get(User, 1001)).voice_choice = "keep"
+    await start_theme(member)
+    sent = await member.send_voice(duration=5)
+    assert "reconnaître votre voix" not in joined(sent) and "Question 2/5" in joined(sent)
+    answers = await db.answer_map((await current(db)).id)
+    assert answers["entry_barriers"].voice_duration == 5
+
+
+async def test_stale_voice_choice_button_stores_nothing_when_no_note_waits(member, db) -> None:
+    await start_theme(member)
+    sent = await member.click_data(VoiceChoiceCB(keep=True).pack())
+    assert "Renvoyez votre message vocal" in joined(sent) and await db.count(Answer) == 0
+
+
+async def test_author_is_told_what_organisers_will_see_masked_when_answer_has_a_phone(
+    member, db
+) -> None:
+    await start_theme(member)
+    sent = await member.send("Appeler Mme Durand au 06 12 34 56 78 pour le bus")
+    notice = joined(sent)
+    assert "un numéro de téléphone" in notice and "masqué" in notice
+    answer = (await db.answer_map((await current(db)).id))["entry_barriers"]
+    assert answer.text_value == "Appeler Mme Durand au 06 12 34 56 78 pour le bus"  # hers, intact
+    assert "[téléphone]" in answer.scrubbed_text and answer.scrubbed_with == "patterns"
+    assert "phone" in answer.pii_kinds
+
+
+async def test_control_and_bidi_characters_are_removed_from_a_typed_answer(member, db) -> None:
+    await start_theme(member)
+    await member.send("Les\x00 trans\u202eports\x1b sont rares")
+    answer = (await db.answer_map((await current(db)).id))["entry_barriers"]
+    assert answer.text_value == "Les transports sont rares"
 
 
 async def test_non_text_content_is_refused_when_free_text_is_expected(member, db) -> None:

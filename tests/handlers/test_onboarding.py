@@ -14,7 +14,7 @@ async def test_start_shows_welcome_privacy_and_consent_when_person_is_new(app, d
     assert len(texts(sent)) == 2
     assert "Relais" in texts(sent)[0]
     notice = texts(sent)[1]
-    for promise in ("/mesdonnees", "/oubli", "12 mois", "France Travail"):
+    for promise in ("/mesdonnees", "/oubli", "365 jours", "France Travail", "CNIL"):
         assert promise in notice
     assert button_labels(sent) == ["✅ J'accepte", "Pas maintenant"]
     assert await db.count(User) == 0

@@ -214,7 +214,7 @@ async def test_voice_notes_are_resent_by_file_id_when_organiser_taps_listen(app)
 async def test_digest_says_so_in_one_line_when_nothing_is_new(app) -> None:
     organiser, _ = await become_organiser(app)
     sent = await organiser.send("/digest")
-    assert len(texts(sent)) == 1 and "aucune nouvelle contribution" in texts(sent)[0]
+    assert len(texts(sent)) == 1 and "rien de nouveau qui puisse être montré" in texts(sent)[0]
     assert not [r for r in sent if isinstance(r, SendDocument | SendPhoto)]
 
 
@@ -276,13 +276,18 @@ async def test_export_sends_xlsx_or_csv_with_chosen_filters(app, db) -> None:
     assert len(lines) == 1 + 6 and lines[0].startswith("Thème,Référence")
     assert "5000" not in csv_file.document.data.decode("utf-8-sig")
 
-    sent = await organiser.click_data(ExportCB(t=0b010, r=0, p="all", a="x").pack())
+    sent = await organiser.click_data(ExportCB(t=0b001, r=0, p="all", a="x").pack())
     xlsx = next(r for r in sent if isinstance(r, SendDocument))
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.document.data))
-    assert len(workbook.sheetnames) == 2  # summary + the one chosen theme (pathway)
-    assert workbook.worksheets[1].max_row == 1  # header only: nobody answered theme 2
-    assert "0 contribution" in xlsx.caption
+    assert len(workbook.sheetnames) == 2  # summary + the one chosen theme (entry)
+    assert workbook.worksheets[1].max_row == 1 + 6
+    assert "6 contributions" in xlsx.caption
+
+    sent = await organiser.click_data(ExportCB(t=0b010, r=0, p="all", a="x").pack())
+    assert not [r for r in sent if isinstance(r, SendDocument)]  # nobody answered theme 2
+    assert "Moins de 5 personnes" in joined(sent)
     assert [e.details["format"] for e in await audit(db, "export")] == ["csv", "xlsx"]
+    assert [e.details["themes"] for e in await audit(db, "export_refused")] == [["pathway"]]
 
 
 async def test_export_toggles_are_validated_when_callback_is_forged(app) -> None:

@@ -184,25 +184,53 @@ async def test_preread_goes_once_to_organisers_and_admins_two_days_before(sessio
     await setup(session_factory)
     async with session_factory() as session, session.begin():
         await add_people(
-            session, [Person(50, organiser=True), Person(51, language="en", organiser=True)]
+            session,
+            [Person(50, organiser=True), Person(51, language="en", organiser=True)]
+            + [Person(60 + i, "73", "84") for i in range(4)],
         )
+        for i in range(4):  # with person 2, five people of region 84 contributed
+            await add_contribution(
+                session, 60 + i, "entry", MEETING_AT - timedelta(days=4), entry_answers()
+            )
     two_days_before = datetime(2025, 4, 1, 8, 5, tzinfo=UTC)  # 10:05 in Paris, J-2
     assert await scheduler(session_factory, Clock(two_days_before)).send_prereads() == 1
     assert await scheduler(session_factory, Clock(two_days_before)).send_prereads() == 0
 
+    rows = await package_rows(session_factory)
+    assert {r.recipient_id for r in rows} == {50, 51}
+    french = [r.payload.get("text", "") for r in rows if r.recipient_id == 50]
+    assert french[0].startswith("📄 <b>Pré-lecture</b> pour la réunion de Grenoble")
+    assert "<b>5</b> nouvelles contributions" in french[1]
+    assert any(r.file_id for r in rows if r.recipient_id == 51)  # the XLSX for that region
+    assert all(r.content_built_at is not None for r in rows)
+
+
+async def test_preread_of_a_small_region_shows_nothing_when_fewer_than_five_contributed(
+    session_factory,
+) -> None:
+    await setup(session_factory)  # one contribution in region 84 (person 2)
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(50, organiser=True)])
+    two_days_before = datetime(2025, 4, 1, 8, 5, tzinfo=UTC)
+    assert await scheduler(session_factory, Clock(two_days_before)).send_prereads() == 1
+
+    rows = await package_rows(session_factory)
+    body = rows[1].payload["text"]
+    assert "rien de nouveau qui puisse être montré" in body
+    assert "Moins de 5 personnes" in body
+    assert "Les transports" not in body and "C-T" not in body  # no excerpt, no reference
+    assert not any(r.file_id for r in rows)  # no spreadsheet, no chart
+
+
+async def package_rows(session_factory) -> list[OutboxMessage]:
     async with session_factory() as session:
-        rows = list(
+        return list(
             await session.scalars(
                 select(OutboxMessage)
                 .where(OutboxMessage.kind == "digest")
                 .order_by(OutboxMessage.id)
             )
         )
-    assert {r.recipient_id for r in rows} == {50, 51}
-    french = [r.payload.get("text", "") for r in rows if r.recipient_id == 50]
-    assert french[0].startswith("📄 <b>Pré-lecture</b> pour la réunion de Grenoble")
-    assert "<b>1</b> nouvelle contribution" in french[1]  # person 2's, in region 84
-    assert any(r.file_id for r in rows if r.recipient_id == 51)  # the XLSX for that region
 
 
 async def test_no_preread_before_it_is_due(session_factory) -> None:
