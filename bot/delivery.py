@@ -80,14 +80,14 @@ class Outbox:
         reply_markup: InlineKeyboardMarkup | None = None,
         due_at: datetime | None = None,
         urgent: bool = False,
-        built_at: datetime | None = None,
+        ledger_mark: int | None = None,
     ) -> None:
-        """`built_at`: for digests and pre-reads, when their content was read (the sender
-        withdraws them if something was erased or withdrawn since)."""
+        """`ledger_mark`: for digests and pre-reads, the last erasure-ledger entry their content
+        had seen (the sender withdraws them if a later entry exists)."""
         payload: dict[str, Any] = {"method": "message", "text": text}
         if reply_markup is not None:
             payload["reply_markup"] = reply_markup.model_dump(exclude_none=True)
-        self._add(recipient, payload, kind, group, None, due_at, urgent, built_at)
+        self._add(recipient, payload, kind, group, None, due_at, urgent, ledger_mark)
 
     def file(
         self,
@@ -99,10 +99,10 @@ class Outbox:
         kind: str,
         group: str | None = None,
         due_at: datetime | None = None,
-        built_at: datetime | None = None,
+        ledger_mark: int | None = None,
     ) -> None:
         payload = {"method": "photo" if as_photo else "document", "caption": caption}
-        self._add(recipient, payload, kind, group, file_id, due_at, built_at=built_at)
+        self._add(recipient, payload, kind, group, file_id, due_at, ledger_mark=ledger_mark)
 
     async def many(
         self,
@@ -141,12 +141,12 @@ class Outbox:
         file_id: int | None,
         due_at: datetime | None,
         urgent: bool = False,
-        built_at: datetime | None = None,
+        ledger_mark: int | None = None,
     ) -> None:
         now = self.clock()
         self.session.add(
             OutboxMessage(
-                content_built_at=built_at,
+                ledger_mark=ledger_mark,
                 recipient_id=recipient,
                 kind=kind,
                 group_key=group,
@@ -428,9 +428,8 @@ class PacedSender:
         if message.kind in PACKAGE_KINDS:
             if not (user.is_organiser or user.is_admin or user.id in self.admin_ids):
                 return "recipient no longer an organiser"
-            erased = await LedgerRepo(session).latest()
-            built = message.content_built_at
-            if built is not None and erased is not None and erased >= built:
+            mark = message.ledger_mark
+            if mark is not None and await LedgerRepo(session).latest_id() > mark:
                 await OutboxRepo(session).withdraw_package(
                     message.group_key or "", "content erased or withdrawn since built; rebuilt"
                 )
@@ -475,7 +474,7 @@ class PacedSender:
         finished = status != OutboxStatus.PENDING
         if finished and message.kind in PACKAGE_KINDS:
             # A digest's content is kept only until delivered (docs/privacy.md).
-            values.update(payload={"method": "removed"}, file_id=None, content_built_at=None)
+            values.update(payload={"method": "removed"}, file_id=None, ledger_mark=None)
         async with self.session_factory() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)

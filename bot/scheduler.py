@@ -569,8 +569,8 @@ async def enqueue_package(
     voice: tuple[VoiceSource, int],
 ) -> None:
     """A digest or pre-read into the outbox: its texts (the voice-note button on the last),
-    then the spreadsheet and the chart. Each row carries when its content was read."""
-    built = package.built_at
+    then the spreadsheet and the chart. Each row carries the ledger mark its content saw."""
+    mark = package.ledger_mark
     for index, text in enumerate(package.texts):
         last = index == len(package.texts) - 1
         markup = (
@@ -579,11 +579,11 @@ async def enqueue_package(
             else None
         )
         outbox.text(
-            recipient, text, kind="digest", group=group, reply_markup=markup, built_at=built
+            recipient, text, kind="digest", group=group, reply_markup=markup, ledger_mark=mark
         )
     if package.xlsx is not None:
         file_id = await outbox.add_file(f"{package.filename_stem}.xlsx", package.xlsx)
-        outbox.file(recipient, file_id, kind="digest", group=group, built_at=built)
+        outbox.file(recipient, file_id, kind="digest", group=group, ledger_mark=mark)
     if package.chart is not None:
         file_id = await outbox.add_file(f"{package.filename_stem}.png", package.chart)
-        outbox.file(recipient, file_id, as_photo=True, kind="digest", group=group, built_at=built)
+        outbox.file(recipient, file_id, as_photo=True, kind="digest", group=group, ledger_mark=mark)

@@ -109,11 +109,19 @@ async def on_contribution_action_chosen(
 
 
 @router.message(Command("mesdonnees", "mydata"))
-async def cmd_my_data(message: Message, session: AsyncSession, user: User | None) -> None:
+async def cmd_my_data(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    questionnaire: Questionnaire,
+    settings: Settings,
+) -> None:
     if user is None:
         await message.answer(views.consent_needed_text())
         return
-    json_bytes, csv_bytes = await export_personal_data(session, user)
+    json_bytes, csv_bytes = await export_personal_data(
+        session, user, settings, questionnaire, locale()
+    )
     await message.answer_document(
         BufferedInputFile(json_bytes, filename="relais-mes-donnees.json"),
         caption=views.data_export_caption(),

@@ -279,10 +279,10 @@ class OutboxMessage(Base):
     # Urgent messages are delivered during quiet hours too (an admin's choice, for broadcasts).
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # Digests and pre-reads: when their content was read from the contributions. An erasure or
-    # a withdrawal recorded after it makes the package stale: the sender withdraws it and the
-    # scheduler builds it again.
-    content_built_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Digests and pre-reads: the last erasure-ledger entry their content had seen when it was
+    # read. A later entry (an erasure or a withdrawal) makes the package stale: the sender
+    # withdraws it and the scheduler builds it again.
+    ledger_mark: Mapped[int | None] = mapped_column(Integer)
 
 
 class Meeting(TimestampMixin, Base):
@@ -377,7 +377,8 @@ class ErasureLedger(Base):
     hash of their id, never the id itself."""
 
     __tablename__ = "erasure_ledger"
-    __table_args__ = (Index("ix_erasure_ledger_at", "at"),)
+    # Ids are never reused (SQLite would reuse a deleted maximum): outbox rows compare them.
+    __table_args__ = (Index("ix_erasure_ledger_at", "at"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
@@ -256,11 +256,19 @@ class LedgerRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def add(self, kind: str, ref: str, at: datetime | None = None) -> None:
+    async def add(self, kind: str, ref: str, at: datetime | None = None) -> None:
+        """Record an erasure or a withdrawal. On PostgreSQL the table is locked until commit, so
+        entries commit in id order: a package that saw entry N saw every entry before it."""
+        if self.session.bind.dialect.name == "postgresql":
+            await self.session.execute(
+                text("LOCK TABLE erasure_ledger IN SHARE ROW EXCLUSIVE MODE")
+            )
         self.session.add(ErasureLedger(kind=kind, ref=ref, at=at or utcnow()))
+        await self.session.flush()
 
-    async def latest(self) -> datetime | None:
-        return await self.session.scalar(select(func.max(ErasureLedger.at)))
+    async def latest_id(self) -> int:
+        """The newest entry's id (0 when empty): what a digest's content had seen."""
+        return int(await self.session.scalar(select(func.max(ErasureLedger.id))) or 0)
 
     async def all(self) -> list[ErasureLedger]:
         return list(await self.session.scalars(select(ErasureLedger).order_by(ErasureLedger.id)))
@@ -269,6 +277,10 @@ class LedgerRepo:
         return set(
             await self.session.scalars(select(ErasureLedger.ref).where(ErasureLedger.kind == kind))
         )
+
+
+# Audit actions whose subject_id is a person (the others hold a meeting's or broadcast's id).
+PERSON_SUBJECT_ACTIONS = ("organiser_added", "organiser_revoked", "admin_added", "admin_removed")
 
 
 class PersonTraces:
@@ -282,9 +294,16 @@ class PersonTraces:
         is kept for accountability (audit log, invitations, meetings, broadcasts)."""
         session = self.session
         await session.execute(delete(OutboxMessage).where(OutboxMessage.recipient_id == user_id))
+        await session.execute(
+            update(AuditEntry)
+            .where(
+                AuditEntry.subject_id == user_id,
+                AuditEntry.action.in_(PERSON_SUBJECT_ACTIONS),  # others name a meeting...
+            )
+            .values(subject_id=None)
+        )
         unlink = (
             (AuditEntry, AuditEntry.actor_id, "actor_id"),
-            (AuditEntry, AuditEntry.subject_id, "subject_id"),
             (Invitation, Invitation.used_by, "used_by"),
             (Invitation, Invitation.created_by, "created_by"),
             (Meeting, Meeting.created_by, "created_by"),
@@ -343,11 +362,9 @@ class OutboxRepo:
             .where(
                 OutboxMessage.kind.in_(PACKAGE_KINDS),
                 OutboxMessage.status.in_(FINISHED),
-                or_(
-                    OutboxMessage.file_id.is_not(None), OutboxMessage.content_built_at.is_not(None)
-                ),
+                or_(OutboxMessage.file_id.is_not(None), OutboxMessage.ledger_mark.is_not(None)),
             )
-            .values(payload={"method": "removed"}, file_id=None, content_built_at=None)
+            .values(payload={"method": "removed"}, file_id=None, ledger_mark=None)
         )
         await self.delete_unused_files()
         return result.rowcount

@@ -193,7 +193,7 @@ class ContributionService:
         ):
             return STALE
         # Recorded for restores, and so that digests built before it are built again.
-        LedgerRepo(self.session).add(LedgerKind.CONTRIBUTION, contribution.public_id)
+        await LedgerRepo(self.session).add(LedgerKind.CONTRIBUTION, contribution.public_id)
         return Step(StepKind.VIEW, contribution, self.questionnaire.theme(contribution.theme_key))
 
     async def view(self, user_id: int, contribution_id: int) -> Step:

@@ -28,14 +28,13 @@ from bot.services.privacy import (
     suppress_small_groups,
     visible_count,
 )
-from storage.base import utcnow
 from storage.models import DigestSubscription
 from storage.reports import ReportRepo, Scope, people_counts
+from storage.repositories import LedgerRepo
 
 EXCERPTS = 5
 EXCERPT_LENGTH = 280
 CHART_DAYS = 14
-BUILD_MARGIN = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -311,9 +310,9 @@ class DigestPackage:
     xlsx: bytes | None = None
     chart: bytes | None = None
     filename_stem: str = "relais"
-    # Before anything was read (less a margin for erasures still committing): an erasure or a
-    # withdrawal recorded after it makes the package stale (bot/delivery.py).
-    built_at: datetime = field(default_factory=lambda: utcnow() - BUILD_MARGIN)
+    # The last erasure-ledger entry seen before anything was read: a later one (an erasure, a
+    # withdrawal) makes the package stale (bot/delivery.py).
+    ledger_mark: int = 0
 
 
 async def build_package(
@@ -330,13 +329,13 @@ async def build_package(
     from bot.services.export import export_xlsx
     from bot.views import split_for_telegram
 
-    built_at = utcnow() - BUILD_MARGIN
+    ledger_mark = await LedgerRepo(session).latest_id()  # first: see the module docstring
     data = await collect_digest(session, questionnaire, scope, threshold, locale)
     texts = split_for_telegram(render_digest(data, questionnaire, locale, tz))
     assert scope.end is not None
     stem = "relais-" + scope.end.astimezone(tz).strftime("%Y-%m-%d")
     if data.empty:
-        return DigestPackage(texts, filename_stem=stem, built_at=built_at)
+        return DigestPackage(texts, filename_stem=stem, ledger_mark=ledger_mark)
     xlsx = await export_xlsx(session, questionnaire, scope, threshold, locale, tz)
     days = chart_days(scope.end, tz)
     start = datetime.combine(days[0], datetime.min.time(), tzinfo=tz)
@@ -359,4 +358,4 @@ async def build_package(
             else None
         )
         chart = daily_chart(counts, series, title, note)
-    return DigestPackage(texts, data.new, data.voice_notes, xlsx, chart, stem, built_at)
+    return DigestPackage(texts, data.new, data.voice_notes, xlsx, chart, stem, ledger_mark)

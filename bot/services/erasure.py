@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
 from storage.models import Contribution, ContributionStatus, LedgerKind, User
-from storage.repositories import LedgerRepo, PersonTraces, UserRepo
+from storage.repositories import LedgerRepo, OutboxRepo, PersonTraces, UserRepo
 
 
 def person_ref(user_id: int, key: str) -> str:
@@ -39,14 +39,12 @@ async def erase_person(session: AsyncSession, user_id: int, ledger_key: str) -> 
     user = await UserRepo(session).get(user_id)
     if user is None:
         return False
-    LedgerRepo(session).add(LedgerKind.PERSON, person_ref(user_id, ledger_key))
+    await LedgerRepo(session).add(LedgerKind.PERSON, person_ref(user_id, ledger_key))
     await PersonTraces(session).remove(user_id)
     await UserRepo(session).delete(user_id)
+    # Delivered digests kept no content already; those given up on (blocked...) lose it now.
+    await OutboxRepo(session).strip_finished_packages()
     return True
-
-
-def record_withdrawal(session: AsyncSession, public_id: str) -> None:
-    LedgerRepo(session).add(LedgerKind.CONTRIBUTION, public_id)
 
 
 async def export_ledger(session: AsyncSession) -> str:
@@ -70,7 +68,6 @@ async def apply_ledger(session: AsyncSession, lines: str, ledger_key: str) -> Re
     people_refs = {e["ref"] for e in entries if e["kind"] == LedgerKind.PERSON}
     contribution_refs = {e["ref"] for e in entries if e["kind"] == LedgerKind.CONTRIBUTION}
     ledger = LedgerRepo(session)
-    known = await ledger.refs(LedgerKind.PERSON) | await ledger.refs(LedgerKind.CONTRIBUTION)
     erased = 0
     for user_id in list(await session.scalars(select(User.id))):
         if person_ref(user_id, ledger_key) in people_refs:
@@ -92,8 +89,10 @@ async def apply_ledger(session: AsyncSession, lines: str, ledger_key: str) -> Re
             )
         )
         withdrawn = result.rowcount
-    for entry in entries:  # the restored database's ledger gets what it had lost
+    # The restored database's ledger gets back what it had lost (erasures above wrote theirs).
+    known = await ledger.refs(LedgerKind.PERSON) | await ledger.refs(LedgerKind.CONTRIBUTION)
+    for entry in entries:
         if entry["ref"] not in known:
-            ledger.add(entry["kind"], entry["ref"], datetime.fromisoformat(entry["at"]))
+            await ledger.add(entry["kind"], entry["ref"], datetime.fromisoformat(entry["at"]))
             known.add(entry["ref"])
     return Reapplied(erased, withdrawn)

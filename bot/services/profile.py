@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -12,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.profile_options import ROLE_OTHER_MAX, ROLES, STRUCTURE_NAME_MAX, STRUCTURE_TYPES
 from bot.services.geo import DepartmentMatch, get_department, resolve_department
+from bot.services.personal_data import export_personal_data  # noqa: F401  (moved there)
 from storage.base import utcnow
-from storage.models import VOICE_KEEP, VOICE_TYPE, Answer, Contribution, User
-from storage.repositories import AnswerRepo, ContributionRepo, UserRepo
+from storage.models import VOICE_KEEP, VOICE_TYPE, User
+from storage.repositories import UserRepo
 
 # The version of the privacy notice (bot/views.py `privacy_text`). Bump it with any change of
 # the notice: everyone is asked to accept the new one at their next message.
@@ -133,104 +131,3 @@ class ProfileService:
         else:
             user.role_other = value
         return TextFieldResult(ok=True)
-
-
-async def export_personal_data(session: AsyncSession, user: User) -> tuple[bytes, bytes]:
-    """Everything stored about one person: a complete JSON and a CSV of answer revisions."""
-    contributions = await ContributionRepo(session).list_for_user(user.id)
-    answers = await AnswerRepo(session).all_for_user(user.id)
-    by_contribution: dict[int, list[Answer]] = {}
-    for answer in answers:
-        by_contribution.setdefault(answer.contribution_id, []).append(answer)
-    document = {
-        "profile": {
-            "telegram_user_id": user.id,
-            "language": user.language,
-            "consented_at": user.consented_at.isoformat(),
-            "privacy_version": user.privacy_version,
-            "structure_type": user.structure_type,
-            "structure_name": user.structure_name,
-            "department_code": user.department_code,
-            "region_code": user.region_code,
-            "role": user.role,
-            "role_other": user.role_other,
-            "is_active": user.is_active,
-            "created_at": user.created_at.isoformat(),
-            "updated_at": user.updated_at.isoformat(),
-        },
-        "contributions": [
-            _contribution_dict(c, by_contribution.get(c.id, [])) for c in contributions
-        ],
-    }
-    json_bytes = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_ANSWER_COLUMNS_CSV)
-    theme_of = {c.id: (c.public_id, c.theme_key, c.status) for c in contributions}
-    for answer in answers:
-        public_id, theme_key, status = theme_of[answer.contribution_id]
-        row = _answer_dict(answer)
-        writer.writerow(
-            [public_id, theme_key, status, *(_csv_cell(row[k]) for k in _ANSWER_COLUMNS)]
-        )
-    # UTF-8 with BOM so that spreadsheet software opens accents correctly.
-    return json_bytes, buffer.getvalue().encode("utf-8-sig")
-
-
-_ANSWER_COLUMNS = (
-    "question_key",
-    "revision",
-    "is_current",
-    "questionnaire_version",
-    "created_at",
-    "skipped",
-    "text",
-    "choices",
-    "scale",
-    "voice_file_id",
-    "voice_duration",
-    "voice_mime",
-)
-_ANSWER_COLUMNS_CSV = ("contribution", "theme", "status", *_ANSWER_COLUMNS)
-
-
-def _contribution_dict(contribution: Contribution, answers: list[Answer]) -> dict[str, object]:
-    return {
-        "reference": contribution.public_id,
-        "theme": contribution.theme_key,
-        "status": contribution.status,
-        "questionnaire_version": contribution.questionnaire_version,
-        "created_at": contribution.created_at.isoformat(),
-        "submitted_at": contribution.submitted_at.isoformat()
-        if contribution.submitted_at
-        else None,
-        "withdrawn_at": contribution.withdrawn_at.isoformat()
-        if contribution.withdrawn_at
-        else None,
-        "answers": [_answer_dict(a) for a in answers],
-    }
-
-
-def _answer_dict(answer: Answer) -> dict[str, object]:
-    return {
-        "question_key": answer.question_key,
-        "revision": answer.revision,
-        "is_current": answer.is_current,
-        "questionnaire_version": answer.questionnaire_version,
-        "created_at": answer.created_at.isoformat(),
-        "skipped": answer.skipped,
-        "text": answer.text_value,
-        "choices": answer.choice_keys,
-        "scale": answer.scale_value,
-        "voice_file_id": answer.voice_file_id,
-        "voice_duration": answer.voice_duration,
-        "voice_mime": answer.voice_mime,
-    }
-
-
-def _csv_cell(value: object) -> object:
-    if isinstance(value, list):
-        return "|".join(value)
-    if value is None:
-        return ""
-    return value

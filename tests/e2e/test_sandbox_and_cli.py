@@ -33,6 +33,7 @@ Les horaires de bus ne collent pas aux missions.
 1
 :sticker
 :voice 20
+1
 6
 """
 
@@ -50,6 +51,7 @@ async def test_sandbox_completes_a_contribution_in_french_when_input_is_piped(
     assert "Thème 1 · Question 1/5" in screen
     assert "<b>" not in screen and "&lt;" not in screen  # HTML rendered as plain text
     assert "vous › :sticker" in screen and "message vocal" in screen
+    assert "reconnaître votre voix" in screen  # asked before the voice note is kept
     assert "Merci, votre contribution a bien été envoyée" in screen
     assert screen.rstrip().endswith("(end of the sandbox session)")
 

@@ -18,6 +18,14 @@ import pytest
 
 from tests.e2e.test_delivery_crash import ROOT, free_port, stats
 
+PRIVACY_ENV = {
+    "PRIVACY_CONTROLLER": "Union nationale des associations intermédiaires (test)",
+    "PRIVACY_CONTACT": "contact@example.org",
+    "PRIVACY_DPO": "dpo@example.org",
+    "PRIVACY_HOSTING": "this machine",
+    "ERASURE_LEDGER_KEY": "test-ledger-key",
+}
+
 TOKEN = "424242:webhook-test-token"
 SECRET = "s3cret-for-the-webhook-tests"
 
@@ -115,6 +123,7 @@ def test_webhook_checks_the_secret_serves_health_and_metrics_and_stops_cleanly(
         "WEBHOOK_SECRET": SECRET,
         "PORT": str(port),
         "LOG_FORMAT": "json",
+        **PRIVACY_ENV,
         # With Redis when the machine has one (CI does): conversation state and the shared rate.
         "REDIS_URL": os.environ.get("TEST_REDIS_URL", ""),
     }
@@ -175,6 +184,30 @@ def test_webhook_checks_the_secret_serves_health_and_metrics_and_stops_cleanly(
     assert messages[-1] == "stopped" and any(m.startswith("stopped: ") for m in messages)
     assert TOKEN not in err and TOKEN.split(":")[1] not in err
     assert "/start" not in err  # no message content in the logs
+
+
+def test_webhook_refuses_to_start_without_the_privacy_settings(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PRIVACY_")}
+    env |= {
+        "BOT_TOKEN": TOKEN,
+        "WEBHOOK_URL": "https://relais.example.org/hook",
+        "WEBHOOK_SECRET": SECRET,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3",
+        "PRIVACY_CONTROLLER": "UNAI",
+        "ERASURE_LEDGER_KEY": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "webhook"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    for name in ("PRIVACY_CONTACT", "PRIVACY_DPO", "PRIVACY_HOSTING", "ERASURE_LEDGER_KEY"):
+        assert name in result.stderr
+    assert "PRIVACY_CONTROLLER" not in result.stderr.split("needs")[1].split(":")[0]
 
 
 def test_webhook_refuses_to_start_without_url_or_secret(tmp_path: Path) -> None:

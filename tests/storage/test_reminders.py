@@ -202,7 +202,7 @@ async def test_preread_goes_once_to_organisers_and_admins_two_days_before(sessio
     assert french[0].startswith("📄 <b>Pré-lecture</b> pour la réunion de Grenoble")
     assert "<b>5</b> nouvelles contributions" in french[1]
     assert any(r.file_id for r in rows if r.recipient_id == 51)  # the XLSX for that region
-    assert all(r.content_built_at is not None for r in rows)
+    assert all(r.ledger_mark == 0 for r in rows)  # nothing erased or withdrawn before
 
 
 async def test_preread_of_a_small_region_shows_nothing_when_fewer_than_five_contributed(

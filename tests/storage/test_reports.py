@@ -86,8 +86,8 @@ async def test_proposals_leave_out_texts_the_scrubbing_worker_has_not_reached(se
     reports = ReportRepo(session)
     rows = await reports.proposals(Scope(end=T0), ["entry_proposal"], limit=5)
     assert [r.text for r in rows] == ["vu"]
-    batch = [b async for b in reports.stream_contributions(Scope(end=T0))][0]
-    answers = await reports.current_answers([row.contribution_id for row in batch])
+    rows = [row async for batch in reports.stream_contributions(Scope(end=T0)) for row in batch]
+    answers = await reports.current_answers([row.contribution_id for row in rows])
     waiting = [a for rows in answers.values() for a in rows if a.pending]
     assert {a.question_key for a in waiting} == {"entry_barriers", "entry_proposal"}
     assert all(a.text_value is None for a in waiting)

@@ -25,7 +25,8 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('ref', sa.String(length=64), nullable=False),
     sa.Column('at', storage.base.UtcDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_erasure_ledger'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_erasure_ledger')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('erasure_ledger', schema=None) as batch_op:
         batch_op.create_index('ix_erasure_ledger_at', ['at'], unique=False)
@@ -72,7 +73,7 @@ def upgrade() -> None:
                nullable=True)
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('content_built_at', storage.base.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('ledger_mark', sa.Integer(), nullable=True))
 
     with op.batch_alter_table('digest_runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('themes', sa.JSON(), nullable=True))
@@ -101,7 +102,7 @@ def downgrade() -> None:
         batch_op.drop_column('voice_choice')
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_column('content_built_at')
+        batch_op.drop_column('ledger_mark')
 
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.alter_column('created_by',
