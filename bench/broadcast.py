@@ -73,7 +73,7 @@ async def run(recipients: int, rate: float, fail_429: float) -> None:
         )
         bot = create_bot(settings)
         scheduler = Scheduler(factory, settings, default_questionnaire(), bot=bot)
-        sender = PacedSender(bot, factory, rate=rate)
+        sender = PacedSender(bot, factory, rate=rate, admin_ids=settings.admin_ids)
         started = time.perf_counter()
         await scheduler.start_broadcasts()
         enqueued = time.perf_counter()

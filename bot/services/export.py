@@ -35,8 +35,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]\*\?/\\:]")
 
 
-# Control characters that XML (so XLSX) cannot hold; input is cleaned, this is the last guard.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters that XML (so XLSX) cannot hold, and bidi controls that would reorder what
+# organisers read. Input is cleaned as it arrives; this is the last guard.
+_ILLEGAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def defuse(value: object) -> object:

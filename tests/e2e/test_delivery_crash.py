@@ -17,9 +17,10 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from bot.services.profile import PRIVACY_VERSION
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, User
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 300
@@ -41,6 +42,19 @@ async def prepare(url: str) -> None:
     await upgrade_to_head(engine)
     now = datetime.now(UTC)
     async with create_session_factory(engine)() as session, session.begin():
+        # Recipients exist: the sender checks again at send time that they still do.
+        await session.execute(
+            insert(User),
+            [
+                {
+                    "id": 5_000_000 + i,
+                    "language": "fr",
+                    "consented_at": now,
+                    "privacy_version": PRIVACY_VERSION,
+                }
+                for i in range(RECIPIENTS)
+            ],
+        )
         await session.execute(
             insert(OutboxMessage),
             [

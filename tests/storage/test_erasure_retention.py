@@ -124,7 +124,7 @@ async def test_queued_messages_are_dropped_when_the_recipient_lost_the_right_to_
     fake = FakeTelegramSession()
     await (await sender_for(session_factory, fake, Clock(NOW))).run_until_empty()
 
-    assert [(r.chat_id, r.text) for r in fake.requests] == [(2, "rappel"), (3, "diffusion")]
+    assert sorted((r.chat_id, r.text) for r in fake.requests) == [(2, "rappel"), (3, "diffusion")]
     refused = {
         (m.recipient_id, m.last_error)
         for m in await rows(session_factory, OutboxMessage, OutboxMessage.status == "cancelled")

@@ -21,6 +21,38 @@ def test_split_keeps_every_chunk_under_the_limit_without_cutting_words() -> None
     assert words == text.replace("\n", " ").split()  # nothing lost, no word cut
 
 
+def _balanced(chunk: str) -> bool:
+    import re
+
+    stack = []
+    for closing, name in re.findall(r"<(/?)([a-z]+)[^>]*>", chunk):
+        if closing:
+            if not stack or stack.pop() != name:
+                return False
+        else:
+            stack.append(name)
+    return not stack
+
+
+def test_split_never_cuts_a_tag_or_an_entity_and_reopens_what_spans_a_cut() -> None:
+    long_italic = "<i>" + " ".join(f"l&apos;idée{i} &amp; co" for i in range(900)) + "</i>"
+    text = "<b>Synthèse</b>\n\n" + long_italic + '\n\n<a href="https://x.fr/?a=1&amp;b=2">lien</a>'
+    chunks = views.split_for_telegram(text, limit=4096)
+    assert len(chunks) > 2
+    for chunk in chunks:
+        assert len(chunk) <= 4096
+        assert _balanced(chunk), chunk[-80:]
+        assert not chunk.rstrip().endswith("&") and "&amp" not in chunk.replace("&amp;", "")
+    assert chunks[1].startswith("<i>")  # the italic run goes on, reopened
+    assert chunks[-1].endswith("</a>")
+
+
+def test_split_prefers_a_blank_line_to_a_space() -> None:
+    blocks = [f"<b>Bloc {i}</b>\n" + "mot " * 150 for i in range(30)]
+    chunks = views.split_for_telegram("\n\n".join(blocks), limit=4096)
+    assert all(chunk.startswith("<b>Bloc ") for chunk in chunks)
+
+
 def test_split_returns_text_unchanged_when_short() -> None:
     assert views.split_for_telegram("court") == ["court"]
 
