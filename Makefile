@@ -58,6 +58,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/startup_memory.py
 	$(PY) bench/digest_scale.py
 	$(PY) bench/export_memory.py
+	$(PY) bench/scrub_quality.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
