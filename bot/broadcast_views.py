@@ -190,15 +190,23 @@ def starting(broadcast_id: int) -> str:
 
 
 def progress(
-    broadcast_id: int, progress: Progress, locale: str, quiet_until: str | None = None
+    broadcast_id: int,
+    progress: Progress,
+    locale: str,
+    threshold: int,
+    quiet_until: str | None = None,
 ) -> str:
-    lines = [
-        _("📣 <b>Broadcast #{id}</b> is being sent").format(id=broadcast_id),
-        f"{progress_bar(progress.fraction)} {round(progress.fraction * 100)} %",
-        _("{done} / {total} handled").format(
-            done=format_number(progress.done, locale), total=format_number(progress.total, locale)
-        ),
-    ]
+    lines = [_("📣 <b>Broadcast #{id}</b> is being sent").format(id=broadcast_id)]
+    if progress.total < threshold:  # a bar or a ratio would count the people one by one
+        lines.append(few_recipients(threshold))
+    else:
+        lines += [
+            f"{progress_bar(progress.fraction)} {round(progress.fraction * 100)} %",
+            _("{done} / {total} handled").format(
+                done=format_number(progress.done, locale),
+                total=format_number(progress.total, locale),
+            ),
+        ]
     if quiet_until is not None:
         lines.append(_("⏸ Quiet hours: delivery resumes {moment}.").format(moment=quiet_until))
     elif progress.rate is not None and progress.seconds_left is not None:
@@ -215,9 +223,21 @@ def finished(broadcast_id: int, counts: DeliveryCounts, locale: str) -> str:
     return _("✅ Broadcast #{id} finished.").format(id=broadcast_id) + "\n" + progress_bar(1.0)
 
 
-def report(broadcast_id: int, counts: DeliveryCounts, locale: str) -> str:
+def few_recipients(threshold: int) -> str:
+    return _("Fewer than {threshold} recipients: the counts are not shown.").format(
+        threshold=threshold
+    )
+
+
+def report(broadcast_id: int, counts: DeliveryCounts, locale: str, threshold: int) -> str:
+    title = _("📊 <b>Report of broadcast #{id}</b>").format(id=broadcast_id)
+    if counts.total < threshold:
+        lines = [title, few_recipients(threshold)]
+        if counts.failed:
+            lines.append(_("Some messages failed: you can send them again."))
+        return "\n".join(lines)
     lines = [
-        _("📊 <b>Report of broadcast #{id}</b>").format(id=broadcast_id),
+        title,
         _("Delivered: {count}").format(count=format_number(counts.sent, locale)),
         _("Blocked the bot: {count}").format(count=format_number(counts.blocked, locale)),
         _("Failed: {count}").format(count=format_number(counts.failed, locale)),
@@ -237,11 +257,11 @@ def cancel_confirm(broadcast_id: int) -> str:
     )
 
 
-def cancelled(broadcast_id: int, counts: DeliveryCounts, locale: str) -> str:
+def cancelled(broadcast_id: int, counts: DeliveryCounts, locale: str, threshold: int) -> str:
     return (
         _("✖️ Broadcast #{id} cancelled.").format(id=broadcast_id)
         + "\n"
-        + report(broadcast_id, counts, locale)
+        + report(broadcast_id, counts, locale, threshold)
     )
 
 

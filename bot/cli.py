@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.i18n import use_locale
 from bot.questionnaire import default_questionnaire
 from bot.services.digest import build_package
-from bot.services.export import export_csv, export_xlsx
+from bot.services.export import export_counts, export_csv, export_xlsx
 from bot.services.geo import get_region
 from bot.services.roles import CONSOLE, RoleService
 from storage.base import utcnow
@@ -64,7 +64,10 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
                 content = await writer(
                     session, questionnaire, scope, settings.small_group_threshold, locale, tz
                 )
-            count = await ReportRepo(session).count(scope) if content is not None else 0
+            counts = await export_counts(
+                ReportRepo(session), questionnaire, scope, settings.small_group_threshold
+            )
+            count = sum(counts.values()) if content is not None and counts else 0
             await RoleService(session, settings).audit(
                 None,
                 "export" if content is not None else "export_refused",

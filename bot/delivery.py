@@ -35,7 +35,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -48,7 +48,8 @@ from storage.repositories import PACKAGE_KINDS, LedgerRepo, OutboxRepo
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-ADMIN_KINDS = ("report", "notice")  # broadcast reports, notices of failed jobs
+ADMIN_KINDS = ("report", "notice")
+RECIPIENT_ERASED = "recipient erased"  # broadcast reports, notices of failed jobs
 CLAIM_LEASE = timedelta(minutes=5)
 Clock = Callable[[], datetime]
 
@@ -372,6 +373,9 @@ class PacedSender:
             if started.rowcount != 1:
                 return OutboxStatus.CANCELLED
             refusal = await self._refusal(session, message)
+            if refusal == RECIPIENT_ERASED:  # nothing about them is kept, not even this row
+                await session.execute(delete(OutboxMessage).where(OutboxMessage.id == message.id))
+                return OutboxStatus.CANCELLED
             if refusal is not None:
                 await session.execute(
                     update(OutboxMessage)
@@ -424,7 +428,7 @@ class PacedSender:
             # the bot owes them about their own actions still reaches them.
             if message.kind in ADMIN_KINDS and message.recipient_id in self.admin_ids:
                 return None
-            return "recipient erased"
+            return RECIPIENT_ERASED
         if message.kind in PACKAGE_KINDS:
             if not (user.is_organiser or user.is_admin or user.id in self.admin_ids):
                 return "recipient no longer an organiser"

@@ -69,7 +69,7 @@ class MenuCB(CallbackData, prefix="mn"):
 
 
 class ProfileCB(CallbackData, prefix="pf"):
-    field: str  # language | structure_type | structure_name | department | role
+    field: str  # language | structure_type | structure_name | department | role | voice
 
 
 class ThemeCB(CallbackData, prefix="th"):
@@ -167,6 +167,7 @@ def profile_keyboard() -> InlineKeyboardMarkup:
     kb.button(text=_("Structure name"), callback_data=ProfileCB(field="structure_name"))
     kb.button(text=_("Department"), callback_data=ProfileCB(field="department"))
     kb.button(text=_("Role"), callback_data=ProfileCB(field="role"))
+    kb.button(text=_("🎤 Voice notes"), callback_data=ProfileCB(field="voice"))
     return kb.adjust(2).as_markup()
 
 
@@ -620,10 +621,11 @@ def broadcast_cancel_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
     return kb.adjust(2).as_markup()
 
 
-def broadcast_report_keyboard(broadcast_id: int, failed: int) -> InlineKeyboardMarkup:
+def broadcast_report_keyboard(
+    broadcast_id: int, failed: int, *, exact: bool = True
+) -> InlineKeyboardMarkup:
+    """`exact`: False for an audience below the small-group threshold (no count shown)."""
     kb = InlineKeyboardBuilder()
-    kb.button(
-        text="🔁 " + _("Retry the {count} failed").format(count=failed),
-        callback_data=BroadcastCB(a="r", b=broadcast_id),
-    )
+    label = _("Retry the {count} failed").format(count=failed) if exact else _("Retry the failed")
+    kb.button(text="🔁 " + label, callback_data=BroadcastCB(a="r", b=broadcast_id))
     return kb.as_markup()

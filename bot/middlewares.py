@@ -29,6 +29,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import pick_locale
+from bot.services.profile import PRIVACY_VERSION
 from bot.services.scrub import clean_input
 from storage.base import utcnow
 from storage.repositories import UserRepo
@@ -198,7 +199,10 @@ class ProfileLocaleMiddleware(BaseMiddleware):
                 if not user.is_active:
                     user.is_active = True  # they wrote again: they unblocked the bot
                 now = utcnow()
-                if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_GRAIN:
+                current = user.privacy_version >= PRIVACY_VERSION  # else: nothing new stored
+                if current and (
+                    user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_GRAIN
+                ):
                     user.last_seen_at = now  # retention counts from here; a write a day at most
         data["user"] = user
         if user is not None:

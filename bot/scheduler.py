@@ -41,6 +41,7 @@ from bot.services.broadcasts import (
 from bot.services.digest import DigestPackage, default_period_start, latest_due
 from bot.services.organiser import build_package_in_worker
 from bot.services.preread import build_preread, preread_due_at, preread_recipients
+from bot.services.profile import PRIVACY_VERSION
 from bot.services.quiet import QuietHours
 from bot.services.reminders import (
     audience,
@@ -66,7 +67,12 @@ from storage.models import (
     User,
 )
 from storage.reports import Scope
-from storage.repositories import MAX_JOB_ATTEMPTS, JobFailureRepo, admins_to_tell
+from storage.repositories import (
+    MAX_JOB_ATTEMPTS,
+    DigestRunRepo,
+    JobFailureRepo,
+    admins_to_tell,
+)
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -267,7 +273,10 @@ class Scheduler:
                     )
                     await session.flush()  # the claim
                     outbox = Outbox(session, self.clock)
-                    for person in recipients:
+                    # Read again: someone erased or revoked while it was built gets nothing.
+                    for person in await preread_recipients(session, self.settings):
+                        if person.language not in packages:
+                            continue  # joined meanwhile, in another language: next pre-read
                         with use_locale(person.language, self.settings.default_locale):
                             await enqueue_package(
                                 outbox,
@@ -297,6 +306,8 @@ class Scheduler:
                             User.id.in_(self.settings.admin_ids),
                         ),
                         User.is_active,
+                        # Someone on an older privacy notice gets nothing until they accept it.
+                        User.privacy_version >= PRIVACY_VERSION,
                         DigestSubscription.frequency != "off",
                     )
                 )
@@ -318,7 +329,10 @@ class Scheduler:
                 continue
             if last_end is None and due < subscription.created_at:
                 continue  # subscribed after that slot: the first digest is the next one
-            start = last_end or default_period_start(subscription, due, self.settings.tz)
+            async with self.session_factory() as session:
+                has_runs, start = await DigestRunRepo(session).next_start(user.id)
+            if not has_runs:
+                start = default_period_start(subscription, due, self.settings.tz)
             try:
                 if await self._send_digest(subscription, user, start, due):
                     enqueued += 1
@@ -328,7 +342,7 @@ class Scheduler:
         return enqueued
 
     async def _digest_failed(
-        self, user: User, start: datetime, end: datetime, error: Exception
+        self, user: User, start: datetime | None, end: datetime, error: Exception
     ) -> None:
         """Count the failure; after MAX_JOB_ATTEMPTS, give the period up (a run marks it done,
         so the next digest starts after it) and tell the admins once."""
@@ -354,13 +368,13 @@ class Scheduler:
                 with use_locale(admin.language, self.settings.default_locale):
                     outbox.text(
                         admin.id,
-                        digest_gave_up(user.id, failure.attempts, failure.last_error or ""),
+                        digest_gave_up(failure.attempts, failure.last_error or ""),
                         kind="notice",
-                        group=f"notice:digest:{user.id}",
+                        group="notice:digest",
                     )
 
     async def _send_digest(
-        self, subscription: DigestSubscription, user: User, start: datetime, end: datetime
+        self, subscription: DigestSubscription, user: User, start: datetime | None, end: datetime
     ) -> bool:
         scope = Scope(
             start=start,
@@ -385,6 +399,7 @@ class Scheduler:
                     contributions=package.new_contributions,
                     themes=list(scope.themes),
                     regions=list(scope.regions),
+                    withheld=package.withheld,
                 )
                 session.add(run)
                 await session.flush()  # the claim: fails here if another scheduler has it
@@ -502,11 +517,17 @@ class Scheduler:
                         return None
                     Outbox(session, self.clock).text(
                         broadcast.created_by,
-                        bv.report(broadcast.id, counts, locale),
+                        bv.report(
+                            broadcast.id, counts, locale, self.settings.small_group_threshold
+                        ),
                         kind="report",
                         group=f"broadcast-report:{broadcast.id}",
                         reply_markup=(
-                            broadcast_report_keyboard(broadcast.id, counts.failed)
+                            broadcast_report_keyboard(
+                                broadcast.id,
+                                counts.failed,
+                                exact=counts.total >= self.settings.small_group_threshold,
+                            )
                             if counts.failed
                             else None
                         ),
@@ -534,6 +555,7 @@ class Scheduler:
                     broadcast.id,
                     progress,
                     locale,
+                    self.settings.small_group_threshold,
                     quiet_until=(
                         format_datetime(
                             quiet.next_allowed(now), "EEEE HH:mm", tzinfo=quiet.tz, locale=locale

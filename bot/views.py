@@ -101,10 +101,11 @@ def privacy_text(settings: Settings, version: int) -> str:
             "messages sent to you {outbox_days} days after they were sent."
         ).format(days=days, outbox_days=outbox_days),
         _(
-            "<b>Your rights:</b> access (/mesdonnees sends you everything stored), rectification "
-            "(/profil, /mescontributions), erasure and withdrawal of consent (/oubli), "
-            "withdrawal of a contribution (/mescontributions), objection and restriction (write "
-            "to {contact}). You may complain to the CNIL (cnil.fr)."
+            "<b>Your rights:</b> access and portability (/mesdonnees sends you everything stored, "
+            "in a machine-readable file), rectification (/profil, /mescontributions), erasure "
+            "and withdrawal of consent (/oubli), withdrawal of a contribution "
+            "(/mescontributions), of your voice notes (/profil), objection and restriction "
+            "(write to {contact}). You may complain to the CNIL (cnil.fr)."
         ).format(contact=contact),
     ]
     return "\n\n".join(paragraphs)
@@ -486,17 +487,19 @@ def profile_text(user: User, locale: str) -> str:
             )
         ),
         _("Role: {value}").format(value=escape(str(role_label or "—"))),
+        voice_choice_line(user.voice_choice),
         "",
         _("Tap a field to change it."),
     ]
     return "\n".join(lines)
 
 
-def digest_gave_up(organiser_id: int, attempts: int, error: str) -> str:
+def digest_gave_up(attempts: int, error: str) -> str:
+    """No id of the organiser: this message outlives their erasure in the admin's chat."""
     return _(
-        "⚠️ The digest of organiser {organiser} failed {attempts} times ({error}). It will not "
-        "be tried again; their next digest covers what follows. See the logs."
-    ).format(organiser=organiser_id, attempts=attempts, error=escape(error[:120]))
+        "⚠️ An organiser's digest failed {attempts} times ({error}). It will not be tried "
+        "again; their next digest covers what follows. The logs say whose."
+    ).format(attempts=attempts, error=escape(error[:120]))
 
 
 def voice_choice_question(*, chose_typing: bool, threshold: int) -> str:
@@ -514,8 +517,18 @@ def voice_choice_question(*, chose_typing: bool, threshold: int) -> str:
             "them among the answers of at least {threshold} people."
         ).format(threshold=threshold)
         + "\n\n"
-        + _("Keep your voice notes, or type your answers instead? You can change this later.")
+        + _("Keep your voice notes, or type your answers instead? You can change this in /profil.")
     )
+
+
+def voice_choice_line(choice: str | None) -> str:
+    if choice == "keep":
+        value = _("kept: organisers may hear them")
+    elif choice == "type":
+        value = _("not kept: you type your answers")
+    else:
+        value = _("you will be asked before the first one is kept")
+    return _("Voice notes: {value}").format(value=value)
 
 
 def voice_choice_saved(*, keep: bool, recorded: bool) -> str:

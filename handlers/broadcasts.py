@@ -276,7 +276,7 @@ async def on_running_action_chosen(
             await _show(callback, bv.already_over(broadcast.id), None)
             return
         await RoleService(session, settings).audit(admin, "broadcast_cancelled", broadcast.id)
-        text = bv.cancelled(broadcast.id, counts, locale())
+        text = bv.cancelled(broadcast.id, counts, locale(), settings.small_group_threshold)
         shown_on = await _show(callback, text, None)
         progress = broadcast.progress_message_id
         if progress and progress != shown_on and broadcast.progress_chat_id:

@@ -36,7 +36,7 @@ from handlers.common import (
     show_menu,
 )
 from handlers.states import ProfileForm
-from storage.models import User
+from storage.models import VOICE_KEEP, User
 
 router = Router(name=__name__)
 
@@ -303,6 +303,12 @@ async def on_profile_field_chosen(
     if callback_data.field == "language":
         await bot.send_message(
             chat_id, views.ask_language(), reply_markup=keyboards.language_keyboard()
+        )
+        return
+    if callback_data.field == "voice":  # consent to be heard is withdrawn as easily as given
+        ProfileService.set_voice_choice(user, keep=user.voice_choice != VOICE_KEEP)
+        await bot.send_message(
+            chat_id, views.profile_text(user, locale()), reply_markup=keyboards.profile_keyboard()
         )
         return
     try:

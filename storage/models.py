@@ -69,6 +69,7 @@ class User(TimestampMixin, Base):
     # Voice notes identify their author: asked once before the first one is kept.
     # None: not asked yet; "keep": organisers may hear them; "type": the person types instead.
     voice_choice: Mapped[str | None] = mapped_column(String(8))
+    voice_choice_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when last chosen
     # Last private message or button from the person, to the day: retention counts from it.
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -166,6 +167,7 @@ class Answer(Base):
     # "model" texts; the others wait (see bot/services/scrubbing.py).
     scrubbed_text: Mapped[str | None] = mapped_column(Text)
     scrubbed_with: Mapped[str | None] = mapped_column(String(8), index=True)
+    scrubbed_version: Mapped[int | None] = mapped_column(SmallInteger)  # SCRUBBER_VERSION
     pii_kinds: Mapped[list[str] | None] = mapped_column(JSON)
 
     contribution: Mapped[Contribution] = relationship(back_populates="answers")
@@ -234,7 +236,10 @@ class DigestRun(Base):
     regions: Mapped[list[str] | None] = mapped_column(JSON)
     trigger: Mapped[str] = mapped_column(
         String(12), default="scheduled", server_default=text("'scheduled'")
-    )  # scheduled | on_demand
+    )  # scheduled | on_demand | failed
+    # Nothing could be shown (fewer than the threshold behind it): the next digest covers this
+    # period again, so that no small window can be told apart by comparing totals.
+    withheld: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class OutboxStatus(StrEnum):

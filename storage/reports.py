@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, literal_column, select, tuple_
+from sqlalchemy import Select, func, literal_column, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -33,6 +33,13 @@ class Scope:
     end: datetime | None = None
     themes: tuple[str, ...] = ()  # empty: every theme
     regions: tuple[str, ...] = ()  # empty: every region
+    # What a selection leaves out, for the small-group rule's complement check.
+    not_themes: tuple[str, ...] = ()
+    not_regions: tuple[str, ...] = ()
+
+    @property
+    def joins_people(self) -> bool:
+        return bool(self.regions or self.not_regions)
 
     def where(self) -> list:
         conditions = [Contribution.status == ContributionStatus.SUBMITTED]
@@ -42,8 +49,14 @@ class Scope:
             conditions.append(Contribution.submitted_at < self.end)
         if self.themes:
             conditions.append(Contribution.theme_key.in_(self.themes))
+        if self.not_themes:
+            conditions.append(Contribution.theme_key.not_in(self.not_themes))
         if self.regions:
             conditions.append(User.region_code.in_(self.regions))
+        if self.not_regions:
+            conditions.append(
+                or_(User.region_code.is_(None), User.region_code.not_in(self.not_regions))
+            )
         return conditions
 
 
@@ -113,7 +126,7 @@ class ReportRepo:
     def _contributions(self, scope: Scope, *columns) -> Select:
         """Like `_base`, joining users only when a region filter needs them (the running total
         then counts straight from the (status, submitted_at) index)."""
-        if scope.regions:
+        if scope.joins_people:
             return self._base(*columns)
         return select(*columns).select_from(Contribution)
 
@@ -226,6 +239,14 @@ class ReportRepo:
         )
         return int(await self.session.scalar(query) or 0)
 
+    async def voice_contributors(self, scope: Scope) -> int:
+        query = (
+            self._base(func.count(func.distinct(Contribution.user_id)))
+            .join(Answer, Answer.contribution_id == Contribution.id)
+            .where(*scope.where(), *self._voice_conditions())
+        )
+        return int(await self.session.scalar(query) or 0)
+
     @staticmethod
     def _voice_conditions() -> list:
         """Current voice answers of people who were told organisers would hear them and chose
@@ -234,6 +255,8 @@ class ReportRepo:
             Answer.is_current,
             Answer.voice_file_id.is_not(None),
             User.voice_choice == VOICE_KEEP,
+            # Only notes recorded since that choice: older ones were kept without it.
+            User.voice_choice_at <= Answer.created_at,
         ]
 
     async def hourly(self, scope: Scope) -> list[tuple[str, str, int, int]]:
@@ -258,14 +281,17 @@ class ReportRepo:
         return [tuple(row) for row in (await self.session.execute(query))]
 
     async def profile_groups(
-        self, columns: Sequence[str], only: Sequence[tuple] | None = None
+        self,
+        columns: Sequence[str],
+        only: Sequence[tuple] | None = None,
+        scope: Scope | None = None,
     ) -> dict[tuple, int]:
-        """Contributors (people with a submitted contribution) per combination of profile
-        columns; `only` restricts the count to the combinations asked about."""
+        """Contributors per combination of profile columns: the people with a submitted
+        contribution in `scope` (everyone who contributed when None); `only` restricts the
+        count to the combinations asked about."""
         keys = [getattr(User, column) for column in columns]
         submitted = select(Contribution.id).where(
-            Contribution.user_id == User.id,
-            Contribution.status == ContributionStatus.SUBMITTED,
+            Contribution.user_id == User.id, *(scope or Scope()).where()
         )
         query = select(*keys, func.count()).where(submitted.exists()).group_by(*keys)
         if only is not None:
@@ -333,23 +359,28 @@ class ReportRepo:
         return answers
 
 
-async def people_counts(reports: ReportRepo, rows: Sequence[tuple] | None = None):
-    """The four combination counts `privacy.attribute` needs; `rows` (structure_type,
-    department, region, role) limits them to the descriptions about to be shown."""
+async def people_counts(
+    reports: ReportRepo, rows: Sequence[tuple] | None = None, scope: Scope | None = None
+):
+    """The four combination counts `privacy.attribute` needs, among the people of `scope` (an
+    output's result set: a description must be shared within what is shown, not only in the
+    whole consultation); `rows` (structure_type, department, region, role) limits them to the
+    descriptions about to be shown."""
     from bot.services.privacy import PeopleCounts
 
     def only(picker):
         return None if rows is None else [picker(r) for r in rows]
 
+    def groups(columns, picker):
+        return reports.profile_groups(columns, only(picker), scope)
+
     return PeopleCounts(
-        by_department=await reports.profile_groups(
-            ("structure_type", "department_code", "role"), only(lambda r: (r[0], r[1], r[3]))
+        by_department=await groups(
+            ("structure_type", "department_code", "role"), lambda r: (r[0], r[1], r[3])
         ),
-        by_region_role=await reports.profile_groups(
-            ("structure_type", "region_code", "role"), only(lambda r: (r[0], r[2], r[3]))
+        by_region_role=await groups(
+            ("structure_type", "region_code", "role"), lambda r: (r[0], r[2], r[3])
         ),
-        by_region=await reports.profile_groups(
-            ("structure_type", "region_code"), only(lambda r: (r[0], r[2]))
-        ),
-        by_type=await reports.profile_groups(("structure_type",), only(lambda r: (r[0],))),
+        by_region=await groups(("structure_type", "region_code"), lambda r: (r[0], r[2])),
+        by_type=await groups(("structure_type",), lambda r: (r[0],)),
     )

@@ -196,27 +196,41 @@ class AnswerRepo:
         await self.session.flush()
         return answer
 
-    async def awaiting_scrub(self, limit: int) -> list[tuple[int, str, str | None]]:
+    async def awaiting_scrub(
+        self, limit: int, version: int
+    ) -> list[tuple[int, str, str | None]]:
         """(answer id, text, author's structure name) of texts the model has not scrubbed yet,
-        oldest first."""
+        or scrubbed by an older `version` of the scrubber, oldest first."""
         rows = await self.session.execute(
             select(Answer.id, Answer.text_value, User.structure_name)
             .join(Contribution, Contribution.id == Answer.contribution_id)
             .join(User, User.id == Contribution.user_id)
             .where(
                 Answer.text_value.is_not(None),
-                or_(Answer.scrubbed_with.is_(None), Answer.scrubbed_with != SCRUBBED_FULLY),
+                or_(
+                    Answer.scrubbed_with.is_(None),
+                    Answer.scrubbed_with != SCRUBBED_FULLY,
+                    Answer.scrubbed_version.is_(None),
+                    Answer.scrubbed_version < version,
+                ),
             )
             .order_by(Answer.id)
             .limit(limit)
         )
         return [tuple(row) for row in rows]
 
-    async def set_scrubbed(self, answer_id: int, text: str, kinds: list[str]) -> None:
+    async def set_scrubbed(
+        self, answer_id: int, text: str, kinds: list[str], version: int
+    ) -> None:
         await self.session.execute(
             update(Answer)
             .where(Answer.id == answer_id)
-            .values(scrubbed_text=text, scrubbed_with=SCRUBBED_FULLY, pii_kinds=kinds)
+            .values(
+                scrubbed_text=text,
+                scrubbed_with=SCRUBBED_FULLY,
+                scrubbed_version=version,
+                pii_kinds=kinds,
+            )
             .execution_options(synchronize_session=False)
         )
 
@@ -263,8 +277,10 @@ class LedgerRepo:
             await self.session.execute(
                 text("LOCK TABLE erasure_ledger IN SHARE ROW EXCLUSIVE MODE")
             )
-        self.session.add(ErasureLedger(kind=kind, ref=ref, at=at or utcnow()))
+        entry = ErasureLedger(kind=kind, ref=ref, at=at or utcnow())
+        self.session.add(entry)
         await self.session.flush()
+        await OutboxRepo(self.session).withdraw_stale_packages(entry.id)
 
     async def latest_id(self) -> int:
         """The newest entry's id (0 when empty): what a digest's content had seen."""
@@ -338,7 +354,14 @@ class OutboxRepo:
                 OutboxMessage.group_key == group,
                 OutboxMessage.status.in_(("pending", "claimed", "sending")),
             )
-            .values(status="cancelled", last_error=reason, claimed_by=None)
+            .values(
+                status="cancelled",
+                last_error=reason,
+                claimed_by=None,
+                payload={"method": "removed"},
+                file_id=None,
+                ledger_mark=None,
+            )
         )
         delivered = await self.session.scalar(
             select(OutboxMessage.id)
@@ -353,7 +376,25 @@ class OutboxRepo:
                 await self.session.execute(
                     delete(PrereadRun).where(PrereadRun.meeting_id == int(ref))
                 )
+        await self.delete_unused_files()
         return result.rowcount
+
+    async def withdraw_stale_packages(self, mark: int) -> int:
+        """Every digest or pre-read not yet delivered whose content was read before ledger
+        entry `mark`: withdrawn now (and built again by the scheduler), in the erasure's own
+        transaction, so no copy of the erased content waits in the outbox."""
+        groups = set(
+            await self.session.scalars(
+                select(OutboxMessage.group_key).where(
+                    OutboxMessage.kind.in_(PACKAGE_KINDS),
+                    OutboxMessage.status.in_(("pending", "claimed")),
+                    OutboxMessage.ledger_mark < mark,
+                )
+            )
+        )
+        for group in groups:
+            await self.withdraw_package(group or "", "content erased or withdrawn; rebuilt")
+        return len(groups)
 
     async def strip_finished_packages(self) -> int:
         """Digests and pre-reads keep their content only until delivered (or given up on)."""
@@ -406,3 +447,30 @@ async def admins_to_tell(session: AsyncSession, settings) -> list[User]:
         .order_by(User.id)
     )
     return list(rows)
+
+
+class DigestRunRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def next_start(self, user_id: int) -> tuple[bool, datetime | None]:
+        """(has any run, where this organiser's next digest starts): the end of the last digest
+        that showed something (or was given up); with none, the start of the first one. A
+        withheld digest's period is covered again by the next, so that no small window can be
+        told apart by comparing totals."""
+        shown_end = await self.session.scalar(
+            select(func.max(DigestRun.period_end)).where(
+                DigestRun.user_id == user_id, DigestRun.withheld.is_(False)
+            )
+        )
+        if shown_end is not None:
+            return True, shown_end
+        first = (
+            await self.session.execute(
+                select(DigestRun.period_start)
+                .where(DigestRun.user_id == user_id)
+                .order_by(DigestRun.period_start.is_not(None), DigestRun.period_start)
+                .limit(1)
+            )
+        ).first()
+        return (first is not None), (first[0] if first else None)

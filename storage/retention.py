@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import (
     Answer,
@@ -46,9 +47,19 @@ async def delete_expired(
         deleted[name] = deleted.get(name, 0) + (await session.execute(statement)).rowcount
 
     await run("contributions", delete(Contribution).where(Contribution.updated_at < cutoff))
-    await run(
-        "answers", delete(Answer).where(Answer.is_current.is_(False), Answer.created_at < cutoff)
+    # A replaced revision goes RETENTION_DAYS after it was replaced: when the next one came.
+    successor = aliased(Answer)
+    replaced_long_ago = (
+        select(successor.id)
+        .where(
+            successor.contribution_id == Answer.contribution_id,
+            successor.question_key == Answer.question_key,
+            successor.revision == Answer.revision + 1,
+            successor.created_at < cutoff,
+        )
+        .exists()
     )
+    await run("answers", delete(Answer).where(Answer.is_current.is_(False), replaced_long_ago))
     await run(
         "outbox",
         delete(OutboxMessage).where(

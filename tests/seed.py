@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.services.profile import PRIVACY_VERSION
-from bot.services.scrub import scrub
+from bot.services.scrub import SCRUBBER_VERSION, scrub
 from storage.models import SCRUBBED_FULLY, Answer, Contribution, User
 
 _public = itertools.count(1)
@@ -40,6 +40,7 @@ async def add_people(session, people: list[Person]) -> None:
                 role=person.role,
                 is_organiser=person.organiser,
                 voice_choice=person.voice_choice,
+                voice_choice_at=datetime(2025, 1, 1, tzinfo=UTC) if person.voice_choice else None,
             )
         )
     await session.flush()
@@ -76,6 +77,7 @@ async def add_contribution(
                 **values,
                 "scrubbed_text": scrub(text).text,
                 "scrubbed_with": SCRUBBED_FULLY,
+                "scrubbed_version": SCRUBBER_VERSION,
             }
         session.add(
             Answer(

@@ -7,7 +7,7 @@ both go through here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import format_number
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Questionnaire
+from bot.services.disclosure import scope_is_disclosable, themes_to_show, voice_scope
 from bot.services.geo import get_department, get_region
 from bot.services.privacy import (
     OTHER,
     Group,
     attribute,
-    disclosable,
     suppress_small_groups,
     visible_count,
 )
@@ -48,24 +48,24 @@ class Excerpt:
 @dataclass
 class DigestData:
     """What a digest may show. Counts are None where fewer than `threshold` people are behind
-    them (rendered "fewer than N"); see services/privacy.py."""
+    them (rendered "fewer than N"); see services/privacy.py and services/disclosure.py."""
 
     scope: Scope
     threshold: int = 5
+    shown: bool = False  # the scope passed the small-group rule
     new: int = 0
-    contributors: int = 0  # distinct people behind the new contributions
     total: int | None = None
-    by_theme: dict[str, int | None] = field(default_factory=dict)
+    by_theme: list[Group] = field(default_factory=list)  # small themes merged into OTHER
     by_region: list[Group] = field(default_factory=list)
     new_contributors: int | None = None
     excerpts: list[Excerpt] = field(default_factory=list)
-    voice_notes: int = 0
+    voice_notes: int = 0  # 0 when fewer than `threshold` people are behind them
 
     @property
     def empty(self) -> bool:
         """Nothing that may be shown: no new contribution, or too few people behind them.
         Both read the same to the organiser, so that 0 cannot be told from 1-4."""
-        return not disclosable(self.contributors, self.threshold)
+        return not self.shown
 
 
 async def collect_digest(
@@ -77,29 +77,35 @@ async def collect_digest(
 ) -> DigestData:
     reports = ReportRepo(session)
     data = DigestData(scope=scope, threshold=threshold)
-    data.contributors = await reports.contributors(scope)
-    if data.empty:
+    data.shown = await scope_is_disclosable(reports, scope, threshold)
+    if not data.shown:
         return data
     data.new = await reports.count(scope)
     everything = Scope(end=scope.end, themes=scope.themes, regions=scope.regions)
-    data.total = visible_count(
-        await reports.count(everything), await reports.contributors(everything), threshold
+    if await scope_is_disclosable(reports, everything, threshold):
+        data.total = await reports.count(everything)
+    themes = await reports.by_theme(scope)
+    data.by_theme = suppress_small_groups(
+        [Group(key, g.contributors, g.contributions) for key, g in themes.items()], threshold
     )
-    data.by_theme = {
-        theme: visible_count(group.contributions, group.contributors, threshold)
-        for theme, group in (await reports.by_theme(scope)).items()
-    }
     regions = await reports.groups(scope, "region_code")
     data.by_region = suppress_small_groups(
         [Group(g.key, g.contributors, g.contributions) for g in regions], threshold
     )
     people = await reports.new_contributors(scope)
     data.new_contributors = visible_count(people, people, threshold)
+    shown_themes = tuple(await themes_to_show(reports, scope, threshold))
     proposal_keys = [q.key for t in questionnaire.themes for q in t.questions if q.proposal]
-    rows = await reports.proposals(scope, proposal_keys, EXCERPTS)
+    rows = (
+        await reports.proposals(replace(scope, themes=shown_themes), proposal_keys, EXCERPTS)
+        if shown_themes
+        else []
+    )
     if rows:
         people_by = await people_counts(
-            reports, [(r.structure_type, r.department_code, r.region_code, r.role) for r in rows]
+            reports,
+            [(r.structure_type, r.department_code, r.region_code, r.role) for r in rows],
+            scope,
         )
         for row in rows:
             who = attribute(
@@ -118,7 +124,8 @@ async def collect_digest(
                     attribution_label(who.structure_type, who.place, who.place_is_region, who.role),
                 )
             )
-    data.voice_notes = await reports.count_voice_notes(scope)
+    heard = await voice_scope(reports, scope, threshold)
+    data.voice_notes = await reports.count_voice_notes(heard) if heard else 0
     return data
 
 
@@ -209,11 +216,15 @@ def render_digest(data: DigestData, questionnaire: Questionnaire, locale: str, t
         "",
         _("<b>By theme</b>"),
     ]
-    for theme in questionnaire.themes:
-        if data.scope.themes and theme.key not in data.scope.themes:
-            continue
-        label = f"{theme.number}. {escape(theme.title.get(locale))}"
-        count = data.by_theme.get(theme.key)
+    order = {theme.key: index for index, theme in enumerate(questionnaire.themes)}
+    for group in sorted(data.by_theme, key=lambda g: order.get(g.key, len(order))):
+        theme = questionnaire.theme(group.key) if group.key is not OTHER else None
+        label = (
+            f"{theme.number}. {escape(theme.title.get(locale))}"
+            if theme
+            else _("other themes (small groups merged)")
+        )
+        count = visible_count(group.contributions, group.contributors, data.threshold)
         lines.append(_("{label}: {count}").format(label=label, count=shown(count)))
     lines += ["", _("<b>By region</b>")]
     for group in data.by_region:
@@ -313,6 +324,7 @@ class DigestPackage:
     # The last erasure-ledger entry seen before anything was read: a later one (an erasure, a
     # withdrawal) makes the package stale (bot/delivery.py).
     ledger_mark: int = 0
+    withheld: bool = False  # nothing could be shown: the next digest covers this period again
 
 
 async def build_package(
@@ -335,14 +347,14 @@ async def build_package(
     assert scope.end is not None
     stem = "relais-" + scope.end.astimezone(tz).strftime("%Y-%m-%d")
     if data.empty:
-        return DigestPackage(texts, filename_stem=stem, ledger_mark=ledger_mark)
+        return DigestPackage(texts, filename_stem=stem, ledger_mark=ledger_mark, withheld=True)
     xlsx = await export_xlsx(session, questionnaire, scope, threshold, locale, tz)
     days = chart_days(scope.end, tz)
     start = datetime.combine(days[0], datetime.min.time(), tzinfo=tz)
     chart_scope = Scope(start=start, end=scope.end, themes=scope.themes, regions=scope.regions)
     reports = ReportRepo(session)
     chart = None
-    if disclosable(await reports.contributors(chart_scope), threshold):
+    if await scope_is_disclosable(reports, chart_scope, threshold):
         series = [
             (t.key, f"{t.number}. {shorten(t.title.get(locale), 40)}")
             for t in questionnaire.themes

@@ -65,12 +65,18 @@ class Reapplied:
 async def apply_ledger(session: AsyncSession, lines: str, ledger_key: str) -> Reapplied:
     """Erase and withdraw again what a ledger export lists (after restoring a backup)."""
     entries = [json.loads(line) for line in lines.splitlines() if line.strip()]
-    people_refs = {e["ref"] for e in entries if e["kind"] == LedgerKind.PERSON}
+    erased_at: dict[str, datetime] = {}
+    for entry in entries:
+        if entry["kind"] == LedgerKind.PERSON:
+            at = datetime.fromisoformat(entry["at"])
+            erased_at[entry["ref"]] = max(at, erased_at.get(entry["ref"], at))
     contribution_refs = {e["ref"] for e in entries if e["kind"] == LedgerKind.CONTRIBUTION}
     ledger = LedgerRepo(session)
     erased = 0
-    for user_id in list(await session.scalars(select(User.id))):
-        if person_ref(user_id, ledger_key) in people_refs:
+    for user_id, consented_at in list(await session.execute(select(User.id, User.consented_at))):
+        at = erased_at.get(person_ref(user_id, ledger_key))
+        # Someone who came back (consented again after the erasure) is a new start: kept.
+        if at is not None and consented_at < at:
             await erase_person(session, user_id, ledger_key)
             erased += 1
     withdrawn = 0

@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Question, Questionnaire, Theme
+from bot.services.disclosure import scope_is_disclosable, themes_to_show
 from bot.services.geo import get_department, get_region
-from bot.services.privacy import PeopleCounts, attribute, disclosable, visible_count
+from bot.services.privacy import PeopleCounts, attribute
 from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope, people_counts
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -132,10 +133,11 @@ async def _stream_rows(
     on_row: Callable[[RowRenderer, list[object]], None],
 ) -> dict[str, int]:
     """Stream every contribution of the scope, theme by theme, as rendered cells; only the
-    themes that at least `threshold` people answered in the scope (see `disclosable_themes`)."""
+    themes that at least `threshold` people answered in the scope (`export_counts`). Each
+    row's description is one that `threshold` people of the scope share."""
     reports = ReportRepo(session)
-    people = await people_counts(reports)
-    shown = await disclosable_themes(reports, questionnaire, scope, threshold)
+    shown = await export_counts(reports, questionnaire, scope, threshold) or {}
+    people = await people_counts(reports, scope=scope)
     renderers = {
         t.key: RowRenderer(t, locale, tz, people, threshold)
         for t in questionnaire.themes
@@ -153,23 +155,15 @@ async def _stream_rows(
     return counts
 
 
-async def disclosable_themes(
+async def export_counts(
     reports: ReportRepo, questionnaire: Questionnaire, scope: Scope, threshold: int
-) -> dict[str, int | None]:
-    """{theme key: contributions, or None when too few people answered it} for the themes of
-    the scope, or {} when the whole scope is too small to show."""
-    if not disclosable(await reports.contributors(scope), threshold):
-        return {}
-    groups = await reports.by_theme(scope)
-    counts = {}
-    for theme in questionnaire.themes:
-        if scope.themes and theme.key not in scope.themes:
-            continue
-        group = groups.get(theme.key)
-        counts[theme.key] = (
-            visible_count(group.contributions, group.contributors, threshold) if group else None
-        )
-    return {key: count for key, count in counts.items() if count is not None}
+) -> dict[str, int] | None:
+    """{theme: rows} of what an export of `scope` holds (the themes at least `threshold` people
+    answered), or None when the scope may not be shown at all (services/disclosure.py)."""
+    if not await scope_is_disclosable(reports, scope, threshold):
+        return None
+    shown = await themes_to_show(reports, scope, threshold)
+    return {t.key: shown[t.key] for t in questionnaire.themes if t.key in shown}
 
 
 async def export_xlsx(
@@ -181,10 +175,10 @@ async def export_xlsx(
     tz: ZoneInfo,
 ) -> bytes | None:
     """A workbook: a summary sheet, then one sheet per theme (one row per contribution); None
-    when fewer than `threshold` people are behind the scope.
+    when the scope may not be shown (services/disclosure.py).
 
     openpyxl's write-only mode streams rows to temporary files, so memory stays flat."""
-    if not disclosable(await ReportRepo(session).contributors(scope), threshold):
+    if await export_counts(ReportRepo(session), questionnaire, scope, threshold) is None:
         return None
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("Summary")[:31])
@@ -243,8 +237,8 @@ async def export_csv(
 ) -> bytes | None:
     """One CSV, one row per contribution; each theme's rows follow their own header row
     (themes have different questions). Rows go to a temporary file, not to memory. None when
-    fewer than `threshold` people are behind the scope."""
-    if not disclosable(await ReportRepo(session).contributors(scope), threshold):
+    the scope may not be shown (services/disclosure.py)."""
+    if await export_counts(ReportRepo(session), questionnaire, scope, threshold) is None:
         return None
     headed: set[str] = set()
     with tempfile.TemporaryFile() as handle:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -14,16 +14,17 @@ from bot.i18n import use_locale
 from bot.keyboards import ExportCB, VoiceSource
 from bot.questionnaire import Questionnaire
 from bot.services.digest import DigestPackage, build_package
-from bot.services.export import export_csv, export_xlsx
+from bot.services.disclosure import voice_scope
+from bot.services.export import export_counts, export_csv, export_xlsx
 from bot.services.geo import all_regions
 from bot.services.preread import preread_scope
-from bot.services.privacy import disclosable
 from bot.services.roles import RoleService
 from bot.services.subscriptions import apply_choice
 from bot.services.worker import run_in_worker
 from storage.base import utcnow
-from storage.models import DigestRun, DigestSubscription, Meeting
+from storage.models import DigestRun, DigestSubscription, Meeting, PrereadRun
 from storage.reports import ReportRepo, Scope, VoiceRow
+from storage.repositories import DigestRunRepo, LedgerRepo
 
 VOICE_NOTES_PER_TAP = 20
 
@@ -51,9 +52,7 @@ async def digest_now(
     demand or scheduled), up to now. It is recorded as a run, so the next one starts where it
     ends; returns the package and the run's id (for its voice-note button)."""
     settings_row = await subscription(session, settings, user_id)
-    start = await session.scalar(
-        select(func.max(DigestRun.period_end)).where(DigestRun.user_id == user_id)
-    )
+    _, start = await DigestRunRepo(session).next_start(user_id)
     end = utcnow()
     scope = Scope(
         start=start,
@@ -64,6 +63,11 @@ async def digest_now(
     # Release the update's connection (SQLite has one) while the worker builds.
     await session.commit()
     package = await build_package_in_worker(settings, questionnaire, scope, locale)
+    for _ in range(2):  # an erasure or a withdrawal while it was built: build it again
+        if await LedgerRepo(session).latest_id() <= package.ledger_mark:
+            break
+        await session.commit()
+        package = await build_package_in_worker(settings, questionnaire, scope, locale)
     run = DigestRun(
         user_id=user_id,
         period_start=start,
@@ -74,6 +78,7 @@ async def digest_now(
         themes=list(scope.themes),
         regions=list(scope.regions),
         trigger="on_demand",
+        withheld=package.withheld,
     )
     session.add(run)
     await session.flush()
@@ -123,14 +128,19 @@ async def voice_notes(
             regions=tuple(run.regions or ()),
         )
     else:
+        # A pre-read this person could have received: sent by the scheduler to organisers and
+        # admins (the window ends when it was built), or asked for by an admin in /reunions.
         meeting = await session.get(Meeting, ref)
-        if meeting is None:
+        run = await session.scalar(select(PrereadRun).where(PrereadRun.meeting_id == ref))
+        is_admin = await RoleService(session, settings).is_admin(user_id)
+        if meeting is None or (run is None and not is_admin):
             return None
-        scope = preread_scope(meeting, utcnow())
+        scope = preread_scope(meeting, run.created_at if run else utcnow())
     reports = ReportRepo(session)
-    if not disclosable(await reports.contributors(scope), settings.small_group_threshold):
+    heard = await voice_scope(reports, scope, settings.small_group_threshold)
+    if heard is None:
         return VoiceReplay([], allowed=False)
-    return VoiceReplay(await reports.voice_notes(scope, limit=VOICE_NOTES_PER_TAP), allowed=True)
+    return VoiceReplay(await reports.voice_notes(heard, limit=VOICE_NOTES_PER_TAP), allowed=True)
 
 
 def next_export_state(data: ExportCB, questionnaire: Questionnaire) -> ExportCB | None:
@@ -203,7 +213,11 @@ async def export_file(
 
     await session.commit()  # release the update's connection while the worker builds
     content = await run_in_worker(settings.database_url, job)
-    count = await ReportRepo(session).count(scope) if content is not None else 0
+    # What the file holds, not the scope: a theme too few answered has no rows in it.
+    counts = await export_counts(
+        ReportRepo(session), questionnaire, scope, settings.small_group_threshold
+    )
+    count = sum(counts.values()) if content is not None and counts else 0
     await RoleService(session, settings).audit(
         user_id,
         "export" if content is not None else "export_refused",

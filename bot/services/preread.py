@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.questionnaire import Questionnaire
 from bot.services.digest import DigestPackage
 from bot.services.geo import get_region
+from bot.services.profile import PRIVACY_VERSION
 from storage.models import Meeting, User
 from storage.reports import Scope
 
@@ -39,7 +40,9 @@ async def preread_recipients(session: AsyncSession, settings: Settings) -> list[
     rows = await session.scalars(
         select(User)
         .where(
-            or_(User.is_organiser, User.is_admin, User.id.in_(settings.admin_ids)), User.is_active
+            or_(User.is_organiser, User.is_admin, User.id.in_(settings.admin_ids)),
+            User.is_active,
+            User.privacy_version >= PRIVACY_VERSION,  # nothing until a new notice is accepted
         )
         .order_by(User.id)
     )

@@ -84,7 +84,10 @@ class ProfileService:
 
     @staticmethod
     def set_voice_choice(user: User, *, keep: bool) -> None:
+        """Organisers hear only the voice notes recorded after "keep" was chosen (the last
+        time): a note kept before, or while the person preferred typing, stays theirs."""
         user.voice_choice = VOICE_KEEP if keep else VOICE_TYPE
+        user.voice_choice_at = utcnow()
 
     @staticmethod
     def toggle_reminders(user: User) -> bool:

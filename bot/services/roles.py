@@ -147,6 +147,9 @@ class RoleService:
             await self.session.flush()
         return subscription
 
+    async def is_admin(self, user_id: int) -> bool:
+        return role_of(user_id, await self.session.get(User, user_id), self.settings) == Role.ADMIN
+
     async def list_organisers(self) -> list[User]:
         rows = await self.session.scalars(
             select(User).where(User.is_organiser).order_by(User.created_at)

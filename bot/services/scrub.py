@@ -147,7 +147,7 @@ __all__ = [
     "scrub_text",
 ]
 
-SCRUBBER_VERSION = 2
+SCRUBBER_VERSION = 3
 
 PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
     {
@@ -209,8 +209,19 @@ _BIDI_CONTROLS = frozenset(
 _KEEP_RE = re.compile("([…¹²³½¼¾ᵉ])")
 
 
+# A line break between two digits ("06 12\n34 56 78") would cut a number in two.
+_DIGIT_BREAK_RE = re.compile(r"(?<=\d)[ \t]*(?:\r\n|[\n\r\v\f\x85\u2028\u2029])[ \t]*(?=\d)")
+_LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
+# Hyphens and dashes that numbers are written with: all become "-" (U+2011 is NFKC'd to
+# U+2010 first; U+FE58, U+FE63 and U+FF0D are NFKC'd to one of these or to "-").
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212")
+
+
 def normalize(text: str) -> str:
-    """NFKC, format characters removed, space separators turned into plain spaces."""
+    """NFKC, format characters removed, space separators turned into plain spaces, dashes
+    turned into ``-``, line breaks between two digits into a space."""
+    if not _LINE_BREAKS.isdisjoint(text):
+        text = _DIGIT_BREAK_RE.sub(" ", text)
     if _KEEP_RE.search(text):
         text = "".join(
             part if _KEEP_RE.fullmatch(part) else unicodedata.normalize("NFKC", part)
@@ -228,7 +239,7 @@ def normalize(text: str) -> str:
         category = unicodedata.category(char)
         if category == "Cf" or char in _INVISIBLE_EXTRA:
             continue
-        out.append(" " if category == "Zs" else char)
+        out.append(" " if category == "Zs" else "-" if char in _DASHES else char)
     return "".join(out)
 
 
@@ -329,10 +340,11 @@ _PLACES = _names(
     """
 )
 
-_CIVILITY = (
-    r"(?:M|MM|Mr|MR|Mme|MME|Mmes|MMES|Mlle|MLLE|Melle|MELLE|Mlles|Dr|DR|Pr)\.?"
-    r"|(?i:monsieur|madame|mademoiselle|messieurs|mesdames|docteur)"
-)
+# Abbreviations: "M" and "Pr" only as written (a lower-case "m" or "pr" is a unit or "pour"),
+# the others in any case ("mme Martin", "MLLE", "dr").
+_CIVILITY_ABBR = r"(?:M|MM|Pr|(?i:mmes|mme|mlles|mlle|melles|melle|mr|dr))"
+_CIVILITY_LONG = r"(?i:monsieur|madame|mademoiselle|messieurs|mesdames|docteur)"
+_CIVILITY = rf"{_CIVILITY_ABBR}\.?|{_CIVILITY_LONG}"
 _CIVILITY_WORD_RE = re.compile(rf"(?:{_CIVILITY})\Z")
 
 # Functions that follow a civility without being a name ("M. le Maire", "Madame Directrice").
@@ -374,12 +386,19 @@ _DOT = r"""(?:
   | \s*[\[({<]\s*(?:dot|point)\s*[\])}>]\s*
   | \s+(?:dot|point)\s+
 )"""
+# In the domain, a dot may also have a space before it ("gmail .com"), or after it when a
+# usual top-level domain follows ("gmail. com").
+_TLDS = r"com|fr|net|org|eu|be|ch|de|es|it|uk|info|biz|io|gouv|re|gp|mq|yt|nc|pf|ma|dz|tn|sn"
+_DOMAIN_DOT = rf"""(?:
+    [ \t]*\.(?:[ \t]+(?=(?:{_TLDS})(?![\w\-])|(?:{_TLDS})\.))?
+  | {_DOT}
+)"""
 _EMAIL_RE = re.compile(
     rf"""
     (?<![\w%+\-])(?<![\w%+\-]\.)           # start of the token only
     [\w%+\-]+(?:(?i:{_DOT})[\w%+\-]+)*      # local part: dot-separated atoms
     (?i:{_AT})
-    (?:[^\W_](?:[\w\-]*[^\W_])?(?i:{_DOT}))+   # domain labels, subdomains included
+    (?:[^\W_](?:[\w\-]*[^\W_])?(?i:{_DOMAIN_DOT}))+   # domain labels, subdomains included
     [^\W\d_]{{2,}}                         # top-level domain (letters only)
     (?![\w\-])
     """,
@@ -481,13 +500,21 @@ def _nirs(text: str) -> Iterable[Span]:
 # --- phones -----------------------------------------------------------------------------
 
 _PHONE_FALLBACK_RE = re.compile(r"(?<![\w+])(?<!\d[ ./\-])0(?:[ ./\-]?\d){9}(?![ ./\-]?\d)")
+# A French national number written in the usual five pairs with one separator throughout
+# (space, dot, hyphen, underscore, comma or slash): a phone even when its range is not
+# allocated (yet), or when the matcher does not take the separator ("06_12_34_56_78").
+_PHONE_PAIRS_RE = re.compile(
+    r"(?<![^\W_])(?<!\+)(?<!\d[ ./\-_,])"
+    r"0[1-9](?P<sep>[ ./\-_,])\d\d(?:(?P=sep)\d\d){3}"
+    r"(?![^\W_])(?![ ./\-_,]\d)"
+)
 _OVERSEAS_REGIONS = ("RE", "YT", "GP", "MQ", "GF")
 _LENIENCY = phonenumbers.Leniency.VALID
 
 
 # Every phone kept below starts with "+" or "0": texts without such a run of digits skip
 # the matcher, which is most of the cost of a patterns-only scrub.
-_PHONE_HINT_RE = re.compile(r"(?:\+|(?<!\d)0)[\s.\-/()]{0,3}\d(?:[\s.\-/()]{0,3}\d){4,}")
+_PHONE_HINT_RE = re.compile(r"(?:\+|(?<!\d)0)[\s.\-/()_,]{0,3}\d(?:[\s.\-/()_,]{0,3}\d){4,}")
 
 
 def _phones(text: str) -> Iterable[Span]:
@@ -515,11 +542,22 @@ def _phones(text: str) -> Iterable[Span]:
             except phonenumbers.NumberParseException:
                 continue
             if phonenumbers.is_valid_number(number):
+                taken.append((match.start(), match.end()))
                 yield Span(match.start(), match.end(), "phone")
                 break
+    for match in _PHONE_PAIRS_RE.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e in taken):
+            yield Span(match.start(), match.end(), "phone")
 
 
 # --- birth dates ------------------------------------------------------------------------
+
+# Day and month of a date written with spaces or with no separator at all: checked, since
+# nothing else tells these digits from a count or a reference.
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
+_DAY2 = r"(?:0[1-9]|[12]\d|3[01])"
+_MONTH2 = r"(?:0[1-9]|1[0-2])"
 
 _BIRTH_RE = re.compile(
     rf"""
@@ -533,6 +571,9 @@ _BIRTH_RE = re.compile(
     (?P<date>
         \d{{1,2}}(?:er)?\s*(?P<sep>[/.\-])\s*\d{{1,2}}\s*(?P=sep)\s*(?:\d{{4}}|\d{{2}})(?!\d)
       | \d{{4}}-\d{{2}}-\d{{2}}(?!\d)
+      | {_DAY}[ \t]+{_MONTH_NUMBER}[ \t]+(?:\d{{4}}|\d{{2}})(?!\d)     # 12 03 1985
+      | {_DAY2}{_MONTH2}(?:19|20)\d{{2}}(?!\d)                       # 12031985
+      | {_DAY2}{_MONTH2}\d{{2}}(?!\d)                                 # 120385
       | \d{{1,2}}(?:er)?\s+(?i:{_MONTHS})(?:\s+\d{{4}}(?!\d))?
       | (?i:{_MONTHS})\s+\d{{4}}(?!\d)
     )
@@ -606,10 +647,10 @@ def _addresses(text: str) -> Iterable[Span]:
 
 _CIVILITY_NAME_RE = re.compile(
     rf"""
-    (?<![\w.])(?:{_CIVILITY})(?![\w])\s*
+    (?<![\w.])(?:{_CIVILITY_ABBR}(?:\.\s*|\s+)|{_CIVILITY_LONG}\s+)  # "M.Dupont" too
     (?P<name>
         (?:[{_UP}]\.\s*)?                              # an initial before the surname
-        (?:(?:[Dd]['’]|[Dd]e\s+|[Dd]u\s+)?{_NAME_WORD})
+        (?:(?:[Dd]['’]|[Dd]e\s+(?:la\s+|l['’]\s*)?|[Dd]u\s+|[Dd]es\s+)?{_NAME_WORD})
         (?:[ \t]+(?:(?:de|du|des|d['’]|van|von|da|di|dos|el|al|ben)[ \t]+)?{_NAME_WORD}){{0,3}}
     )
     """,
@@ -795,8 +836,89 @@ _LEAD_WORDS = _words(
 )
 
 
+# Frequent first names in France (all generations and origins, lower case, accents as
+# usually written). Only used to keep what the model found: a name the small model labels
+# PER is not trimmed or dropped because it is also a word ("Pierre", "Julien", "Jean"), and
+# a two- or three-word entity it labels ORG, MISC or LOC is taken when it holds one
+# ("NADIA BOUZID"). Not a detector on its own.
+_FIRST_NAMES = _words(
+    """
+    jean pierre michel andré andre philippe alain jacques bernard christian daniel patrick
+    nicolas christophe éric eric frédéric frederic laurent stéphane stephane pascal david
+    olivier thierry sébastien sebastien julien thomas alexandre antoine maxime kevin kévin
+    mathieu matthieu vincent guillaume romain jérôme jerome franck didier gilles serge claude
+    bruno dominique francis gérard gerard marc paul louis jules hugo lucas léo leo gabriel
+    raphaël raphael arthur nathan enzo mathis théo theo tom noah adam ethan yanis yannis rayan
+    ryan mohamed mohammed mehdi karim rachid samir farid mourad nabil hakim sofiane bilal
+    yassine youssef ibrahim moussa mamadou abdoulaye ousmane souleymane amadou boubacar
+    ismaël ismael omar ali ahmed hamza amine walid khalid djamel kamel saïd said hicham abdel
+    abdelkader malik idriss issa cheikh modou seydou lamine ibrahima oumar aliou dylan jordan
+    anthony jonathan jérémy jeremy florian quentin benjamin clément clement valentin alexis
+    adrien damien fabien cédric cedric ludovic xavier yves rené rene roger robert henri marcel
+    georges joseph françois francois emmanuel benoît benoit grégory gregory arnaud mickaël
+    mickael loïc loic yann bastien baptiste victor félix felix martin simon samuel lucien
+    émile emile marius gaston léon leon sacha timothée axel noé noe luca aaron kylian killian
+    evan mathéo matteo sami nassim anis ilyes elias rayane zakaria ayoub adel riad nordine
+    karl kader sekou dimitri ivan igor andrei mihai ion vasile florin bogdan mustafa mehmet
+    emre murat hassan tarek steven mickey jimmy johnny teddy willy cyril cyrille guy hervé
+    herve jean-pierre jean-claude jean-luc jean-marc jean-paul jean-françois jean-michel
+    jean-louis jean-marie jean-baptiste jean-jacques jean-philippe
+    marie nathalie isabelle sylvie catherine françoise francoise christine monique valérie
+    valerie sandrine véronique veronique sophie stéphanie stephanie céline celine julie
+    aurélie aurelie émilie emilie laura sarah camille léa lea manon chloé chloe emma inès ines
+    jade louise alice lina léna lena rose anna mila julia zoé zoe lola juliette ambre lucie
+    clara eva nina charlotte mathilde pauline marion élodie elodie audrey mélanie melanie
+    laetitia laëtitia virginie caroline karine carine hélène helene anne annie brigitte
+    martine nicole danielle jacqueline chantal patricia sylviane josiane michèle michele
+    corinne florence delphine sabrina jessica vanessa cindy amandine morgane océane oceane
+    marine justine margaux margot anaïs anais élise elise claire agnès agnes béatrice
+    beatrice pascale laurence fabienne muriel nadine odile colette denise yvette simone
+    jeanne madeleine suzanne marguerite germaine fatima fatou aminata awa mariama khadija
+    aïcha aicha nadia karima samira malika leila leïla yasmine yasmina amina sonia naïma
+    naima houria zohra farida nora sana salma meriem myriam rania soraya djamila hafsa assia
+    kenza imane dounia latifa rachida hanane souad fadila hayat zineb nour safia lamia ikram
+    asma kadiatou fanta mariam oumou binta hawa coumba adama ndeye khady bintou aissatou
+    aïssatou maïmouna jennifer priscilla kelly mégane megane jenny melissa mélissa alicia
+    marina natacha tatiana svetlana olga elena irina ana maria rosa carmen isabel lucia sofia
+    tiphaine gaëlle gaelle solène solene maëlle maelle léonie leonie capucine victoire
+    constance apolline agathe aurore axelle ophélie ophelie coralie sandra laure estelle
+    ludivine noémie noemie salomé salome romane clémence clemence héloïse heloise lisa elsa
+    maëva maeva lilou jasmine lyna sara maya aya nadège nadege ginette gisèle gisele
+    marie-claude marie-christine marie-france marie-pierre marie-hélène anne-marie
+    anne-sophie
+    """
+)
+# First names that are also everyday words: taken alone only away from a sentence start.
+_WORDLIKE_FIRST_NAMES = _words(
+    """
+    rose claire marine jade ambre capucine victoire constance aurore marguerite océane
+    clémence clément valentin martin pierre laure pascal sylvain florence
+    """
+)
+
+
+def _is_first_name(word: str) -> bool:
+    lowered = word.lower().replace("’", "'")
+    return lowered in _FIRST_NAMES or (
+        "-" in lowered and all(part in _FIRST_NAMES for part in lowered.split("-"))
+    )
+
+
+def _is_field(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _FIELD_WORDS or lowered in _TITLES
+
+
+# Words right before a name in a note's heading: "Entretien Karima Haddad", "Contact : ...".
+_NAME_CUE_RE = re.compile(
+    r"(?i:\b(?:entretien|contact|rdv|rendez-vous|appel|suivi|bilan|point|salariée?|salariee?"
+    r"|candidate?|stagiaire|bénéficiaire|beneficiaire)(?:\s+avec)?\s*[:\-]?\s*)\Z"
+)
+_NAME_WORD_RE = re.compile(_NAME_WORD)
+
+
 def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Filter one PER entity of the model; return the part to mask, if any."""
+    """Filter one entity of the model; return the part to mask, if any."""
     words = [
         (m.start() + start, m.end() + start, m.group())
         for m in re.finditer(r"[^\s,;:()]+", text[start:end])
@@ -812,20 +934,47 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         elif not (
             lowered in _LEAD_WORDS
             or word[0].islower()
-            or (len(words) > 1 and lowered in _common_words and _at_sentence_start(text, w_start))
+            or (
+                len(words) > 1
+                and lowered in _common_words
+                and _at_sentence_start(text, w_start)
+                # "Pierre Martin est venu", "Salarié: Dupont Jean": a first name is kept.
+                and not _is_first_name(word)
+                and not (len(words) == 2 and _is_first_name(words[1][2]))
+            )
         ):
             break
         words.pop(0)
     while words and words[-1][2][0].islower():
         words.pop()
+    # Field terms are trimmed: "Sophie Durand de France Travail" -> "Sophie Durand",
+    # "CIP Mélanie Duret" -> "Mélanie Duret"; "Dossier CPAM", "Grenoble CCAS" are dropped.
+    cut = next((i for i, w in enumerate(words) if _is_field(w[2])), None)
+    if cut is not None:
+        if cut:
+            words = words[:cut]
+            linked = False
+            while words and (words[-1][2].lower() in _PARTICLES or words[-1][2][0].islower()):
+                words.pop()
+                linked = True
+            if len(words) == 1 and not linked:  # "Sophie de la CAF", not "Grenoble CCAS"
+                return None
+        else:
+            while words and (_is_field(words[0][2]) or words[0][2].lower() in _PARTICLES):
+                words.pop(0)
+            rest = [w for _, _, w in words]
+            if not (
+                2 <= len(rest) <= 4
+                and any(_is_first_name(w) for w in rest)
+                and not any(_is_field(w) for w in rest)
+            ):
+                return None
     if not words:
         return None
     strings = [w for _, _, w in words]
     if any(any(c.isdigit() or c == "@" for c in w) for w in strings):
         return None
     if any(not w[0].isupper() and w.lower() not in _PARTICLES for w in strings):
-        return None
-    if any(w.lower() in _FIELD_WORDS or w.lower() in _TITLES for w in strings):
         return None
     phrase = " ".join(strings).lower()
     if phrase in _PLACES:
@@ -838,9 +987,34 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
             return None
         if word.isupper() and len(word) <= 5:
             return None
-        if _is_common(word):
+        if _is_common(word) and not (
+            _is_first_name(word)
+            and not (
+                word.lower() in _WORDLIKE_FIRST_NAMES and _at_sentence_start(text, words[0][0])
+            )
+        ):
             return None
     return words[0][0], words[-1][1]
+
+
+def _other_entity_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A person name that the model labelled ORG, MISC or LOC, if the entity is one."""
+    span = _person_span(text, start, end)
+    if span is None:
+        return None
+    strings = text[span[0] : span[1]].split()
+    if not 2 <= len(strings) <= 4:
+        return None
+    if not all(_NAME_WORD_RE.fullmatch(w) or w.lower() in _PARTICLES for w in strings):
+        return None
+    names = [w for w in strings if w.lower() not in _PARTICLES]
+    if any(_is_common(w) and not _is_first_name(w) for w in names):
+        return None  # "Grand Est", "Zone Industrielle", "Secours Populaire"
+    if any(_is_first_name(w) for w in names) or _NAME_CUE_RE.search(
+        text[max(0, span[0] - 30) : span[0]]
+    ):
+        return span
+    return None
 
 
 def _model_names(text: str, doc: Any) -> Iterable[Span]:
@@ -859,10 +1033,15 @@ def _model_names(text: str, doc: Any) -> Iterable[Span]:
                 len(surname) >= 3
                 and surname.lower() not in _FIELD_WORDS
                 and first.lower() not in _FIELD_WORDS
-                and not _is_common(first)
+                and (not _is_common(first) or _is_first_name(first))
                 and first.lower() not in _PLACES
             ):
                 yield Span(ent.start_char + match.start(), ent.start_char + match.end(), "name")
+                continue
+        # "Entretien Karima Haddad" (MISC), "NADIA BOUZID absente" (ORG).
+        span = _other_entity_name(text, ent.start_char, ent.end_char)
+        if span is not None:
+            yield Span(span[0], span[1], "name")
 
 
 # --- putting it together ----------------------------------------------------------------

@@ -4,7 +4,9 @@ Each text revision is scrubbed once by the patterns when it is recorded (in the 
 regular expressions and checksums, no model), then once here with the model and the author's
 structure name, and the result is stored (`answers.scrubbed_text`, `scrubbed_with = "model"`).
 Organisers only ever read stored "model" texts; a revision still waiting is left out of excerpts
-and shown as "being checked" in exports. The model is loaded on first use, in this background
+and shown as "being checked" in exports. When the scrubber's rules change (SCRUBBER_VERSION),
+every stored text is scrubbed again, oldest first; until its turn comes, organisers read it as
+the previous version scrubbed it. The model is loaded on first use, in this background
 job, on a worker thread: never in the reply path, never on the event loop.
 """
 
@@ -15,7 +17,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.scrub import scrub_many
+from bot.services.scrub import SCRUBBER_VERSION, scrub_many
 from storage.repositories import AnswerRepo
 
 log = logging.getLogger(__name__)
@@ -40,13 +42,13 @@ async def scrub_pending(session_factory: async_sessionmaker[AsyncSession]) -> in
     done = 0
     while True:
         async with session_factory() as session:
-            rows = await AnswerRepo(session).awaiting_scrub(BATCH)
+            rows = await AnswerRepo(session).awaiting_scrub(BATCH, SCRUBBER_VERSION)
         if not rows:
             return done
         results = await asyncio.to_thread(scrub_batch, rows)
         async with session_factory() as session, session.begin():
             repo = AnswerRepo(session)
             for answer_id, text, kinds in results:
-                await repo.set_scrubbed(answer_id, text, kinds)
+                await repo.set_scrubbed(answer_id, text, kinds, SCRUBBER_VERSION)
         done += len(results)
         log.info("scrubbed %s answer revision(s) with the model", len(results))

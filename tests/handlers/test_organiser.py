@@ -159,7 +159,9 @@ async def test_admin_lists_and_revokes_an_organiser(app, db) -> None:
     assert REFUSED in joined(sent)
 
 
-async def seed_period(app, count: int = 6, when: datetime | None = None) -> None:
+async def seed_period(
+    app, count: int = 6, when: datetime | None = None, voices: int = 1
+) -> None:
     when = when or datetime.now(UTC) - timedelta(hours=1)
     async with app.session_factory() as session, session.begin():
         people = [Person(5000 + i) for i in range(count)]
@@ -170,7 +172,7 @@ async def seed_period(app, count: int = 6, when: datetime | None = None) -> None
                 f"ou marie.x@orange.fr <b>urgent</b>"
             )
             await add_contribution(
-                session, person.id, "entry", when, entry_answers(proposal, voice=index == 0)
+                session, person.id, "entry", when, entry_answers(proposal, voice=index < voices)
             )
 
 
@@ -202,13 +204,21 @@ async def test_digest_on_demand_shows_counts_scrubbed_excerpts_and_attachments(a
 
 async def test_voice_notes_are_resent_by_file_id_when_organiser_taps_listen(app) -> None:
     organiser, _ = await become_organiser(app)
-    await seed_period(app)
+    await seed_period(app, voices=5)
     await organiser.send("/digest")
     sent = await organiser.click("Écouter")
 
     voices = [r for r in sent if isinstance(r, SendVoice)]
-    assert [v.voice for v in voices] == ["voice-abc"]
+    assert [v.voice for v in voices] == ["voice-abc"] * 5
     assert "C-T" in voices[0].caption
+
+
+async def test_voice_notes_of_fewer_than_five_people_are_neither_counted_nor_offered(app) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed_period(app, voices=4)
+    sent = await organiser.send("/digest")
+    assert "message vocal" not in joined(sent) and "messages vocaux" not in joined(sent)
+    assert not any(getattr(r, "reply_markup", None) for r in sent)
 
 
 async def test_digest_says_so_in_one_line_when_nothing_is_new(app) -> None:

@@ -13,9 +13,9 @@ from aiogram.methods import SendDocument, SendPhoto, SendVoice
 from sqlalchemy import select
 
 from bot import cli
-from bot.keyboards import ExportCB, VoiceCB, VoiceSource
+from bot.keyboards import ExportCB, ProfileCB, VoiceCB, VoiceSource
 from bot.services.geo import all_regions
-from storage.models import AuditEntry, DigestRun, DigestSubscription
+from storage.models import AuditEntry, DigestRun, DigestSubscription, Meeting, PrereadRun, User
 from tests.conftest import ADMIN_ID
 from tests.handlers.test_organiser import become_organiser
 from tests.helpers import alerts, joined
@@ -46,9 +46,13 @@ def isere(first: int, count: int) -> list[Person]:
     return [Person(first + i) for i in range(count)]
 
 
+def ile_de_france(first: int, count: int) -> list[Person]:
+    return [Person(first + i, "75", "11") for i in range(count)]
+
+
 async def test_export_of_a_region_with_one_contributor_is_refused(app, db) -> None:
     organiser, _ = await become_organiser(app)
-    await seed(app, [*isere(5000, 6), Person(7001, "33", "75")])
+    await seed(app, [*isere(5000, 6), Person(7001, "33", "75"), *ile_de_france(8000, 5)])
     await organiser.send("/export")
     for action in ("x", "c"):
         sent = await organiser.click_data(
@@ -62,6 +66,38 @@ async def test_export_of_a_region_with_one_contributor_is_refused(app, db) -> No
     rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))
     assert len(rows) == 1 + 6
     assert all(len(row[2]) == len("2025-03-05") for row in rows[1:])
+    # Adding the lone person's region to a selection does not show them either.
+    both = region_bit("84") | region_bit("75")
+    sent = await organiser.click_data(ExportCB(t=0, r=both, p="all", a="c").pack())
+    assert REFUSAL in joined(sent) and not [r for r in sent if isinstance(r, SendDocument)]
+
+
+async def test_export_of_a_region_is_refused_when_what_it_leaves_out_is_one_person(app) -> None:
+    # Everything minus region 84 would be the one person of region 75.
+    organiser, _ = await become_organiser(app)
+    await seed(app, [*isere(5000, 6), Person(7001, "33", "75")])
+    await organiser.send("/export")
+    sent = await organiser.click_data(ExportCB(t=0, r=region_bit("84"), p="all", a="x").pack())
+    assert REFUSAL in joined(sent)
+    sent = await organiser.click_data(ExportCB(t=0, r=0, p="all", a="x").pack())
+    assert [r for r in sent if isinstance(r, SendDocument)]  # everything, as one set, is fine
+
+
+async def test_a_lone_description_within_a_region_is_coarsened_in_that_regions_export(
+    app,
+) -> None:
+    # Region 84: five ACI staff and one AI; region 11: five AI. In region 84's export, "AI"
+    # would single the one person out: descriptions are counted within what is shown.
+    organiser, _ = await become_organiser(app)
+    aci = [Person(5000 + i, structure_type="aci") for i in range(5)]
+    await seed(app, [*aci, Person(5100), *ile_de_france(8000, 5)])
+    await organiser.send("/export")
+    sent = await organiser.click_data(ExportCB(t=0, r=region_bit("84"), p="all", a="c").pack())
+    document = next(r for r in sent if isinstance(r, SendDocument))
+    rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))[1:]
+    types = sorted(row[3] for row in rows)
+    assert "Association intermédiaire (AI)" not in types
+    assert types.count("autre") == 1 and len(types) == 6
 
 
 async def test_export_of_a_short_period_is_refused_when_one_person_answered_in_it(app) -> None:
@@ -97,7 +133,7 @@ async def test_export_leaves_out_a_theme_sheet_when_fewer_than_five_answered_it(
 async def test_cli_export_of_a_region_with_one_contributor_writes_nothing(
     app, tmp_path, settings
 ) -> None:
-    await seed(app, [*isere(5000, 6), Person(7001, "33", "75")])
+    await seed(app, [*isere(5000, 6), Person(7001, "33", "75"), *ile_de_france(8000, 5)])
     output = tmp_path / "out.xlsx"
     args = argparse.Namespace(
         theme=[], region=["75"], since=None, until=None, locale="fr", format="xlsx", output=output
@@ -127,16 +163,19 @@ async def test_digest_narrowed_to_a_small_region_shows_no_excerpt_and_no_count(a
     assert not any(getattr(r, "reply_markup", None) for r in sent)  # no voice-note button
 
 
-async def test_digest_counts_below_five_read_fewer_than_five(app) -> None:
+async def test_digest_merges_small_themes_so_no_count_can_be_subtracted(app) -> None:
     organiser, _ = await become_organiser(app)
     await seed(app, isere(5000, 6))
-    await seed(app, [Person(5100), Person(5101)], theme="pathway")
+    await seed(app, isere(5100, 5), theme="pathway")
+    await seed(app, isere(5200, 2), theme="territory")
     sent = await organiser.send("/digest")
-    text = joined(sent)
-    assert "<b>8</b> nouvelles contributions" in text
-    assert "1. " in text and ": 6" in text.replace("\u00a0", " ")
-    assert "2. " in text and "moins de 5" in text  # theme 2: two people
-    assert "Nouveaux contributeurs" in text
+    text = joined(sent).replace("\u00a0", " ")
+    assert "<b>13</b> nouvelles contributions" in text
+    assert "1. Repérage" in text and ": 6" in text
+    # Theme 3 (two people) alone would be 13 - 6 - 5: theme 2 joins it in "other themes".
+    assert "2. Parcours" not in text and "3. Territoire" not in text
+    assert "autres thèmes (petits groupes regroupés) : 7" in text
+    assert "Proposition de 52" not in text  # no excerpt from the two people of theme 3
 
 
 async def test_voice_replay_is_bound_to_the_organisers_own_digest(app) -> None:
@@ -207,3 +246,67 @@ async def test_organiser_sees_no_exact_time_in_an_export(app) -> None:
     data = next(r for r in sent if isinstance(r, SendDocument)).document.data.decode("utf-8-sig")
     assert "2025-03-05" in data and "14:37" not in data and "15:37" not in data
     assert date(2025, 3, 5).isoformat() in data
+
+
+async def test_pre_read_voice_button_is_refused_for_a_pre_read_never_sent(app) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed(app, isere(5000, 6))
+    async with app.session_factory() as session, session.begin():
+        meeting = Meeting(
+            starts_at=NOW + timedelta(days=30), city="Grenoble", regions=["84"], status="cancelled"
+        )
+        session.add(meeting)
+    sent = await organiser.click_data(VoiceCB(source=VoiceSource.PREREAD, ref=meeting.id).pack())
+    assert alerts(sent) and not [r for r in sent if isinstance(r, SendVoice)]
+    async with app.session_factory() as session, session.begin():
+        session.add(PrereadRun(meeting_id=meeting.id, recipients=1, claimed_by="t", created_at=NOW))
+    sent = await organiser.click_data(VoiceCB(source=VoiceSource.PREREAD, ref=meeting.id).pack())
+    assert len([r for r in sent if isinstance(r, SendVoice)]) == 6
+
+
+async def test_voice_notes_kept_before_the_person_chose_to_be_heard_stay_theirs(app) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed(app, isere(5000, 6))
+    async with app.session_factory() as session, session.begin():
+        for user_id in range(5000, 5006):
+            user = await session.get(User, user_id)
+            user.voice_choice_at = NOW + timedelta(minutes=1)  # chose after recording
+    sent = await organiser.send("/digest")
+    assert "messages vocaux" not in joined(sent)
+
+
+async def test_voice_notes_can_be_stopped_from_the_profile(member, db) -> None:
+    await member.send("/profil")
+    sent = await member.click_data(ProfileCB(field="voice").pack())
+    assert "gardés, les organisateurs peuvent les écouter" in joined(sent)
+    assert (await db.user()).voice_choice == "keep"
+    sent = await member.click_data(ProfileCB(field="voice").pack())
+    assert "non gardés" in joined(sent) and (await db.user()).voice_choice == "type"
+
+
+async def test_broadcast_to_fewer_than_five_reports_no_counts(app, settings) -> None:
+    from bot.delivery import PacedSender
+    from bot.questionnaire import default_questionnaire
+    from bot.scheduler import Scheduler
+    from tests.handlers.test_broadcasts import Clock, compose, confirm_now, deliver_all
+
+    await seed(app, isere(5000, 3))
+    admin = app.person(ADMIN_ID)
+    await compose(admin)
+    await confirm_now(admin)
+    clock = Clock()
+    scheduler = Scheduler(
+        app.session_factory, settings, default_questionnaire(), clock=clock, bot=app.bot
+    )
+    sender = PacedSender(
+        app.bot,
+        app.session_factory,
+        rate=1000,
+        per_chat_interval=0,
+        clock=clock,
+        admin_ids=(ADMIN_ID,),
+    )
+    sent = await deliver_all(app, (scheduler, sender), clock)
+    report = joined(sent)
+    assert "Moins de 5 destinataires" in report
+    assert "Remis" not in report and "3 / 3" not in report

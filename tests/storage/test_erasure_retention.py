@@ -15,7 +15,9 @@ from bot.questionnaire import default_questionnaire
 from bot.services.contributions import ContributionService
 from bot.services.erasure import apply_ledger, erase_person, export_ledger, person_ref
 from bot.services.retention import purge_once_a_day
+from storage.base import utcnow
 from storage.models import (
+    Answer,
     AuditEntry,
     Broadcast,
     Contribution,
@@ -237,6 +239,7 @@ async def test_digest_failing_three_times_is_given_up_and_admins_are_told(
     notices = await rows(session_factory, OutboxMessage, OutboxMessage.kind == "notice")
     assert [n.recipient_id for n in notices] == [9001]
     assert "a échoué 3 fois" in notices[0].payload["text"]
+    assert "1" not in notices[0].payload["text"].split("(")[0]  # no organiser id in it
 
 
 async def test_a_network_error_quoting_the_token_is_stored_without_it(session_factory) -> None:
@@ -253,3 +256,76 @@ async def test_a_network_error_quoting_the_token_is_stored_without_it(session_fa
     await sender.run_once()
     (row,) = await rows(session_factory, OutboxMessage)
     assert sender.bot.token not in row.last_error and "***" in row.last_error
+
+
+async def test_erasure_withdraws_and_empties_other_peoples_queued_digests_at_once(
+    session_factory,
+) -> None:
+    await organiser_with_contributions(session_factory, subscribed_at=NOW - timedelta(days=3))
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(200)])
+        await add_contribution(
+            session, 200, "entry", DUE - timedelta(hours=2), entry_answers("Idée de Personne")
+        )
+    assert await scheduler(session_factory, Clock(NOW)).tick() == 1
+    async with session_factory() as session, session.begin():
+        await erase_person(session, 200, KEY)
+
+    queued = await rows(session_factory, OutboxMessage)
+    assert queued and {m.status for m in queued} == {"cancelled"}
+    assert all(m.payload == {"method": "removed"} and m.file_id is None for m in queued)
+    assert await rows(session_factory, OutboxFile) == []  # the spreadsheet held the idea
+    assert await rows(session_factory, DigestRun) == []  # owed again, built without it
+
+
+async def test_ledger_keeps_a_person_who_came_back_after_being_erased(session_factory) -> None:
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(1)])
+    async with session_factory() as session, session.begin():
+        await erase_person(session, 1, KEY)
+    async with session_factory() as session:
+        ledger = await export_ledger(session)
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(1)])  # they came back and accepted the notice again
+        (await session.get(User, 1)).consented_at = utcnow() + timedelta(seconds=1)
+    async with session_factory() as session, session.begin():
+        done = await apply_ledger(session, ledger, KEY)
+    assert done.people == 0 and len(await rows(session_factory, User)) == 1
+
+
+async def test_retention_deletes_a_replaced_revision_from_when_it_was_replaced(
+    session_factory,
+) -> None:
+    settings = load_settings(retention_days=365)
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(1)])
+        (await session.get(User, 1)).last_seen_at = NOW
+        contribution = await add_contribution(session, 1, "entry", NOW, {})
+        contribution.updated_at = NOW
+        for revision, age in ((1, 500), (2, 400), (3, 10)):
+            session.add(
+                Answer(
+                    contribution_id=contribution.id,
+                    question_key="entry_barriers",
+                    questionnaire_version=1,
+                    revision=revision,
+                    is_current=revision == 3,
+                    skipped=False,
+                    text_value=f"version {revision}",
+                    created_at=NOW - timedelta(days=age),
+                )
+            )
+    await purge_once_a_day(session_factory, settings, NOW, "a")
+    kept = sorted(a.revision for a in await rows(session_factory, Answer))
+    # Revision 1 was replaced 400 days ago: gone. Revision 2, replaced 10 days ago, stays.
+    assert kept == [2, 3]
+
+
+async def test_scheduled_digest_waits_for_an_organiser_to_accept_the_new_notice(
+    session_factory,
+) -> None:
+    await organiser_with_contributions(session_factory, subscribed_at=NOW - timedelta(days=3))
+    async with session_factory() as session, session.begin():
+        (await session.get(User, 1)).privacy_version = 1
+    assert await scheduler(session_factory, Clock(NOW)).tick() == 0
+    assert await rows(session_factory, OutboxMessage) == []

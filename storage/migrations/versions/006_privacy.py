@@ -56,6 +56,7 @@ def upgrade() -> None:
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('scrubbed_text', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('scrubbed_with', sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column('scrubbed_version', sa.SmallInteger(), nullable=True))
         batch_op.add_column(sa.Column('pii_kinds', sa.JSON(), nullable=True))
         batch_op.create_index(batch_op.f('ix_answers_scrubbed_with'), ['scrubbed_with'], unique=False)
 
@@ -79,10 +80,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('themes', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('regions', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('trigger', sa.String(length=12), server_default=sa.text("'scheduled'"), nullable=False))
+        batch_op.add_column(sa.Column('withheld', sa.Boolean(), server_default=sa.text('(false)'), nullable=False))
         batch_op.alter_column('period_start', existing_type=storage.base.UtcDateTime(timezone=True), nullable=True)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('voice_choice', sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column('voice_choice_at', storage.base.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('last_seen_at', storage.base.UtcDateTime(timezone=True), nullable=True))
 
     # Retention counts from the last activity; until now, the last change is the best proxy.
@@ -93,12 +96,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('digest_runs', schema=None) as batch_op:
+        batch_op.drop_column('withheld')
         batch_op.drop_column('trigger')
         batch_op.drop_column('regions')
         batch_op.drop_column('themes')
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('last_seen_at')
+        batch_op.drop_column('voice_choice_at')
         batch_op.drop_column('voice_choice')
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
@@ -120,6 +125,7 @@ def downgrade() -> None:
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_answers_scrubbed_with'))
         batch_op.drop_column('pii_kinds')
+        batch_op.drop_column('scrubbed_version')
         batch_op.drop_column('scrubbed_with')
         batch_op.drop_column('scrubbed_text')
 
