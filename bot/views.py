@@ -552,7 +552,7 @@ def masked_notice(kinds: frozenset[str]) -> str:
         "structure": _("the name of your structure"),
     }
     found = [labels[kind] for kind in sorted(kinds) if kind in labels]
-    return _("🔒 Organisers will see this answer with {what} masked.").format(what=", ".join(found))
+    return _("🔒 Masked for organisers in this answer: {what}.").format(what=", ".join(found))
 
 
 def fewer_than(threshold: int) -> str:

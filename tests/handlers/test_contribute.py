@@ -221,7 +221,7 @@ async def test_author_is_told_what_organisers_will_see_masked_when_answer_has_a_
     await start_theme(member)
     sent = await member.send("Appeler Mme Durand au 06 12 34 56 78 pour le bus")
     notice = joined(sent)
-    assert "un numéro de téléphone" in notice and "masqué" in notice
+    assert "Masqué pour les organisateurs" in notice and "un numéro de téléphone" in notice
     answer = (await db.answer_map((await current(db)).id))["entry_barriers"]
     assert answer.text_value == "Appeler Mme Durand au 06 12 34 56 78 pour le bus"  # hers, intact
     assert "[téléphone]" in answer.scrubbed_text and answer.scrubbed_with == "patterns"
