@@ -555,6 +555,17 @@ def masked_notice(kinds: frozenset[str]) -> str:
     return _("🔒 Masked for organisers in this answer: {what}.").format(what=", ".join(found))
 
 
+def form_left() -> str:
+    return _(
+        "You left the form; nothing you typed in it was kept as an answer. /aide lists what "
+        "you can do."
+    )
+
+
+def form_still_open() -> str:
+    return _("↩️ Your form is still open: answer its last question, or send /annuler to leave it.")
+
+
 def fewer_than(threshold: int) -> str:
     return _("fewer than {threshold}").format(threshold=threshold)
 
