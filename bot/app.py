@@ -26,6 +26,7 @@ from bot.middlewares import (
     NoticeVersionMiddleware,
     PerUserOrderMiddleware,
     ProfileLocaleMiddleware,
+    RetryDirectReplies,
 )
 from bot.questionnaire import Questionnaire, default_questionnaire
 from bot.services.profile import PRIVACY_VERSION
@@ -81,6 +82,7 @@ def create_bot(
             raise ValueError("BOT_TOKEN is not set")
         token = settings.bot_token.get_secret_value()
     session.middleware(CommitBeforeTelegram())
+    session.middleware(RetryDirectReplies())
     return Bot(
         token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
     )
@@ -95,6 +97,7 @@ def create_dispatcher(
 ) -> Dispatcher:
     dp = Dispatcher(storage=fsm_storage or MemoryStorage())
     dp["settings"] = settings
+    dp["session_factory"] = session_factory  # for the error handler: the update's session is gone
     dp["questionnaire"] = questionnaire or default_questionnaire()
     i18n = get_i18n(settings.default_locale)
     in_flight = InFlightMiddleware()

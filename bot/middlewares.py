@@ -20,7 +20,12 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import (
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, MessageEntity, TelegramObject, Update
@@ -181,6 +186,42 @@ def _shift_entities(original: str, entities: list[MessageEntity]) -> list[Messag
         if end > start:
             shifted.append(entity.model_copy(update={"offset": start, "length": end - start}))
     return shifted
+
+
+class RetryDirectReplies(BaseRequestMiddleware):
+    """Direct replies (inside an update) survive a brief Bot API hiccup: a 5xx, a dropped
+    connection, a timeout or a short flood wait is retried up to `attempts` times with backoff.
+    Outbox messages are not retried here: the paced sender reschedules them itself. A retry after
+    a dropped connection may show a reply twice; Telegram offers no way to tell."""
+
+    def __init__(self, attempts: int = 3, first_delay: float = 0.5, longest_wait: float = 5.0):
+        self.attempts = attempts
+        self.first_delay = first_delay
+        self.longest_wait = longest_wait
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        if _update_session.get() is None:  # not a direct reply
+            return await make_request(bot, method)
+        delay = self.first_delay
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as error:
+                if attempt == self.attempts or error.retry_after > self.longest_wait:
+                    raise
+                await asyncio.sleep(error.retry_after)
+            except (TelegramServerError, TelegramNetworkError):
+                if attempt == self.attempts:
+                    raise
+                log.info("Bot API call failed (attempt %s), retrying in %s s", attempt, delay)
+                await asyncio.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 class ProfileLocaleMiddleware(BaseMiddleware):

@@ -670,6 +670,20 @@ def _plain_tokens(text: str, longest: int = 3000) -> list[str]:
     return tokens
 
 
+def saved_but_reply_failed() -> str:
+    return _(
+        "Your last action is saved, but Telegram did not deliver our reply. Here is where you "
+        "are:"
+    )
+
+
+def unseen_question() -> str:
+    return _(
+        "Your previous answer is saved. This message was not filed: here is the question it "
+        "would answer, so that you can see it first."
+    )
+
+
 def internal_error() -> str:
     return _(
         "Sorry, something went wrong on our side and your last action was not saved. "

@@ -22,6 +22,7 @@ from bot.services.contributions import ContributionService, Step, StepKind
 from bot.services.flows import AnswerValue
 from bot.services.profile import TEXT_STEPS, ProfileService, next_profile_step
 from handlers.common import close_question_message, expired, locale, render_step, show_menu
+from handlers.errors import UNSEEN
 from handlers.onboarding import continue_profile, save_profile_text
 from storage.models import VOICE_KEEP, VOICE_TYPE, User
 
@@ -253,6 +254,12 @@ async def process_free_text(
         return
     if step.question.kind != "text":
         await message.answer(views.buttons_expected())
+        await render_step(bot, message.chat.id, step, settings)
+        return
+    if (await state.get_data()).get(UNSEEN) == [step.contribution.id, step.question.key]:
+        # The reply that showed this question failed: this text may answer the previous one.
+        await state.update_data({UNSEEN: None})
+        await message.answer(views.unseen_question())
         await render_step(bot, message.chat.id, step, settings)
         return
     value = _typed_value(message, step, settings)

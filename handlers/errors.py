@@ -1,18 +1,38 @@
-"""Last resort: stale or forged buttons, and unexpected errors."""
+"""Last resort: stale or forged buttons, and unexpected errors, told truthfully.
+
+Two failures look alike to the person and must not be told alike:
+- *our* write failed (a bug, the database): the update's transaction was rolled back, nothing
+  was saved, and the person is told so;
+- *Telegram* failed after we saved: every write is committed before each Bot API call
+  (`CommitBeforeTelegram`), and direct replies were already retried (`RetryDirectReplies`).
+  The person is told their action is saved and shown where they are. The conversation state
+  remembers that a question may not have been seen (`unseen`): the next typed answer is not
+  filed under a question the person never saw (handlers/contribute.py).
+"""
 
 from __future__ import annotations
 
 import logging
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import views
+from bot.config import Settings
 from bot.i18n import pick_locale, use_locale
-from handlers.common import expired
+from bot.questionnaire import Questionnaire
+from bot.services.contributions import ContributionService, StepKind
+from handlers.common import expired, render_step
+from storage.repositories import UserRepo
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
+# Conversation state: [contribution id, question key] of a question whose message may not have
+# arrived. A typed text is not filed under it until it has been shown again.
+UNSEEN = "unseen"
 
 
 @router.callback_query()
@@ -22,19 +42,61 @@ async def fallback_callback(callback: CallbackQuery) -> None:
 
 
 @router.errors()
-async def on_error(event: ErrorEvent, bot: Bot) -> None:
-    # The update's transaction was rolled back: nothing half-saved. Tell the person.
-    log.exception("unhandled error in update %s", event.update.update_id, exc_info=event.exception)
+async def on_error(
+    event: ErrorEvent,
+    bot: Bot,
+    session_factory: async_sessionmaker[AsyncSession],
+    questionnaire: Questionnaire,
+    settings: Settings,
+    state: FSMContext | None = None,
+) -> None:
+    telegram_failed = isinstance(event.exception, TelegramAPIError)
+    if telegram_failed:
+        log.warning(
+            "Bot API failed after the update's writes were saved (update %s): %r",
+            event.update.update_id,
+            event.exception,
+        )
+    else:
+        log.exception(
+            "unhandled error in update %s", event.update.update_id, exc_info=event.exception
+        )
     user = event.update.event.from_user if hasattr(event.update.event, "from_user") else None
     chat = getattr(event.update.event, "chat", None) or getattr(
         getattr(event.update.event, "message", None), "chat", None
     )
     if user is None or chat is None or chat.type != "private":
         return
-    # The update's middlewares (and their i18n context) are gone by now: set the locale here.
-    with use_locale(pick_locale(user.language_code)):
-        text = views.internal_error()
     try:
-        await bot.send_message(user.id, text)
-    except Exception:  # the person may have blocked the bot; nothing more to do
+        async with session_factory() as session:
+            profile = await UserRepo(session).get(user.id)
+            language = profile.language if profile else pick_locale(user.language_code)
+            # The update's middlewares (and their i18n context) are gone: set the locale here.
+            with use_locale(language, settings.default_locale):
+                if not telegram_failed:
+                    await bot.send_message(user.id, views.internal_error())
+                elif profile is not None:
+                    service = ContributionService(session, questionnaire)
+                    await _show_where_they_are(bot, user.id, service, state, settings)
+    except Exception:  # Telegram is still down, or the person blocked the bot
         log.debug("could not tell user about the error", exc_info=True)
+
+
+async def _show_where_they_are(
+    bot: Bot,
+    chat_id: int,
+    service: ContributionService,
+    state: FSMContext | None,
+    settings: Settings,
+) -> None:
+    """After a reply Telegram did not deliver: say the action is saved, show the question in
+    focus, and until it is shown mark it unseen (a typed text will not be filed under it)."""
+    step = await service.in_focus(chat_id)
+    asking = step.kind == StepKind.QUESTION and step.contribution and step.question
+    if asking and state is not None:
+        await state.update_data({UNSEEN: [step.contribution.id, step.question.key]})
+    await bot.send_message(chat_id, views.saved_but_reply_failed())
+    if step.kind in (StepKind.QUESTION, StepKind.REVIEW):
+        await render_step(bot, chat_id, step, settings)
+        if state is not None:
+            await state.update_data({UNSEEN: None})  # shown after all

@@ -125,6 +125,7 @@ class ContributionService:
         if not await self.contributions.move_cursor(contribution.id, question.key, new_cursor):
             return STALE
         contribution.cursor = new_cursor
+        await self._focus(contribution)
         row = _answer_row(contribution, question, value)
         answers[question.key] = await self.answers.add_revision(
             row, previous=answers.get(question.key)
@@ -142,6 +143,7 @@ class ContributionService:
         if not await self.contributions.move_cursor(contribution.id, question.key, target.key):
             return STALE
         contribution.cursor = target.key
+        await self._focus(contribution)
         answers = await self.answers.current(contribution.id)
         return Step(StepKind.QUESTION, contribution, theme, target, answers)
 
@@ -217,6 +219,7 @@ class ContributionService:
         contribution, theme, question = await self._asked(user_id, contribution_id, question_key)
         if contribution is None or question is None:
             return STALE
+        await self._focus(contribution)
         answers = await self.answers.current(contribution.id)
         return Step(StepKind.QUESTION, contribution, theme, question, answers)
 
@@ -256,6 +259,13 @@ class ContributionService:
         theme = self.questionnaire.theme(contribution.theme_key)
         question = theme.question(question_key) if theme else None
         return contribution, theme, question
+
+    async def _focus(self, contribution: Contribution) -> None:
+        """The contribution whose question the person is shown is the one a typed answer goes
+        to, whichever theme was open before (a live button of an older message counts)."""
+        if not contribution.in_focus:
+            await self.contributions.focus(contribution.user_id, contribution.id)
+            contribution.in_focus = True
 
     async def _point_cursor(self, contribution: Contribution, key: str) -> None:
         if contribution.cursor != key:

@@ -25,22 +25,27 @@ Normalisation first
 Detection runs on, and the function returns, a normalised text: Unicode NFKC (full-width
 digits and letters, ``＠``, ligatures become ASCII), every format character (category Cf:
 zero-width space/joiner/non-joiner, word joiner, soft hyphen, BOM, bidi controls) removed,
-and every space separator (no-break, narrow no-break, thin, figure, ideographic...) turned
-into a plain space. So ``06\u200b12 34 56 78``, ``０６ １２ ３４ ５６ ７８`` or a number written
-with thin spaces are the same string as ``06 12 34 56 78`` before any rule sees them.
+every space separator (no-break, narrow no-break, thin, figure, ideographic...) turned
+into a plain space, every hyphen and dash (``‐ ‑ ‒ – — ― −``) turned into ``-``, and a line
+break between two digits (with the spaces around it) into one space. So ``06\u200b12 34 56
+78``, ``０６ １２ ３４ ５６ ７８``, ``06–12–34–56–78``, ``06 12\n34 56 78`` or a number written
+with thin spaces are the same string as ``06 12 34 56 78`` (or ``06-12-34-56-78``) before
+any rule sees them. A blank line between digits (two line breaks) is left alone.
 A few typographic characters that no identifier is written with are kept as they are
 rather than NFKC'd (``…``, ``²``, ``½``, ``ᵉ``...). Side effects organisers may notice:
-ligatures become letters (``ﬁ`` -> ``fi``), full-width punctuation becomes ASCII, emoji
-sequences joined with ZWJ fall apart into their pieces.
+ligatures become letters (``ﬁ`` -> ``fi``), full-width punctuation becomes ASCII, en and em
+dashes become ``-``, a line break between two numbers becomes a space (``2023\n2024`` ->
+``2023 2024``), emoji sequences joined with ZWJ fall apart into their pieces.
 
 What is replaced, and how
 -------------------------
 * ``[e-mail]``: addresses by pattern, including simple obfuscations of the ``@`` and the
   dots: ``[at]``, ``(at)``, ``{at}``, ``(a)``, ``[@]``, ``(arobase)``, `` arobase ``,
   `` at ``, a spaced `` @ ``, ``[dot]``, ``(point)``, `` dot ``, `` point `` (also inside the
-  local part: ``prenom point nom arobase ...``). The domain must still end in
-  ``.letters`` (real or obfuscated dot), so ``rendez-vous @ la mission locale`` or
-  ``@compte`` are left alone.
+  local part: ``prenom point nom arobase ...``). In the domain a dot may have spaces before
+  it (``gmail .com``), or after it when a usual top-level domain follows (``orange. fr``).
+  The domain must still end in ``.letters`` (real or obfuscated dot), so ``rendez-vous @ la
+  mission locale``, ``@compte`` or ``marie@orange. Elle a répondu`` are left alone.
 * ``[IBAN]``: ``python-stdnum`` validates the ISO 13616 checksum and the country's length,
   compact or in groups separated by spaces or hyphens, any country. A French-shaped IBAN
   (``FR`` + 25 characters with the French BBAN layout) whose check digits are wrong is
@@ -58,16 +63,23 @@ What is replaced, and how
   ``VALID`` (the number must be a valid, allocated number: any grouping, spaces, dots,
   hyphens, ``+33``, ``0033``, ``+33 (0)6``, any foreign ``+CC``), plus a second pass for
   what the matcher cannot see: national overseas numbers (``0692 ...``, ``0690 ...``:
-  valid for Réunion, Mayotte, Guadeloupe, Martinique, Guyane but not for region FR) and
-  numbers separated by slashes. A national number must start with 0 and not touch other
-  digits, so years, amounts (``1 500 €``), postal codes (``38000``), department numbers,
-  dates (``05/03/2025``), percentages, SIREN and SIRET are never phones.
-* ``[date de naissance]``: a date (``12/03/1985``, ``12.03.85``, ``3 mars 1990``,
-  ``1er janvier 1969``, ``mars 1990``) right after a birth cue (``né``, ``née``, ``né(e)``,
-  ``naissance``, ``date de naissance``, ``naiss.``, ``DDN``, ``D.D.N``), possibly with a
-  birthplace in between (``né à Alger le ...``). Only the date is replaced. Other dates
-  (``le 5 mars``, ``depuis le 01/09/2024``, ``réunion du 12/03/2025``) are left alone, and so
-  is a year alone (``né en 1985``, an age is often what the note is about).
+  valid for Réunion, Mayotte, Guadeloupe, Martinique, Guyane but not for region FR),
+  numbers separated by slashes, and numbers in five pairs with one separator throughout
+  (space, dot, hyphen, underscore, comma, slash: ``06_12_34_56_78``, ``06,12,34,56,78``);
+  in that shape a mobile number (06, 07) is masked even in a range not allocated yet
+  (``07 12 34 56 78``), other numbers only when valid, and with commas or slashes only
+  mobile numbers (``codes 01,02,03,04,05`` is a list). A national number must start with 0
+  and not touch other digits, so years, amounts (``1 500 €``), postal codes (``38000``),
+  dates (``05/03/2025``, also when a number follows: ``le 05/03/2025 12 salariés``),
+  percentages, SIREN and SIRET are never phones.
+* ``[date de naissance]``: a date (``12/03/1985``, ``12.03.85``, ``12-03-1985``, ``3 mars
+  1990``, ``1er janvier 1969``, ``mars 1990``; with spaces, ``12 03 1985``, or compact,
+  ``12031985``, ``120385``, when day and month are possible) right after a birth cue
+  (``né``, ``née``, ``né(e)``, ``naissance``, ``date de naissance``, ``naiss.``, ``DDN``,
+  ``D.D.N``), possibly with a birthplace in between (``né à Alger le ...``). Only the date
+  is replaced. Other dates (``le 5 mars``, ``depuis le 01/09/2024``, ``réunion du 12 03
+  2025``) are left alone, and so is a year alone (``né en 1985``, an age is often what the
+  note is about).
 * ``[adresse]``: a house number (``12``, ``3 bis``, ``14,``) + a street type (rue, avenue,
   bd, boulevard, chemin, allée, impasse, place, quai, route, cours, square, passage...) +
   its name, or ``lieu-dit`` + name, optionally followed by a postcode and a city
@@ -77,22 +89,35 @@ What is replaced, and how
   name must be capitalised (``5 cours de français`` is not an address). A postcode + city
   alone (``à Grenoble (38000)``) is a place, not an address, and is kept.
 * ``[nom]``: a civility (M., M, Mr, Mme, Mlle, Melle, Monsieur, Madame, Mademoiselle, Dr,
-  Docteur, Pr; upper case too) followed by a capitalised or upper-case name of up to four words
-  (``Mme Martin``, ``Monsieur Jean Dupont``, ``Madame Le Goff``, ``Mme DA SILVA``,
+  Docteur, Pr; upper case too, and lower case except ``m`` and ``pr``, a unit and "pour";
+  glued to the name after its dot: ``M.Dupont``, ``Mme.Martin``) followed by a capitalised or
+  upper-case name of up to four words, particles included (``Mme Martin``, ``mme Martin``,
+  ``Monsieur Jean Dupont``, ``Madame Le Goff``, ``Mme de la Fontaine``, ``Mme DA SILVA``,
   ``M. Moreau Jean-Claude``); the civility stays. Not after a function (``M. le maire``,
   ``Madame la directrice``), and an initial alone (``Mme D.``, ``M. K.``, ``Mr. X``) is
   already a pseudonym and is kept. With the model: spaCy's ``PER`` entities, filtered
   because the small model over-fires on capitalised words: civilities are trimmed, as are
-  field terms (acronyms and institutions: France Travail, PASS IAE, SIAE, CIP, PMSMP, Pôle
-  emploi, Mission locale, Cap emploi, DREETS, DDETS, RSA, CAF, CPAM, ACI, EI, ETTI,
-  GEIQ...) and common words capitalised because they start a sentence (``Permanence``,
-  ``Dossier``); an entity is dropped when a word is not capitalised (``Pôle emploi``),
-  holds a digit or ``@``, is a single acronym (5 capitals at most), a single common French
-  word (the word lists of the model's lemmatiser: ``Fontaine``, ``Décision``), a month or a
-  day, a
-  region, department or large city, a network name (Emmaüs, Envie...), or comes right
-  after a street or building word (``rue Victor Hugo``, ``lycée Jean Moulin``). ``NOM
-  Prénom`` shapes that the model labels as something else (``BENALI Karim``) are taken.
+  heading words (``Entretien``, ``Contact``, ``Permanence``, ``Dossier``...), common words
+  capitalised because they start a sentence (``Décision``) unless they are a first name
+  or precede one (``Pierre Martin``, ``Dupont Jean``), and field terms (acronyms and
+  institutions: France Travail, PASS IAE, SIAE, CIP, PMSMP, Pôle emploi, Mission locale,
+  Cap emploi, DREETS, DDETS, RSA, CAF, CPAM, ACI, EI, ETTI, GEIQ..., months, days, network
+  names such as Emmaüs or Envie) with what follows them (``Sophie Durand de France Travail``
+  -> ``Sophie Durand``; one word is kept only when a particle linked it: ``Sophie de la
+  CAF``, not ``Grenoble CCAS``). An entity is dropped when a word is not capitalised (``Pôle
+  emploi``), holds a digit or ``@``, is a single acronym (5 capitals at most), a single
+  common French word (the word lists of the model's lemmatiser: ``Fontaine``) that is not a
+  first name (first names that are everyday words, ``Rose``, ``Claire``, only away from a
+  sentence start), only common words (``Cuisine Solidaire``), starts with a city or a short
+  acronym (``Grenoble Habitat``, ``SNCF Connect``), holds ``Saint`` (``Saint Martin
+  d'Hères``, ``Saint-Bruno``), is a region, department or large city, or comes right after a
+  street or building word (``rue Victor Hugo``, ``lycée Jean Moulin``). Names the model
+  labels as something else are taken in the shapes ``NOM Prénom`` (``BENALI Karim``), two
+  to four name words holding a frequent first name or right after a heading word
+  (``Entretien Karima Haddad``, ``NADIA BOUZID``), or a single frequent first name not after
+  an article (``Ousmane``, not ``la Marine``); and, with the model on, a run of two or three
+  upper-case words holding a frequent first name, the others neither common words nor field
+  terms (``KARIM BENALI``, ``BOUZID NADIA``), which the model tends to split.
 * ``[structure]``: the author's own structure names, passed by the caller, matched case-,
   accent-, apostrophe- and whitespace-insensitively. Names shorter than 3 characters or
   made only of generic words (``AI``, ``ACI``, ``Association``) are ignored.
@@ -103,14 +128,22 @@ partly eaten as a phone).
 
 What is *not* caught
 --------------------
-First names alone without the model, and with it whenever the small model misses them
-(``Aïcha m'a appelée``) or they are also common words (``Julie``, ``Rose``); surnames in
-lower case; nicknames; phone numbers spelled out in words or with letters for digits
-(``O6``); e-mails without any dot in the domain; streets without a number and without a
-residence cue; birthplaces, ages, employers, CAF or France Travail file numbers, PASS IAE
-numbers, licence plates and other quasi-identifiers. Over-masking is possible on purpose
-for NIR-shaped 13/15-digit numbers (an EAN-13 barcode, say) and for company names that
-look like person names (``Leroy Merlin``) with the model.
+First names alone without the model, and with it whenever the small model sees no entity
+at all (``Aïcha m'a appelée``, ``Bravo à Yanis``) or they are everyday words at a sentence
+start (``Rose``, ``Claire``, ``Pierre a signé``); the first-name list is short (a few hundred
+frequent names), so rarer ones rely on the model alone; names in an all upper-case sentence
+(``JEAN DUPONT EST ABSENT``) or next to a common-word surname in upper case (``DUPONT
+JEAN``); several names after one civility (``MM. Dupont et Durand``: the second);
+surnames in lower case; nicknames; phone numbers spelled out in words or with letters for
+digits (``O6``), split by a blank line, or written in odd groups with underscores or commas;
+e-mails without any dot in the domain, or with a space after the dot before an unusual
+top-level domain; streets without a number and without a residence cue; birthplaces,
+ages, employers, CAF or France Travail file numbers, PASS IAE numbers, licence plates and
+other quasi-identifiers. Over-masking is possible on purpose for NIR-shaped 13/15-digit
+numbers (an EAN-13 barcode, say), for a list of five two-digit numbers starting with 0
+(``départements 01 03 07 15 26`` reads as a valid phone), and with the model for company
+or place names that look like person names (``Leroy Merlin``, ``Pierre Fabre``, ``centre
+social Jean Macé``).
 
 Bump ``SCRUBBER_VERSION`` whenever a rule changes, so stored scrubbed texts can be redone.
 """
@@ -501,13 +534,14 @@ def _nirs(text: str) -> Iterable[Span]:
 
 _PHONE_FALLBACK_RE = re.compile(r"(?<![\w+])(?<!\d[ ./\-])0(?:[ ./\-]?\d){9}(?![ ./\-]?\d)")
 # A French national number written in the usual five pairs with one separator throughout
-# (space, dot, hyphen, underscore, comma or slash): a phone even when its range is not
-# allocated (yet), or when the matcher does not take the separator ("06_12_34_56_78").
+# (space, dot, hyphen, underscore, comma or slash), for what the matcher does not take
+# ("06_12_34_56_78", "06,12,34,56,78") and mobile numbers in ranges not allocated yet.
 _PHONE_PAIRS_RE = re.compile(
     r"(?<![^\W_])(?<!\+)(?<!\d[ ./\-_,])"
     r"0[1-9](?P<sep>[ ./\-_,])\d\d(?:(?P=sep)\d\d){3}"
     r"(?![^\W_])(?![ ./\-_,]\d)"
 )
+_DATE_INSIDE_RE = re.compile(r"\d\d([/.\-])\d\d\1(?:19|20)\d\d")
 _OVERSEAS_REGIONS = ("RE", "YT", "GP", "MQ", "GF")
 _LENIENCY = phonenumbers.Leniency.VALID
 
@@ -535,6 +569,8 @@ def _phones(text: str) -> Iterable[Span]:
     for match in _PHONE_FALLBACK_RE.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
+        if _DATE_INSIDE_RE.search(match.group()):
+            continue  # "le 05/03/2025 12 salariés"
         digits = re.sub(r"\D", "", match.group())
         for region in ("FR", *_OVERSEAS_REGIONS):
             try:
@@ -546,7 +582,19 @@ def _phones(text: str) -> Iterable[Span]:
                 yield Span(match.start(), match.end(), "phone")
                 break
     for match in _PHONE_PAIRS_RE.finditer(text):
-        if not any(s < match.end() and match.start() < e for s, e in taken):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        digits = re.sub(r"\D", "", match.group())
+        # A mobile number (06, 07) in an unallocated range is masked too: ranges open
+        # faster than metadata follows, and a made-up number in a note is still meant as one.
+        # With commas or slashes only a mobile number: "codes 01,02,03,04,05" is a list.
+        if digits[1] in "67" or (
+            match.group("sep") not in ",/"
+            and any(
+                phonenumbers.is_valid_number(phonenumbers.parse(digits, region))
+                for region in ("FR", *_OVERSEAS_REGIONS)
+            )
+        ):
             yield Span(match.start(), match.end(), "phone")
 
 
@@ -817,6 +865,7 @@ def _at_sentence_start(text: str, index: int) -> bool:
     return (index <= 20 and not before) or (bool(before) and before[-1] in '.!?:;\n(«"•*–—-')
 
 
+_GLUED_CIVILITY_RE = re.compile(rf"(?:{_CIVILITY_ABBR})\.(?=[{_UP}])")
 _INITIAL_RE = re.compile(rf"[{_UP}]\.?\Z")
 _NOM_PRENOM_RE = re.compile(rf"({_CAPS_WORD})\s+({_CAP_WORD})\Z")
 
@@ -831,7 +880,8 @@ def _is_common(word: str) -> bool:
 _LEAD_WORDS = _words(
     """
     rdv rdv. tél tel tél. tel. cv mail email e-mail sms dossier bilan point entretien appel
-    contact suivi
+    contact suivi permanence réunion reunion rencontre visite journée journee atelier
+    formation accueil échange echange message courrier relance synthèse synthese objet
     """
 )
 
@@ -897,6 +947,9 @@ _WORDLIKE_FIRST_NAMES = _words(
 )
 
 
+_SAINTS = _words("saint sainte saints saintes st ste st. ste.")
+
+
 def _is_first_name(word: str) -> bool:
     lowered = word.lower().replace("’", "'")
     return lowered in _FIRST_NAMES or (
@@ -923,6 +976,11 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         (m.start() + start, m.end() + start, m.group())
         for m in re.finditer(r"[^\s,;:()]+", text[start:end])
     ]
+    glued = _GLUED_CIVILITY_RE.match(words[0][2]) if words else None
+    if glued:  # "Mme.Martin" is one token: the civility stays
+        w_start, w_end, word = words[0]
+        cut = w_start + glued.end()
+        words[0:1] = [(w_start, cut, word[: glued.end()]), (cut, w_end, word[glued.end() :])]
     after_civility = False
     while words:
         w_start, _, word = words[0]
@@ -981,12 +1039,28 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if _EPONYM_CONTEXT_RE.search(text[max(0, words[0][0] - 40) : words[0][0]]):
         return None
+    if len(strings) > 1:
+        names = [w for w in strings if w.lower() not in _PARTICLES]
+        if any(w.lower() in _SAINTS for w in names):
+            return None  # "Saint Martin d'Hères", "Sainte Marie": a place or an eponym
+        if all(_is_common(w) and not _is_first_name(w) for w in names):
+            return None  # "Cuisine Solidaire", "Zone Industrielle"
+        first, second = names[0], names[1] if len(names) > 1 else ""
+        if not _is_first_name(first) and (
+            first.lower() in _PLACES  # "Grenoble Habitat", "Lyon Métropole"
+            or (
+                first.isupper() and len(first) <= 4 and not _is_first_name(second)
+            )  # "SNCF Connect"
+        ):
+            return None
     if len(strings) == 1:
         word = strings[0]
         if _INITIAL_RE.match(word) or len(word) < 2:
             return None
         if word.isupper() and len(word) <= 5:
             return None
+        if word.lower().startswith(("saint-", "sainte-", "st-", "ste-")):
+            return None  # "Marché Saint-Bruno": a place or an eponym
         if _is_common(word) and not (
             _is_first_name(word)
             and not (
@@ -997,12 +1071,31 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return words[0][0], words[-1][1]
 
 
-def _other_entity_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+# Before a place name: "à Florence", "vers Lourdes" (a LOC entity that is also a first name).
+_PLACE_PREPOSITION_RE = re.compile(
+    r"(?i:\b(?:à|a|au|aux|en|vers|depuis|de|d['’]|du|sur|près\s+de|pres\s+de)\s*)\Z"
+)
+
+
+_ARTICLE_RE = re.compile(r"(?i:\b(?:le|la|les|l['’]|un|une|des|du|au|aux)\s*)\Z")
+
+
+def _other_entity_name(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
     """A person name that the model labelled ORG, MISC or LOC, if the entity is one."""
     span = _person_span(text, start, end)
     if span is None:
         return None
     strings = text[span[0] : span[1]].split()
+    if len(strings) == 1:  # "Ousmane a obtenu son permis" (LOC), "Julie m'a dit" (MISC)
+        word = strings[0]
+        if not _is_first_name(word) or word.lower() in _WORDLIKE_FIRST_NAMES:
+            return None
+        before = text[max(0, span[0] - 12) : span[0]]
+        if _ARTICLE_RE.search(before):
+            return None  # "la Marine", "le Florence" (a boat, a hotel, a brand)
+        if label == "LOC" and _PLACE_PREPOSITION_RE.search(before):
+            return None
+        return span
     if not 2 <= len(strings) <= 4:
         return None
     if not all(_NAME_WORD_RE.fullmatch(w) or w.lower() in _PARTICLES for w in strings):
@@ -1017,8 +1110,47 @@ def _other_entity_name(text: str, start: int, end: int) -> tuple[int, int] | Non
     return None
 
 
+# Two or three upper-case words: "NADIA BOUZID", "BOUZID NADIA", "KARIM BEN ALI". The small
+# model often splits them into one-word ORG or MISC entities, or misses them.
+_CAPS_RUN_RE = re.compile(
+    rf"(?<![\w\-'’])(?<![{_UP}][ \t])"  # not inside a longer upper-case run
+    rf"(?:{_CAPS_WORD})(?:[ \t]+(?:{_CAPS_WORD})){{1,2}}"
+    rf"(?![\w\-'’]|[ \t]+[{_UP}]{{2}})"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _folded_common_words() -> frozenset[str]:
+    """The model's common words without accents: upper-case text often has none."""
+    return frozenset(_fold(w) for w in _common_words)
+
+
+def _caps_names(text: str) -> Iterable[Span]:
+    """A run of two or three upper-case words (a whole run, not part of an upper-case
+    sentence) holding a first name, the other words neither common words (accents or not)
+    nor terms of the field, not after a street or building word."""
+    for run in _CAPS_RUN_RE.finditer(text):
+        strings = run.group().split()
+        if not any(_is_first_name(w) for w in strings) or strings[-1].lower() in _PARTICLES:
+            continue
+        if _EPONYM_CONTEXT_RE.search(text[max(0, run.start() - 40) : run.start()]):
+            continue
+        for word in strings:
+            lowered = word.lower()
+            if _is_field(word) or lowered in _PLACES or lowered in _SAINTS:
+                break
+            if lowered in _PARTICLES or _is_first_name(word):
+                continue
+            if len(word) < 3 or _is_common(word) or _fold(lowered) in _folded_common_words():
+                break
+        else:
+            yield Span(run.start(), run.end(), "name")
+
+
 def _model_names(text: str, doc: Any) -> Iterable[Span]:
     """Person names in ``doc``, the model's analysis of ``text``."""
+    if _CAPS_RUN_RE.search(text):
+        yield from _caps_names(text)
     for ent in doc.ents:
         if ent.label_ == "PER":
             span = _person_span(text, ent.start_char, ent.end_char)
@@ -1039,7 +1171,7 @@ def _model_names(text: str, doc: Any) -> Iterable[Span]:
                 yield Span(ent.start_char + match.start(), ent.start_char + match.end(), "name")
                 continue
         # "Entretien Karima Haddad" (MISC), "NADIA BOUZID absente" (ORG).
-        span = _other_entity_name(text, ent.start_char, ent.end_char)
+        span = _other_entity_name(text, ent.start_char, ent.end_char, ent.label_)
         if span is not None:
             yield Span(span[0], span[1], "name")
 

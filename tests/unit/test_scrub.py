@@ -792,3 +792,260 @@ def test_scrub_many_gives_the_same_results_as_scrub_when_batched(model):
         scrub(t, use_model=True, structure_names=s) for t, s in zip(texts, structures, strict=True)
     ]
     assert batched[2].text == f"L'{STRUCTURE} recrute."
+
+
+# === version 3: leaks found by the security review ===================================
+
+
+def test_scrubber_version_is_3_when_review_rules_are_in():
+    assert SCRUBBER_VERSION >= 3
+
+
+# --- normalisation: line breaks between digits, dashes ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("06 12\n34 56 78", "06 12 34 56 78"),
+        ("06 12 \n 34", "06 12 34"),
+        ("07 81\r\n22 45 90", "07 81 22 45 90"),
+        ("06 12\r34", "06 12 34"),
+        ("06 12\u202834\u2029", "06 12 34\u2029"),
+        ("06 12\x0b34\x0c56\x8578", "06 12 34 56 78"),
+    ],
+)
+def test_normalize_turns_a_line_break_into_a_space_when_it_stands_between_digits(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ligne 1\nLigne 2",
+        "Total 12\nSuite",
+        "Bilan\n2025",
+        "12\n\n34",  # a blank line: two paragraphs, not one number
+    ],
+)
+def test_normalize_keeps_line_breaks_when_not_between_two_digits(text):
+    assert normalize(text) == text
+
+
+def test_normalize_turns_dash_variants_into_hyphen_minus():
+    assert normalize("a\u2010b\u2011c\u2012d\u2013e\u2014f\u2015g\u2212h\ufe63i\uff0dj") == (
+        "a-b-c-d-e-f-g-h-i-j"
+    )
+
+
+# --- phones -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "06 12\n34 56 78",
+        "06 12\r\n34 56 78",
+        "06\n12\n34\n56\n78",
+        "06 12 34\u202856 78",
+        "06\u201012\u201034\u201056\u201078",  # hyphen
+        "06\u201112\u201134\u201156\u201178",  # non-breaking hyphen
+        "06\u201312\u201334\u201356\u201378",  # en dash
+        "06\u201412\u201434\u201456\u201478",  # em dash
+        "06\u221212\u221234\u221256\u221278",  # minus sign
+        "+33 6\u201312\u201334\u201356\u201378",
+        "06_12_34_56_78",
+        "06,12,34,56,78",
+        "04_76_12_34_56",
+        "07 12 34 56 78",  # a mobile range not allocated yet is still a mobile number
+        "07.00.12.34.56",
+    ],
+)
+def test_phone_is_replaced_when_split_by_a_line_break_or_odd_separators(raw):
+    assert scrub_text(f"Tél : {raw}, merci.") == f"Tél : {PHONE}, merci."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("06 12 34 56 78 / 07 12 34 56 78", f"{PHONE} / {PHONE}"),
+        ("07 52 41 63 85/06 98 76 54 32", f"{PHONE}/{PHONE}"),
+        ("06 12 34 56 78 ou 07 12 34 56 78", f"{PHONE} ou {PHONE}"),
+    ],
+)
+def test_every_phone_is_replaced_when_two_numbers_follow_each_other(text, expected):
+    assert scrub_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Codes 01,02,03,04,05 du référentiel.",
+        "Le 05/03/2025 12 salariés étaient présents.",
+        "Public visé : 18-25 ans, 0,5 ETP.",
+        "Effectif 2023 2024 en hausse.",
+        "Numéro de convention 038-2025-00045.",
+    ],
+)
+def test_text_is_unchanged_when_numbers_with_odd_separators_are_not_phones(text):
+    assert scrub_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le 05/03/2025\n12 salariés étaient présents.",
+        "Effectif : 2023\n2024 en légère hausse.",
+        "Horaires : 8h30\u201112h \u2013 13h30\u201316h.",
+        "Tranche 18\u201325 ans.",
+    ],
+)
+def test_nothing_is_masked_when_normalised_numbers_are_not_identifiers(text):
+    assert scrub(text) == Scrubbed(normalize(text), frozenset())
+
+
+# --- e-mails: a space around the dot of the domain ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "karim.benali@gmail .com",
+        "karim.benali@gmail . com",
+        "karim.benali@gmail. com",
+        "karim.benali @gmail .com",
+        "sophie.l@orange. fr",
+        "j.doe@mail .insertion .gouv .fr",
+    ],
+)
+def test_email_is_replaced_when_a_space_stands_around_a_dot_of_the_domain(address):
+    assert scrub_text(f"mail : {address} merci") == f"mail : {EMAIL} merci"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai écrit à marie@orange. Elle a répondu.",
+        "écrit à marie@orange .",
+    ],
+)
+def test_text_is_unchanged_when_a_dot_after_an_incomplete_address_ends_a_sentence(text):
+    assert scrub_text(text) == text
+
+
+# --- birth dates: spaces, no separator ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("née le 12 03 1985", f"née le {BIRTH}"),
+        ("date de naissance 12031985", f"date de naissance {BIRTH}"),
+        ("né le 7 11 78 à Oran", f"né le {BIRTH} à Oran"),
+        ("DDN 120385", f"DDN {BIRTH}"),
+        ("née le 12\u201103\u20111985", f"née le {BIRTH}"),
+        ("né le 12\u201303\u20131985", f"né le {BIRTH}"),
+    ],
+)
+def test_birth_date_is_replaced_when_written_with_spaces_dashes_or_no_separator(text, expected):
+    assert scrub(text) == Scrubbed(expected, frozenset({"birth_date"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La réunion du 12 03 2025 est reportée.",
+        "date de naissance 32131985",  # no 32nd day, no 13th month
+        "née en 1985, 12 03 ans plus tard",
+        "Réf 12031985 du dossier.",
+    ],
+)
+def test_text_is_unchanged_when_digits_are_not_a_birth_date(text):
+    assert scrub_text(text) == text
+
+
+# --- civilities glued, in lower case, with particles --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vu M.Dupont ce matin", f"Vu M.{NAME} ce matin"),
+        ("Mme.Martin a rappelé", f"Mme.{NAME} a rappelé"),
+        ("Mr.Haddad refuse le poste", f"Mr.{NAME} refuse le poste"),
+        ("rdv avec mme Martin jeudi", f"rdv avec mme {NAME} jeudi"),
+        ("Point avec mlle Nguyen.", f"Point avec mlle {NAME}."),
+        ("mr Vasseur a appelé", f"mr {NAME} a appelé"),
+        ("vu par le dr Lemaire", f"vu par le dr {NAME}"),
+        ("Mme de la Fontaine est absente", f"Mme {NAME} est absente"),
+        ("Monsieur de l'Estang a signé", f"Monsieur {NAME} a signé"),
+        ("Mme des Forges est venue", f"Mme {NAME} est venue"),
+    ],
+)
+def test_name_is_replaced_when_civility_is_glued_lower_case_or_has_particles(text, expected):
+    assert scrub(text) == Scrubbed(expected, frozenset({"name"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mme de la CAF a appelé.",
+        "Mme.D. a trouvé un CDI",
+        "mme la directrice a validé",
+        "Madame la Préfète a signé l'arrêté.",
+        "Il a couru 200 m. Martin est arrivé ensuite.",  # lower-case "m." is a unit
+    ],
+)
+def test_text_is_unchanged_when_a_civility_variant_is_followed_by_no_name(text):
+    assert scrub_text(text) == text
+
+
+# --- names with the model -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pierre Martin est venu ce matin.", f"{NAME} est venu ce matin."),
+        ("Sophie Durand de France Travail m'a appelé.", f"{NAME} de France Travail m'a appelé."),
+        ("Paul Durand de la CAF a rappelé.", f"{NAME} de la CAF a rappelé."),
+        ("Contact : Julien Moreau", f"Contact : {NAME}"),
+        ("Contact : Sébastien Roux (encadrant)", f"Contact : {NAME} (encadrant)"),
+        ("Entretien Karima Haddad : motivée", f"Entretien {NAME} : motivée"),
+        ("Entretien Yasmina Benali : très motivée", f"Entretien {NAME} : très motivée"),
+        ("Salarié: Dupont Jean", f"Salarié: {NAME}"),
+        ("Salariée : KONE Awa", f"Salariée : {NAME}"),
+        ("NADIA BOUZID absente", f"{NAME} absente"),
+        ("BOUZID NADIA absente", f"{NAME} absente"),
+        ("KARIM BENALI présent au chantier.", f"{NAME} présent au chantier."),
+        ("Mme.Martin a rappelé.", f"Mme.{NAME} a rappelé."),
+        ("Mme de la Fontaine est absente.", f"Mme {NAME} est absente."),
+        (
+            "Ousmane a obtenu son permis B du premier coup !",
+            f"{NAME} a obtenu son permis B du premier coup !",
+        ),
+    ],
+)
+def test_name_is_replaced_by_the_model_when_the_review_found_it_leaking(model, text, expected):
+    assert scrub(text, use_model=True) == Scrubbed(expected, frozenset({"name"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Atelier Cuisine Solidaire le mardi.",
+        "Le bailleur Grenoble Habitat propose un T2.",
+        "La Marine nationale recrute des jeunes.",
+        "Marché Saint-Bruno le samedi.",
+        "Nous avons vu Saint Martin d'Hères.",
+        "Le collège Jean Moulin accueille nos stagiaires.",
+        "COLLEGE JEAN MOULIN",
+        "RUE JEAN JAURES",
+        "PARTENAIRES : FRANCE TRAVAIL, MISSION LOCALE, CAP EMPLOI",
+        "Entretien Pôle Emploi demain.",
+        "Contact pris avec la Banque Alimentaire de l'Isère.",
+        "Il est parti à Florence.",
+    ],
+)
+def test_text_is_unchanged_by_the_model_when_new_name_rules_meet_non_people(model, text):
+    assert scrub(text, use_model=True).text == text
