@@ -8,7 +8,13 @@ import logging
 import os
 import sys
 
-from bot.config import SANDBOX_DATABASE_URL, ConfigError, Settings, load_settings
+from bot.config import (
+    SANDBOX_DATABASE_URL,
+    ConfigError,
+    DatabaseUnreachable,
+    Settings,
+    load_settings,
+)
 
 log = logging.getLogger("bot")
 
@@ -112,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(runners[command](settings))
     except KeyboardInterrupt:
         return 130
+    except DatabaseUnreachable as error:
+        print(f"Database error: {error}", file=sys.stderr)
+        log.debug("database unreachable at start", exc_info=True)  # LOG_LEVEL=DEBUG shows why
+        return 2
     except Exception:
         # Through logging, not Python's default hook: tracebacks can hold the Bot API URL, which
         # holds the token, and the log formatters redact it.
@@ -120,11 +130,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
-    from storage.engine import create_engine
+    from storage.engine import check_reachable, create_engine
     from storage.migrate import current_revision, upgrade_to_head
 
     engine = create_engine(settings.database_url)
     try:
+        await check_reachable(engine)
         await upgrade_to_head(engine)
         print(f"Database at revision {await current_revision(engine)}.")
     finally:
@@ -150,10 +161,15 @@ async def _run(settings: Settings, webhook: bool = False) -> int:
         set_bot_commands,
     )
     from bot.metrics import Metrics
-    from storage.engine import create_engine, create_session_factory
+    from storage.engine import check_reachable, create_engine, create_session_factory
     from storage.migrate import current_revision, head_revision, upgrade_to_head
 
     engine = create_engine(settings.database_url)
+    try:
+        await check_reachable(engine)
+    except DatabaseUnreachable:
+        await engine.dispose()
+        raise
     if settings.sqlite_path() is not None:
         await upgrade_to_head(engine)  # the embedded default looks after itself
     elif await current_revision(engine) != head_revision():

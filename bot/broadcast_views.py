@@ -18,7 +18,7 @@ from bot.questionnaire import Questionnaire
 from bot.services.audience import Audience
 from bot.services.broadcasts import DeliveryCounts, Progress, progress_bar
 from bot.services.geo import get_department, get_region
-from bot.views import escape
+from bot.views import echo, escape
 
 
 def ask_content() -> str:
@@ -119,7 +119,14 @@ def ask_departments() -> str:
 
 def departments_unknown(values: list[str]) -> str:
     return _("I don't know these departments: {values}. Type them again.").format(
-        values=escape(", ".join(values))
+        values=echo(", ".join(values), limit=200)
+    )
+
+
+def album_first_item_only() -> str:
+    return _(
+        "This was an album: only its first item is kept for the broadcast (a broadcast holds one "
+        "photo or one document). To send the others, make one broadcast for each."
     )
 
 

@@ -20,7 +20,7 @@ from bot.services.export import export_counts, export_csv, export_xlsx
 from bot.services.geo import get_region
 from bot.services.roles import CONSOLE, RoleService
 from storage.base import utcnow
-from storage.engine import create_engine, create_session_factory
+from storage.engine import check_reachable, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import DigestRun, DigestSubscription, User
 from storage.reports import ReportRepo, Scope
@@ -30,6 +30,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 async def _session_factory(settings: Settings):
     engine = create_engine(settings.database_url, inline=False)
+    await check_reachable(engine)
     if settings.sqlite_path() is not None:
         await upgrade_to_head(engine)
     return engine, create_session_factory(engine)

@@ -24,6 +24,10 @@ class ConfigError(Exception):
     """A configuration value is missing or invalid; the message names the variable."""
 
 
+class DatabaseUnreachable(Exception):
+    """The database named by DATABASE_URL cannot be used; the message says why, in a sentence."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False

@@ -14,7 +14,7 @@ from bot.questionnaire import Questionnaire
 from bot.services.geo import get_region
 from bot.services.meetings import MeetingProblem
 from bot.services.reminders import PlannedSend
-from bot.views import escape
+from bot.views import echo, escape
 
 
 def meetings_list(lines: list[str]) -> str:
@@ -110,7 +110,7 @@ def ask_venue() -> str:
 
 
 def problem(error: MeetingProblem) -> str:
-    value = escape(error.value)
+    value = echo(error.value)
     messages = {
         "bad_date": _(
             "I could not read the date {value}. Use DD/MM/YYYY and a time, like 14/03/2026 09:30."

@@ -36,7 +36,7 @@ from bot.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession, buttons_of
 from bot.questionnaire import default_questionnaire
 from bot.scheduler import Scheduler
 from storage.base import utcnow
-from storage.engine import create_engine, create_session_factory
+from storage.engine import check_reachable, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
 HELP = """Relais sandbox: you are talking to the real bot, without Telegram.
@@ -156,6 +156,7 @@ async def run_sandbox(
     if not settings.admin_ids:  # in the sandbox, the first person is an admin
         settings = settings.model_copy(update={"admin_ids": (1001,)})
     engine = create_engine(settings.database_url)
+    await check_reachable(engine)
     await upgrade_to_head(engine)
     fake = FakeTelegramSession()
     bot = create_bot(settings, session=fake, token=FAKE_TOKEN)

@@ -29,6 +29,18 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+ECHO_LENGTH = 60
+
+
+def echo(text: str, limit: int = ECHO_LENGTH) -> str:
+    """What someone typed, quoted back in a reply ("I don't know the department …"): on one
+    line, shortened, escaped, so that the reply always fits Telegram's limit."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return escape(text)
+
+
 def welcome_text() -> str:
     return _(
         "👋 <b>Welcome to Relais.</b>\n\n"
@@ -166,12 +178,12 @@ def ask_department() -> str:
 def department_not_found(text: str, with_suggestions: bool) -> str:
     if with_suggestions:
         return _("I don't know the department “{text}”. Did you mean one of these?").format(
-            text=escape(text)
+            text=echo(text)
         )
     return _(
         "I don't know the department “{text}”. Type a number like <i>38</i>, <i>2A</i> or "
         "<i>974</i>, or a name like <i>Isère</i>."
-    ).format(text=escape(text))
+    ).format(text=echo(text))
 
 
 def department_saved(code: str) -> str:

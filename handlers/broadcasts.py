@@ -43,6 +43,7 @@ from storage.base import utcnow
 from storage.models import Broadcast
 
 router = Router(name=__name__)
+ALBUM = "broadcast_album"  # conversation state: the album whose first item was kept
 router.message.middleware(RequireRole(Role.ADMIN))
 router.callback_query.middleware(RequireRole(Role.ADMIN))
 
@@ -84,8 +85,22 @@ async def process_content(
     service = BroadcastService(session)
     draft = await service.create_draft(message.chat.id, body, media_kind, media_file_id)
     await state.clear()
+    if message.media_group_id:  # an album: Telegram sends each item as its own message
+        await state.update_data({ALBUM: message.media_group_id})
+        await message.answer(bv.album_first_item_only())
     text, markup = await _audience_screen(service, draft, questionnaire, settings)
     await message.answer(text, reply_markup=markup)
+
+
+async def rest_of_album(message: Message, state: FSMContext) -> bool:
+    """The other items of an album whose first item became a broadcast draft."""
+    group = message.media_group_id
+    return group is not None and (await state.get_data()).get(ALBUM) == group
+
+
+@router.message(StateFilter(None), rest_of_album)
+async def fallback_album_item(message: Message) -> None:
+    """Already said: only the album's first item is kept. Nothing more to say per item."""
 
 
 @router.callback_query(BroadcastCB.filter(F.a.in_(AUDIENCE_ACTIONS)))

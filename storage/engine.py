@@ -83,3 +83,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+async def check_reachable(engine: AsyncEngine, url_setting: str = "DATABASE_URL") -> None:
+    """One round trip, so that start-up fails with a sentence instead of a traceback later."""
+    from sqlalchemy import text
+
+    from bot.config import DatabaseUnreachable
+
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:  # asyncpg, aiosqlite and OS errors alike
+        cause = getattr(error, "orig", None) or error
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnreachable(
+            f"Cannot use the database of {url_setting} ({where}): "
+            f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else 'no detail'}."
+        ) from error

@@ -5,6 +5,7 @@ No aiogram, no database: data in, data out, unit-tested on their own.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -50,14 +51,20 @@ class TextCheck:
 
 
 def check_text(question: Question, raw: str, global_limit: int) -> TextCheck:
-    """Trim and bound a free-text answer; the limit is the stricter of question and settings."""
+    """Trim and bound a free-text answer; the limit is the stricter of question and settings.
+    An answer with nothing visible in it (spaces, zero-width or control characters) is empty."""
     value = raw.strip()
-    if not value:
+    if not has_visible_text(value):
         return TextCheck(ok=False, empty=True)
     limit = text_limit(question, global_limit)
     if len(value) > limit:
         return TextCheck(ok=False, value=value, too_long_by=len(value) - limit)
     return TextCheck(ok=True, value=value)
+
+
+def has_visible_text(text: str) -> bool:
+    """Something a reader would see: not only separators, format or control characters."""
+    return any(unicodedata.category(char)[0] not in "ZC" for char in text)
 
 
 def text_limit(question: Question, global_limit: int) -> int:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.profile_options import ROLE_OTHER_MAX, ROLES, STRUCTURE_NAME_MAX, STRUCTURE_TYPES
+from bot.services.flows import has_visible_text
 from bot.services.geo import DepartmentMatch, get_department, resolve_department
 from bot.services.personal_data import export_personal_data  # noqa: F401  (moved there)
 from storage.base import utcnow
@@ -125,7 +126,7 @@ class ProfileService:
             self.set_department(user, match.department.code)
             return TextFieldResult(ok=True, department=match)
         limit = STRUCTURE_NAME_MAX if step == ProfileStep.STRUCTURE_NAME else ROLE_OTHER_MAX
-        if not value:
+        if not has_visible_text(value):
             return TextFieldResult(ok=False, limit=limit)
         if len(value) > limit:
             return TextFieldResult(ok=False, too_long=len(value), limit=limit)
