@@ -92,6 +92,8 @@ class Scheduler:
     ) -> None:
         self.bot = bot  # edits broadcast progress messages; without it they stay as they are
         self.quiet = quiet  # the sender's quiet hours, to say so on progress messages
+        # Reminders and pre-reads are planned before quiet hours, never after (a setting).
+        self.planning = QuietHours.from_settings(settings)
         self.session_factory = session_factory
         self.settings = settings
         self.questionnaire = questionnaire
@@ -159,7 +161,7 @@ class Scheduler:
         sent = 0
         for meeting in meetings:
             wave, superseded = due_waves(
-                meeting, self.settings.reminder_days, at, self.settings.tz, now
+                meeting, self.settings.reminder_days, at, self.settings.tz, now, self.planning
             )
             if wave is None or (meeting.id, wave) in claimed:
                 continue
@@ -187,13 +189,13 @@ class Scheduler:
                     .with_for_update()
                 )
                 days = self.settings.reminder_days
-                if fresh is None or due_waves(fresh, days, at, tz, now)[0] != wave:
+                if fresh is None or due_waves(fresh, days, at, tz, now, self.planning)[0] != wave:
                     return False
                 run = ReminderRun(
                     meeting_id=meeting.id,
                     days_before=wave,
                     claimed_by=self.name,
-                    due_at=wave_due_at(fresh, wave, at, tz),
+                    due_at=wave_due_at(fresh, wave, at, tz, self.planning),
                     created_at=now,
                 )
                 session.add(run)
@@ -205,7 +207,7 @@ class Scheduler:
                                 days_before=earlier,
                                 skipped=True,
                                 claimed_by=self.name,
-                                due_at=wave_due_at(fresh, earlier, at, tz),
+                                due_at=wave_due_at(fresh, earlier, at, tz, self.planning),
                                 created_at=now,
                             )
                         )

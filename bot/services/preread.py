@@ -19,16 +19,21 @@ from bot.questionnaire import Questionnaire
 from bot.services.digest import DigestPackage
 from bot.services.geo import get_region
 from bot.services.profile import PRIVACY_VERSION
+from bot.services.quiet import QuietHours
 from storage.models import Meeting, User
 from storage.reports import Scope
 
 
 def preread_due_at(meeting: Meeting, settings: Settings) -> datetime:
+    """PREREAD_DAYS before the meeting at REMINDER_TIME, moved earlier out of quiet hours."""
     local_day = meeting.starts_at.astimezone(settings.tz).date() - timedelta(
         days=settings.preread_days
     )
     at = time.fromisoformat(settings.reminder_time)
-    return datetime.combine(local_day, at, tzinfo=settings.tz).astimezone(meeting.starts_at.tzinfo)
+    planned = datetime.combine(local_day, at, tzinfo=settings.tz).astimezone(
+        meeting.starts_at.tzinfo
+    )
+    return QuietHours.from_settings(settings).last_allowed_at_or_before(planned)
 
 
 def preread_scope(meeting: Meeting, now: datetime) -> Scope:
@@ -101,4 +106,5 @@ async def planned_sends(
         preread_due_at(meeting, settings),
         settings.tz,
         now,
+        QuietHours.from_settings(settings),
     )

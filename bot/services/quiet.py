@@ -32,6 +32,26 @@ class QuietHours:
             probe += timedelta(minutes=1)
         return probe  # quiet all week: misconfigured; say "in a week" rather than loop
 
+    def last_allowed_at_or_before(self, moment: datetime) -> datetime:
+        """`moment` if it is allowed; else the same time on the closest earlier allowed day (a
+        J-1 reminder due on Sunday 10:00 goes on Saturday 10:00); else, when that time of day
+        is always quiet, the last allowed minute before (the previous evening, 19:59). Never
+        later: a reminder must not arrive after the moment it was planned for."""
+        if not self.is_quiet(moment):
+            return moment
+        local = moment.astimezone(self.tz).replace(tzinfo=None)
+        for days_back in range(1, 8):
+            # Same wall-clock time, re-attached to the zone: exact across daylight saving.
+            candidate = (local - timedelta(days=days_back)).replace(tzinfo=self.tz)
+            if not self.is_quiet(candidate):
+                return candidate.astimezone(moment.tzinfo)
+        probe = moment.replace(second=0, microsecond=0)
+        for _ in range(8 * 24 * 60):
+            probe -= timedelta(minutes=1)
+            if not self.is_quiet(probe):
+                return probe
+        return moment  # quiet all week: misconfigured; keep the planned time
+
     @classmethod
     def from_settings(cls, settings) -> QuietHours:
         start, end = settings.quiet_window

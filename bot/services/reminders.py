@@ -19,21 +19,37 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.questionnaire import Questionnaire
 from bot.services.geo import get_region
+from bot.services.quiet import QuietHours
 from storage.models import Contribution, ContributionStatus, Meeting, User
 
 
-def wave_due_at(meeting: Meeting, days_before: int, at: time, tz: ZoneInfo) -> datetime:
+def wave_due_at(
+    meeting: Meeting,
+    days_before: int,
+    at: time,
+    tz: ZoneInfo,
+    quiet: QuietHours | None = None,
+) -> datetime:
+    """When a wave goes: `days_before` the meeting at `at`, moved *earlier* to the last allowed
+    moment when that falls in quiet hours (a reminder held until the morning could arrive on
+    the day of the meeting, or after it)."""
     local_day = meeting.starts_at.astimezone(tz).date() - timedelta(days=days_before)
-    return datetime.combine(local_day, at, tzinfo=tz).astimezone(meeting.starts_at.tzinfo)
+    planned = datetime.combine(local_day, at, tzinfo=tz).astimezone(meeting.starts_at.tzinfo)
+    return quiet.last_allowed_at_or_before(planned) if quiet else planned
 
 
 def due_waves(
-    meeting: Meeting, days: tuple[int, ...], at: time, tz: ZoneInfo, now: datetime
+    meeting: Meeting,
+    days: tuple[int, ...],
+    at: time,
+    tz: ZoneInfo,
+    now: datetime,
+    quiet: QuietHours | None = None,
 ) -> tuple[int | None, list[int]]:
     """(the wave to send now, the earlier waves it supersedes); (None, []) if none is due."""
     if meeting.status != "scheduled" or meeting.starts_at <= now:
         return None, []
-    due = sorted((d for d in days if wave_due_at(meeting, d, at, tz) <= now), reverse=True)
+    due = sorted((d for d in days if wave_due_at(meeting, d, at, tz, quiet) <= now), reverse=True)
     if not due:
         return None, []
     return due[-1], due[:-1]  # the closest to the meeting wins
@@ -131,12 +147,14 @@ def reminder_plan(
     preread_at: datetime,
     tz: ZoneInfo,
     now: datetime,
+    quiet: QuietHours | None = None,
 ) -> list[PlannedSend]:
-    """What an admin sees on a meeting's entry: each wave and the pre-read, in time order."""
+    """What an admin sees on a meeting's entry: each wave and the pre-read, in time order,
+    at the times they really go (quiet hours moved them earlier)."""
     by_wave = {run.days_before: run for run in runs}
     plan = []
     for wave in sorted(days, reverse=True):
-        due_at = wave_due_at(meeting, wave, at, tz)
+        due_at = wave_due_at(meeting, wave, at, tz, quiet)
         if due_at >= meeting.starts_at:
             continue  # a wave later than the meeting itself is never sent
         run = by_wave.get(wave)

@@ -222,3 +222,16 @@ async def test_field_staff_is_refused_every_meeting_button(app, member, action, 
     assert alerts(sent) and REFUSED in alerts(sent)[0]
     [meeting] = await meetings(app)
     assert (meeting.status, meeting.city) == ("scheduled", "Bordeaux")
+
+
+async def test_the_entry_of_a_monday_meeting_shows_its_j1_reminder_on_saturday(app) -> None:
+    days = next(
+        d for d in range(10, 17) if (datetime.now(PARIS) + timedelta(days=d)).weekday() == 0
+    )
+    meeting = await add_meeting(app, days=days)
+    admin = app.person(ADMIN_ID)
+    await admin.send("/reunions")
+    sent = await admin.click_data(MeetingCB(a="o", m=meeting.id).pack())
+    entry = joined(sent)
+    j1 = next(line for line in entry.splitlines() if "J-1" in line)
+    assert "sam." in j1 and "dim." not in j1  # moved before the quiet Sunday, not after it

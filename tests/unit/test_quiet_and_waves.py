@@ -71,3 +71,41 @@ def test_next_allowed_moment_skips_the_night_and_sunday() -> None:
     assert quiet.next_allowed(tuesday_night) == datetime(2025, 3, 5, 8, 0, tzinfo=paris)
     saturday_night = datetime(2025, 3, 8, 20, 0, tzinfo=UTC)
     assert quiet.next_allowed(saturday_night) == datetime(2025, 3, 10, 8, 0, tzinfo=paris)
+
+
+@pytest.mark.parametrize(
+    ("meeting_day", "expected_utc"),
+    [
+        # Monday 31 March 2025: J-1 is Sunday 30 (the spring change): Saturday 29, 10:00 CET.
+        (datetime(2025, 3, 31, 9, 30, tzinfo=PARIS), datetime(2025, 3, 29, 9, 0, tzinfo=UTC)),
+        # Monday 27 October 2025: J-1 is Sunday 26 (the autumn change): Saturday 25, 10:00 CEST.
+        (datetime(2025, 10, 27, 9, 30, tzinfo=PARIS), datetime(2025, 10, 25, 8, 0, tzinfo=UTC)),
+        # Tuesday: J-1 is a Monday, nothing moves.
+        (datetime(2025, 3, 11, 9, 30, tzinfo=PARIS), datetime(2025, 3, 10, 9, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_reminder_due_on_a_quiet_sunday_goes_the_saturday_before(
+    meeting_day, expected_utc
+) -> None:
+    due = wave_due_at(meeting(meeting_day), 1, time(10), PARIS, QUIET)
+    assert due == expected_utc
+    assert not QUIET.is_quiet(due) and due < meeting(meeting_day).starts_at
+
+
+def test_a_reminder_time_inside_the_night_goes_the_evening_before_not_the_morning_after() -> None:
+    planned = datetime(2025, 3, 5, 21, 0, tzinfo=PARIS)  # Wednesday 21:00, always quiet
+    moved = QUIET.last_allowed_at_or_before(planned)
+    assert moved == datetime(2025, 3, 5, 19, 59, tzinfo=PARIS)
+    assert QUIET.next_allowed(planned) > planned  # what the sender would otherwise wait for
+
+
+def test_an_allowed_moment_is_kept_as_it_is() -> None:
+    moment = datetime(2025, 3, 5, 10, 0, tzinfo=PARIS)
+    assert QUIET.last_allowed_at_or_before(moment) == moment
+
+
+def test_due_waves_use_the_moved_time() -> None:
+    m = meeting(datetime(2025, 3, 31, 9, 30, tzinfo=PARIS))
+    saturday = datetime(2025, 3, 29, 9, 5, tzinfo=UTC)
+    assert due_waves(m, (1,), time(10), PARIS, saturday, QUIET) == (1, [])
+    assert due_waves(m, (1,), time(10), PARIS, saturday) == (None, [])  # without: Sunday
