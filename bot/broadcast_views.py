@@ -240,7 +240,7 @@ def report(broadcast_id: int, counts: DeliveryCounts, locale: str, threshold: in
     title = _("📊 <b>Report of broadcast #{id}</b>").format(id=broadcast_id)
     if counts.total < threshold:
         lines = [title, few_recipients(threshold)]
-        if counts.failed:
+        if counts.failed or counts.unknown:
             lines.append(_("Some messages failed: you can send them again."))
         return "\n".join(lines)
     lines = [
@@ -249,6 +249,12 @@ def report(broadcast_id: int, counts: DeliveryCounts, locale: str, threshold: in
         _("Blocked the bot: {count}").format(count=format_number(counts.blocked, locale)),
         _("Failed: {count}").format(count=format_number(counts.failed, locale)),
     ]
+    if counts.unknown:
+        lines.append(
+            _("Outcome unknown (perhaps delivered): {count}").format(
+                count=format_number(counts.unknown, locale)
+            )
+        )
     if counts.cancelled:
         lines.append(_("Withdrawn: {count}").format(count=format_number(counts.cancelled, locale)))
     if counts.waiting:  # cancelled while these were in their Bot API call
@@ -270,6 +276,20 @@ def cancelled(broadcast_id: int, counts: DeliveryCounts, locale: str, threshold:
         + "\n"
         + report(broadcast_id, counts, locale, threshold)
     )
+
+
+def resend_uncertain_confirm(count: int) -> str:
+    return ngettext(
+        "Send again the {count} message whose outcome is unknown? Telegram may have delivered "
+        "it: that person could get it twice.",
+        "Send again the {count} messages whose outcome is unknown? Telegram may have delivered "
+        "some: those people could get them twice.",
+        count,
+    ).format(count=count)
+
+
+def resend_declined() -> str:
+    return _("Nothing is sent again.")
 
 
 def retrying(count: int) -> str:

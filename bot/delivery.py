@@ -8,12 +8,14 @@ work that produced it was committed. `PacedSender` delivers it:
   and at least one second between two messages to the same chat;
 - 429: wait `retry_after`, retry; 403 (blocked, deactivated): mark the person inactive, do not
   retry; 400: fail (retrying cannot help); network errors and 5xx: retry with bounded
-  exponential backoff, then fail visibly (`status = failed`, `last_error`);
+  exponential backoff, then give up visibly: `failed` when Telegram answered with an error,
+  `unknown` when no answer came (it may have been delivered);
 - claims are compare-and-set (and `FOR UPDATE SKIP LOCKED` on PostgreSQL), so two senders never
   take the same row. A row is `claimed` while queued in this process and `sending` only during
   its Bot API call. After a crash, `claimed` rows go back to `pending`; a row left `sending`
-  may or may not have reached Telegram, and is marked `failed` ("interrupted") rather than
-  sent again: a message is delivered at most once, never twice.
+  may or may not have reached Telegram, and is marked `unknown` rather than sent again. The
+  real guarantee is in docs/delivery.md: Telegram has no idempotency key, so a call whose
+  answer was lost (and retried) can show a message twice.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramRetryAfter,
+    TelegramServerError,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from sqlalchemy import and_, delete, insert, or_, select, update
@@ -230,8 +233,8 @@ class PacedSender:
                     OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale
                 )
                 .values(
-                    status=OutboxStatus.FAILED,
-                    last_error="interrupted during the Bot API call; not resent",
+                    status=OutboxStatus.UNKNOWN,
+                    last_error="interrupted during the Bot API call; outcome unknown, not resent",
                 )
             )
 
@@ -407,7 +410,14 @@ class PacedSender:
             # The error may quote the Bot API URL, which holds the token: never store that.
             described = redact(repr(error), (self.bot.token,))[:255]
             if message.attempts + 1 >= MAX_ATTEMPTS:
-                return await self._finish(message, OutboxStatus.FAILED, described)
+                # Telegram answered with an error: not delivered. No answer at all (a dropped
+                # connection, a timeout): maybe delivered, and the report says so.
+                final = (
+                    OutboxStatus.FAILED
+                    if isinstance(error, TelegramServerError)
+                    else OutboxStatus.UNKNOWN
+                )
+                return await self._finish(message, final, described)
             return await self._finish(
                 message,
                 OutboxStatus.PENDING,
@@ -503,15 +513,21 @@ class PacedSender:
             )
 
     async def _pace(self, chat_id: int) -> None:
-        pause = self._paused_until - time.monotonic()
-        if pause > 0:
-            await asyncio.sleep(pause)
-        last = self._last_sent.get(chat_id)
-        if last is not None:
-            wait = self.per_chat_interval - (time.monotonic() - last)
-            if wait > 0:
-                await asyncio.sleep(wait)
-        await self.limiter.acquire()
+        """Wait for this chat's interval and the global rate, and for any 429 pause. The pause is
+        checked again *after* the rate limiter: calls that were already waiting on it when a 429
+        came must not go out inside the pause (a 429 is for the whole bot)."""
+        while True:
+            pause = self._paused_until - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            last = self._last_sent.get(chat_id)
+            if last is not None:
+                wait = self.per_chat_interval - (time.monotonic() - last)
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            await self.limiter.acquire()
+            if self._paused_until <= time.monotonic():
+                break
         now = time.monotonic()
         self._last_sent[chat_id] = now
         if len(self._last_sent) > 50_000:  # forget chats that are no longer being paced

@@ -622,10 +622,28 @@ def broadcast_cancel_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
 
 
 def broadcast_report_keyboard(
-    broadcast_id: int, failed: int, *, exact: bool = True
-) -> InlineKeyboardMarkup:
-    """`exact`: False for an audience below the small-group threshold (no count shown)."""
+    broadcast_id: int, failed: int, *, uncertain: int = 0, exact: bool = True
+) -> InlineKeyboardMarkup | None:
+    """Retry what Telegram refused; resend, after a warning, what may have been delivered.
+    `exact`: False for an audience below the small-group threshold (no count shown)."""
     kb = InlineKeyboardBuilder()
-    label = _("Retry the {count} failed").format(count=failed) if exact else _("Retry the failed")
-    kb.button(text="🔁 " + label, callback_data=BroadcastCB(a="r", b=broadcast_id))
-    return kb.as_markup()
+    if failed:
+        label = (
+            _("Retry the {count} failed").format(count=failed) if exact else _("Retry the failed")
+        )
+        kb.button(text="🔁 " + label, callback_data=BroadcastCB(a="r", b=broadcast_id))
+    if uncertain:
+        label = (
+            _("Resend the {count} uncertain…").format(count=uncertain)
+            if exact
+            else _("Resend the uncertain…")
+        )
+        kb.button(text="⚠️ " + label, callback_data=BroadcastCB(a="u", b=broadcast_id))
+    return kb.adjust(1).as_markup() if (failed or uncertain) else None
+
+
+def broadcast_resend_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Yes, send them again"), callback_data=BroadcastCB(a="uy", b=broadcast_id))
+    kb.button(text=_("No"), callback_data=BroadcastCB(a="un", b=broadcast_id))
+    return kb.adjust(2).as_markup()

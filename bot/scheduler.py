@@ -528,10 +528,9 @@ class Scheduler:
                             broadcast_report_keyboard(
                                 broadcast.id,
                                 counts.failed,
+                                uncertain=counts.unknown,
                                 exact=counts.total >= self.settings.small_group_threshold,
                             )
-                            if counts.failed
-                            else None
                         ),
                         urgent=broadcast.urgent,
                     )
@@ -542,6 +541,7 @@ class Scheduler:
                     .where(
                         Broadcast.id == broadcast.id,
                         Broadcast.status == BroadcastStatus.SENDING,
+                        Broadcast.progress_held.is_(False),  # a cancel question is on it
                         or_(Broadcast.progress_at.is_(None), Broadcast.progress_at <= due),
                     )
                     .values(progress_at=now)

@@ -19,12 +19,23 @@ from handlers import (
     contribute,
     errors,
     meetings,
+    membership,
     my_data,
     onboarding,
     organiser,
 )
 
-_MODULES = (onboarding, admin, meetings, broadcasts, organiser, my_data, contribute, errors)
+_MODULES = (
+    onboarding,
+    admin,
+    meetings,
+    broadcasts,
+    organiser,
+    my_data,
+    contribute,
+    membership,
+    errors,
+)
 
 
 def get_routers() -> list[Router]:

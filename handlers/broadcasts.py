@@ -32,6 +32,7 @@ from bot.services.broadcasts import (
     BroadcastService,
     ScheduleError,
     broadcast_payload,
+    delivery_counts,
     parse_schedule,
 )
 from bot.services.geo import resolve_department
@@ -277,9 +278,14 @@ async def on_running_action_chosen(
         return
     await callback.answer()
     admin, action = callback.from_user.id, callback_data.a
+    on_progress = _message_id(callback) == broadcast.progress_message_id
     if action == "c":
+        if on_progress:  # the 3-second refresh must not erase the question
+            await service.hold_progress(broadcast.id, held=True)
         await _show(callback, bv.cancel_confirm(broadcast.id), _cancel(broadcast))
     elif action == "n":
+        if on_progress:
+            await service.hold_progress(broadcast.id, held=False)
         await _show(
             callback,
             bv.cancel_kept(broadcast.id),
@@ -310,6 +316,37 @@ async def on_running_action_chosen(
             message_id=progress.message_id,
             reply_markup=keyboards.broadcast_running_keyboard(broadcast.id) if retried else None,
         )
+
+
+@router.callback_query(BroadcastCB.filter(F.a.in_({"u", "uy", "un"})))
+async def on_resend_chosen(
+    callback: CallbackQuery, callback_data: BroadcastCB, bot: Bot, session: AsyncSession
+) -> None:
+    """Messages whose outcome is unknown are sent again only after a warning that some people
+    may get them twice (u: ask, uy: yes, un: no)."""
+    service = BroadcastService(session)
+    broadcast = await service.get(callback_data.b)
+    if broadcast is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    counts = await delivery_counts(session, broadcast.id)
+    if callback_data.a == "u":
+        markup = keyboards.broadcast_resend_keyboard(broadcast.id)
+        await bot.send_message(
+            callback.from_user.id, bv.resend_uncertain_confirm(counts.unknown), reply_markup=markup
+        )
+        return
+    if callback_data.a == "un":
+        await _show(callback, bv.resend_declined(), None)
+        return
+    # The question's message becomes the progress message of this new round.
+    retried = await service.retry_failed(
+        broadcast.id, callback.from_user.id, _message_id(callback), uncertain=True
+    )
+    text = bv.retrying(retried) if retried else bv.nothing_to_retry()
+    markup = keyboards.broadcast_running_keyboard(broadcast.id) if retried else None
+    await _show(callback, text, markup)
 
 
 # Helpers: rendering only.

@@ -249,6 +249,9 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
     BLOCKED = "blocked"
     CANCELLED = "cancelled"
+    # The Bot API call may or may not have delivered it (a dropped connection, a timeout, a
+    # crash during the call): resending could show it twice.
+    UNKNOWN = "unknown"
 
 
 class OutboxFile(Base):
@@ -369,6 +372,10 @@ class Broadcast(TimestampMixin, Base):
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(Integer)
     progress_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The admin is answering "cancel it?" on the progress message: the refresh leaves it alone.
+    progress_held: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
 
 
 class LedgerKind(StrEnum):

@@ -50,11 +50,12 @@ class DeliveryCounts:
     blocked: int = 0
     failed: int = 0
     cancelled: int = 0
+    unknown: int = 0  # the call may have delivered it: see OutboxStatus.UNKNOWN
     waiting: int = 0  # pending, claimed or in a Bot API call
 
     @property
     def finished(self) -> int:
-        return self.sent + self.blocked + self.failed + self.cancelled
+        return self.sent + self.blocked + self.failed + self.cancelled + self.unknown
 
     @property
     def total(self) -> int:
@@ -73,6 +74,7 @@ async def delivery_counts(session: AsyncSession, broadcast_id: int) -> DeliveryC
         blocked=by_status.get(OutboxStatus.BLOCKED, 0),
         failed=by_status.get(OutboxStatus.FAILED, 0),
         cancelled=by_status.get(OutboxStatus.CANCELLED, 0),
+        unknown=by_status.get(OutboxStatus.UNKNOWN, 0),
         waiting=sum(by_status.get(status, 0) for status in WAITING),
     )
 
@@ -230,9 +232,21 @@ class BroadcastService:
         )
         return await delivery_counts(self.session, broadcast_id)
 
-    async def retry_failed(self, broadcast_id: int, chat_id: int, message_id: int) -> int:
-        """Send the failed messages of a finished broadcast again (not the blocked ones: those
-        people blocked the bot). Returns how many are queued again."""
+    async def hold_progress(self, broadcast_id: int, held: bool) -> None:
+        """While the admin answers "cancel it?" on the progress message, the scheduler's
+        refresh must not overwrite the question (`progress_held`)."""
+        await self.session.execute(
+            update(Broadcast).where(Broadcast.id == broadcast_id).values(progress_held=held)
+        )
+
+    async def retry_failed(
+        self, broadcast_id: int, chat_id: int, message_id: int, *, uncertain: bool = False
+    ) -> int:
+        """Send again the messages of a finished broadcast that Telegram refused (`failed`:
+        certainly not delivered), or, with `uncertain`, those whose outcome is unknown (the
+        admin confirmed that some people may get them twice). Never the blocked ones: those
+        people blocked the bot. Returns how many are queued again."""
+        again = OutboxStatus.UNKNOWN if uncertain else OutboxStatus.FAILED
         now = self.clock()
         result = await self.session.execute(
             update(Broadcast)
@@ -252,7 +266,7 @@ class BroadcastService:
             update(OutboxMessage)
             .where(
                 OutboxMessage.group_key == group_key(broadcast_id),
-                OutboxMessage.status == OutboxStatus.FAILED,
+                OutboxMessage.status == again,
             )
             .values(
                 status=OutboxStatus.PENDING,

@@ -84,6 +84,10 @@ class ProfileService:
         user.language = language
 
     @staticmethod
+    def set_reachable(user: User, reachable: bool) -> None:
+        user.is_active = reachable
+
+    @staticmethod
     def set_voice_choice(user: User, *, keep: bool) -> None:
         """Organisers hear only the voice notes recorded after "keep" was chosen (the last
         time): a note kept before, or while the person preferred typing, stays theirs."""

@@ -460,3 +460,60 @@ async def test_an_old_confirm_button_confirms_only_what_its_message_said(
     assert (broadcast.status, broadcast.due_at, broadcast.urgent) == ("scheduled", due, True)
     await deliver_all(app, jobs, clock)
     assert await outbox(app) == []  # not now: on the date it said
+
+
+async def test_uncertain_messages_are_resent_only_after_a_warning_about_duplicates(
+    app, people, jobs, clock, db
+) -> None:
+    app.fake.rejecting_chats.add(2001)
+    admin = app.person(ADMIN_ID)
+    await compose(admin)
+    await confirm_now(admin)
+    scheduler, _sender = jobs
+    await scheduler.tick_broadcasts()  # enqueued
+    async with app.session_factory() as session, session.begin():
+        row = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id == 2002))
+        ).one()
+        row.status = "unknown"  # as after a crash during its Bot API call
+    sent = await deliver_all(app, jobs, clock)
+    report = texts(sent)[-1]
+    assert "Échecs : 1" in report and "Issue inconnue (peut-être remis)\u00a0: 1" in report
+
+    app.fake.rejecting_chats.clear()
+    await admin.click("Relancer les 1 échecs")
+    before = len(app.fake.requests)
+    await deliver_all(app, jobs, clock)
+    resent = [r.chat_id for r in app.fake.requests[before:] if isinstance(r, SendMessage)]
+    assert resent.count(2001) == 1 and 2002 not in resent  # the uncertain one is not resent
+
+    sent = await admin.click("Renvoyer les 1 incertains")
+    assert "pourrait le recevoir deux fois" in joined(sent)
+    sent = await admin.click("Oui, les renvoyer")
+    before = len(app.fake.requests)
+    await deliver_all(app, jobs, clock)
+    resent = [r.chat_id for r in app.fake.requests[before:] if isinstance(r, SendMessage)]
+    assert resent.count(2002) == 1
+
+
+async def test_cancel_question_on_the_progress_message_is_not_overwritten_by_the_refresh(
+    app, people, jobs, clock
+) -> None:
+    admin = app.person(ADMIN_ID)
+    await compose(admin)
+    await confirm_now(admin)
+    scheduler, sender = jobs
+    await scheduler.tick_broadcasts()
+    await sender.run_once(limit=2)
+    await admin.click("Annuler la diffusion")  # on the progress message
+    clock.now += timedelta(seconds=10)
+    before = len(app.fake.requests)
+    await scheduler.tick_broadcasts()
+    edits = [r for r in app.fake.requests[before:] if isinstance(r, EditMessageText)]
+    assert edits == []  # the question "cancel it?" stays until answered
+    await admin.click("Non")
+    clock.now += timedelta(seconds=10)
+    before = len(app.fake.requests)
+    await scheduler.tick_broadcasts()
+    edits = [r for r in app.fake.requests[before:] if isinstance(r, EditMessageText)]
+    assert len(edits) == 1 and "traités" in edits[0].text  # progress again

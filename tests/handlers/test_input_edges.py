@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 from aiogram.methods import SendMessage
+from aiogram.types import (
+    Chat,
+    ChatMemberBanned,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    Message,
+    Update,
+)
+from aiogram.types import User as User_
 
-from storage.models import Answer, Broadcast
+from storage.models import Answer, Broadcast, User
 from tests.conftest import ADMIN_ID
 from tests.e2e.test_delivery_crash import ROOT
 from tests.handlers.test_contribute import start_theme
@@ -71,3 +81,57 @@ def test_start_up_against_an_unreachable_database_says_one_sentence() -> None:
         assert result.returncode == 2
         assert result.stderr.startswith("Database error: Cannot use the database of DATABASE_URL")
         assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+async def set_active(db, active: bool, user_id: int = 1001) -> None:
+    async with db.session_factory() as session, session.begin():
+        (await session.get(User, user_id)).is_active = active
+
+
+async def test_a_group_message_does_not_mark_someone_who_blocked_the_bot_as_reachable(
+    app, member, db
+) -> None:
+    await set_active(db, False)
+    group = Chat(id=-100123, type="group", title="Réseau IAE 38")
+    message = Message(
+        message_id=9999,
+        date=datetime.now(UTC),
+        chat=group,
+        from_user=member.user,
+        text="bonjour à tous",
+    )
+    sent = await member._feed(Update(update_id=424242, message=message))
+    assert sent == [] and not (await db.user()).is_active  # ignored, and still unreachable
+    await member.send("/aide")  # a private message: they can be reached again
+    assert (await db.user()).is_active
+
+
+async def test_telegram_saying_the_person_unblocked_the_bot_marks_them_reachable(
+    app, member, db
+) -> None:
+    await set_active(db, False)
+    chat = Chat(id=1001, type="private")
+    bot_user = User_(id=424242, is_bot=True, first_name="Relais")
+
+    def change(old: str, new: str, update_id: int) -> Update:
+        return Update(
+            update_id=update_id,
+            my_chat_member=ChatMemberUpdated(
+                chat=chat,
+                from_user=member.user,
+                date=datetime.now(UTC),
+                old_chat_member=_member(old, bot_user),
+                new_chat_member=_member(new, bot_user),
+            ),
+        )
+
+    await member._feed(change("kicked", "member", 500001))
+    assert (await db.user()).is_active
+    await member._feed(change("member", "kicked", 500002))
+    assert not (await db.user()).is_active
+
+
+def _member(status: str, user):
+    if status == "kicked":
+        return ChatMemberBanned(user=user, until_date=datetime.fromtimestamp(0, UTC))
+    return ChatMemberMember(user=user)
