@@ -187,6 +187,11 @@ class Invitation(Base):
     used_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
+# Audit actions whose subject_id is a person; the others' subject is a meeting's or a
+# broadcast's id (a meeting whose id equals someone's Telegram id is not about them).
+PERSON_SUBJECT_ACTIONS = ("organiser_added", "organiser_revoked", "admin_added", "admin_removed")
+
+
 class AuditEntry(Base):
     """Who did what to whom, when: role changes, refused access, exports. Details hold command
     words and settings, never what someone typed."""

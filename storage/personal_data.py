@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    PERSON_SUBJECT_ACTIONS,
     Answer,
     AuditEntry,
     Broadcast,
@@ -21,16 +22,6 @@ from storage.models import (
     Meeting,
     OutboxFile,
     OutboxMessage,
-)
-
-# Audit actions whose subject_id is a meeting or a broadcast, not a person: a meeting whose id
-# happens to equal someone's Telegram id is not about them.
-THING_SUBJECT_ACTIONS = (
-    "meeting_added",
-    "meeting_updated",
-    "meeting_cancelled",
-    "broadcast_confirmed",
-    "broadcast_cancelled",
 )
 
 
@@ -85,7 +76,7 @@ class PersonalDataRepo:
                 or_(
                     AuditEntry.actor_id == user_id,
                     (AuditEntry.subject_id == user_id)
-                    & AuditEntry.action.not_in(THING_SUBJECT_ACTIONS),
+                    & AuditEntry.action.in_(PERSON_SUBJECT_ACTIONS),
                 )
             )
             .order_by(AuditEntry.at, AuditEntry.id)

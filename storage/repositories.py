@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
 from storage.models import (
+    PERSON_SUBJECT_ACTIONS,
     SCRUBBED_FULLY,
     Answer,
     AuditEntry,
@@ -293,10 +294,6 @@ class LedgerRepo:
         return set(
             await self.session.scalars(select(ErasureLedger.ref).where(ErasureLedger.kind == kind))
         )
-
-
-# Audit actions whose subject_id is a person (the others hold a meeting's or broadcast's id).
-PERSON_SUBJECT_ACTIONS = ("organiser_added", "organiser_revoked", "admin_added", "admin_removed")
 
 
 class PersonTraces:

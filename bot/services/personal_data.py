@@ -35,6 +35,7 @@ from bot.services.export import defuse
 from bot.services.geo import department_label, get_department, get_region
 from storage.base import utcnow
 from storage.models import (
+    PERSON_SUBJECT_ACTIONS,
     SCRUBBED_FULLY,
     SCRUBBED_PATTERNS,
     VOICE_KEEP,
@@ -51,7 +52,7 @@ from storage.models import (
     OutboxMessage,
     User,
 )
-from storage.personal_data import THING_SUBJECT_ACTIONS, PersonalDataRepo
+from storage.personal_data import PersonalDataRepo
 
 JSON_FILENAME = "relais-mes-donnees.json"
 CSV_FILENAME = "relais-mes-reponses.csv"
@@ -513,7 +514,7 @@ def _audit(entry: AuditEntry, user_id: int) -> dict[str, Any]:
         actor = "someone_else"  # another person: described, not identified
     else:
         actor = entry.actor if entry.actor in actors else "unknown"
-    about_you = entry.subject_id == user_id and entry.action not in THING_SUBJECT_ACTIONS
+    about_you = entry.subject_id == user_id and entry.action in PERSON_SUBJECT_ACTIONS
     return {
         "action": entry.action,
         "action_label": _labelled(entry.action, actions),
