@@ -121,7 +121,7 @@ class Scheduler:
 
     async def scrub_answers(self) -> int:
         """Complete the scrubbing of new answers with the model (services/scrubbing.py)."""
-        await scrub_pending(self.session_factory)
+        await scrub_pending(self.session_factory, self.questionnaire, self.settings.default_locale)
         return 0
 
     async def purge_expired(self) -> int:

@@ -553,6 +553,18 @@ def voice_choice_saved(*, keep: bool, recorded: bool) -> str:
 
 def masked_notice(kinds: frozenset[str]) -> str:
     """Tells the author, once, what organisers will see masked in the answer just saved."""
+    return _("🔒 Masked for organisers in this answer: {what}.").format(what=_masked_list(kinds))
+
+
+def masked_later_notice(kinds: frozenset[str], theme_number: int, question_number: int) -> str:
+    """The same, later, for what only the background check found (names)."""
+    return _(
+        "🔒 In your answer to question {question} of theme {theme}, organisers will also see "
+        "masked: {what}."
+    ).format(question=question_number, theme=theme_number, what=_masked_list(kinds))
+
+
+def _masked_list(kinds: frozenset[str]) -> str:
     labels = {
         "phone": _("a phone number"),
         "email": _("an e-mail address"),
@@ -563,8 +575,7 @@ def masked_notice(kinds: frozenset[str]) -> str:
         "birth_date": _("a date of birth"),
         "structure": _("the name of your structure"),
     }
-    found = [labels[kind] for kind in sorted(kinds) if kind in labels]
-    return _("🔒 Masked for organisers in this answer: {what}.").format(what=", ".join(found))
+    return ", ".join(labels[kind] for kind in sorted(kinds) if kind in labels)
 
 
 def form_left() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, text, update
@@ -157,6 +158,21 @@ class ContributionRepo:
         return result.rowcount == 1
 
 
+@dataclass(frozen=True)
+class WaitingText:
+    """An answer revision the scrubbing job has to (re)do, with what it needs to tell the author."""
+
+    answer_id: int
+    text: str
+    structure_name: str | None
+    author_id: int
+    author_language: str
+    theme_key: str
+    question_key: str
+    is_current: bool
+    told_kinds: list[str] | None  # what the author was already told would be masked
+
+
 class AnswerRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -197,13 +213,21 @@ class AnswerRepo:
         await self.session.flush()
         return answer
 
-    async def awaiting_scrub(
-        self, limit: int, version: int
-    ) -> list[tuple[int, str, str | None]]:
-        """(answer id, text, author's structure name) of texts the model has not scrubbed yet,
-        or scrubbed by an older `version` of the scrubber, oldest first."""
+    async def awaiting_scrub(self, limit: int, version: int) -> list[WaitingText]:
+        """Texts the model has not scrubbed yet, or scrubbed by an older `version` of the
+        scrubber, oldest first."""
         rows = await self.session.execute(
-            select(Answer.id, Answer.text_value, User.structure_name)
+            select(
+                Answer.id,
+                Answer.text_value,
+                User.structure_name,
+                User.id,
+                User.language,
+                Contribution.theme_key,
+                Answer.question_key,
+                Answer.is_current,
+                Answer.pii_kinds,
+            )
             .join(Contribution, Contribution.id == Answer.contribution_id)
             .join(User, User.id == Contribution.user_id)
             .where(
@@ -218,11 +242,9 @@ class AnswerRepo:
             .order_by(Answer.id)
             .limit(limit)
         )
-        return [tuple(row) for row in rows]
+        return [WaitingText(*row) for row in rows]
 
-    async def set_scrubbed(
-        self, answer_id: int, text: str, kinds: list[str], version: int
-    ) -> None:
+    async def set_scrubbed(self, answer_id: int, text: str, kinds: list[str], version: int) -> None:
         await self.session.execute(
             update(Answer)
             .where(Answer.id == answer_id)

@@ -17,28 +17,37 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import views
+from bot.delivery import Outbox
+from bot.i18n import use_locale
+from bot.questionnaire import Questionnaire
 from bot.services.scrub import SCRUBBER_VERSION, scrub_many
-from storage.repositories import AnswerRepo
+from storage.repositories import AnswerRepo, WaitingText
 
 log = logging.getLogger(__name__)
 BATCH = 200
 
 
-def scrub_batch(rows: list[tuple[int, str, str | None]]) -> list[tuple[int, str, list[str]]]:
-    """(answer id, scrubbed text, kinds found) for each (answer id, text, structure name)."""
+def scrub_batch(rows: list[WaitingText]) -> list[tuple[WaitingText, str, list[str]]]:
+    """(waiting text, scrubbed text, kinds found), with the model and the structure name."""
     scrubbed = scrub_many(
-        [text for _, text, _ in rows],
+        [row.text for row in rows],
         use_model=True,
-        structure_names=[(name,) if name else () for _, _, name in rows],
+        structure_names=[(row.structure_name,) if row.structure_name else () for row in rows],
     )
     return [
-        (answer_id, result.text, sorted(result.found))
-        for (answer_id, _, _), result in zip(rows, scrubbed, strict=True)
+        (row, result.text, sorted(result.found)) for row, result in zip(rows, scrubbed, strict=True)
     ]
 
 
-async def scrub_pending(session_factory: async_sessionmaker[AsyncSession]) -> int:
-    """Scrub every waiting revision with the model, a batch at a time; returns how many."""
+async def scrub_pending(
+    session_factory: async_sessionmaker[AsyncSession],
+    questionnaire: Questionnaire,
+    default_locale: str,
+) -> int:
+    """Scrub every waiting revision with the model, a batch at a time; returns how many. An
+    author is told, once, what the model masks that the patterns had not (a person's name,
+    their structure's name), through the outbox."""
     done = 0
     while True:
         async with session_factory() as session:
@@ -48,7 +57,27 @@ async def scrub_pending(session_factory: async_sessionmaker[AsyncSession]) -> in
         results = await asyncio.to_thread(scrub_batch, rows)
         async with session_factory() as session, session.begin():
             repo = AnswerRepo(session)
-            for answer_id, text, kinds in results:
-                await repo.set_scrubbed(answer_id, text, kinds, SCRUBBER_VERSION)
+            outbox = Outbox(session)
+            for row, text, kinds in results:
+                await repo.set_scrubbed(row.answer_id, text, kinds, SCRUBBER_VERSION)
+                news = frozenset(kinds) - frozenset(row.told_kinds or ())
+                if news and row.is_current:
+                    with use_locale(row.author_language, default_locale):
+                        outbox.text(
+                            row.author_id,
+                            masked_later_notice(news, questionnaire, row),
+                            kind="notice",
+                            group=f"masked:{row.answer_id}",
+                        )
         done += len(results)
         log.info("scrubbed %s answer revision(s) with the model", len(results))
+
+
+def masked_later_notice(
+    kinds: frozenset[str], questionnaire: Questionnaire, row: WaitingText
+) -> str:
+    theme = questionnaire.theme(row.theme_key)
+    if theme is None or theme.question(row.question_key) is None:
+        return views.masked_notice(kinds)
+    question = theme.index_of(row.question_key) + 1
+    return views.masked_later_notice(kinds, theme.number, question)

@@ -14,7 +14,7 @@ from bot.i18n import use_locale
 from bot.questionnaire import default_questionnaire
 from bot.services.export import export_xlsx
 from bot.services.scrubbing import scrub_pending
-from storage.models import Answer
+from storage.models import Answer, OutboxMessage
 from storage.reports import ReportRepo, Scope
 from tests.seed import Person, add_contribution, add_people, entry_answers
 
@@ -28,8 +28,8 @@ async def test_worker_masks_names_and_the_authors_structure_then_leaves_the_revi
     async with session_factory() as session, session.begin():
         await add_people(session, [Person(1)])  # structure name "Structure 1"
         await add_contribution(session, 1, "entry", NOW, entry_answers(TEXT), scrubbed=False)
-    assert await scrub_pending(session_factory) == 2  # the two text answers
-    assert await scrub_pending(session_factory) == 0  # once per revision
+    assert await scrub_pending(session_factory, default_questionnaire(), "fr") == 2  # two texts
+    assert await scrub_pending(session_factory, default_questionnaire(), "fr") == 0  # once each
 
     async with session_factory() as session:
         answer = (
@@ -45,6 +45,14 @@ async def test_worker_masks_names_and_the_authors_structure_then_leaves_the_revi
     assert "[téléphone]" in answer.scrubbed_text
     assert set(answer.pii_kinds) >= {"name", "structure", "phone"}
     assert [r.text for r in rows] == [answer.scrubbed_text]
+    # The author is told, once per answer, what only the model found.
+    async with session_factory() as session:
+        notices = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notice"))
+        )
+    assert [n.recipient_id for n in notices] == [1]  # the proposal; "Les transports" had none
+    assert "question 5 du thème 1" in notices[0].payload["text"]
+    assert "le nom d’une personne" in notices[0].payload["text"]
 
 
 async def test_export_survives_characters_a_spreadsheet_cannot_hold(session_factory) -> None:
