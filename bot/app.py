@@ -31,6 +31,7 @@ from bot.middlewares import (
 from bot.questionnaire import Questionnaire, default_questionnaire
 from bot.services.profile import PRIVACY_VERSION
 from handlers import get_routers
+from handlers.errors import UnseenResetMiddleware
 from handlers.forms import FormCommandMiddleware
 
 # (command, aliases) in menu order; descriptions are translated in `bot_commands`.
@@ -111,6 +112,7 @@ def create_dispatcher(
     dp.update.outer_middleware(NoticeVersionMiddleware(settings, PRIVACY_VERSION))
     dp.message.outer_middleware(CleanInputMiddleware())
     dp.message.outer_middleware(FormCommandMiddleware())
+    dp.callback_query.outer_middleware(UnseenResetMiddleware())
     dp.include_routers(*get_routers())
     return dp
 

@@ -34,10 +34,12 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+from aiohttp import ClientError
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -52,6 +54,8 @@ from storage.repositories import PACKAGE_KINDS, LedgerRepo, OutboxRepo
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 ADMIN_KINDS = ("report", "notice")
+# No answer came back: Telegram may have delivered the message (see docs/delivery.md).
+NO_ANSWER = (TelegramNetworkError, TimeoutError, ClientError, OSError)
 RECIPIENT_ERASED = "recipient erased"  # broadcast reports, notices of failed jobs
 CLAIM_LEASE = timedelta(minutes=5)
 Clock = Callable[[], datetime]
@@ -235,8 +239,10 @@ class PacedSender:
                 .values(
                     status=OutboxStatus.UNKNOWN,
                     last_error="interrupted during the Bot API call; outcome unknown, not resent",
+                    maybe_delivered=True,
                 )
             )
+            await OutboxRepo(session).strip_finished_packages()  # a digest's content goes too
 
     async def release_claims(self) -> int:
         """On a clean stop: rows this sender claimed but did not start go back to `pending` at
@@ -406,27 +412,36 @@ class PacedSender:
             return await self._finish(message, OutboxStatus.BLOCKED, str(error.message))
         except TelegramBadRequest as error:
             return await self._finish(message, OutboxStatus.FAILED, str(error.message))
-        except Exception as error:  # network, 5xx, timeouts: retry with backoff
-            # The error may quote the Bot API URL, which holds the token: never store that.
+        except NO_ANSWER as error:  # the call may have reached Telegram: retry with backoff
+            return await self._retry_or_give_up(message, error, maybe_delivered=True)
+        except TelegramServerError as error:  # Telegram answered with a failure: not delivered
+            return await self._retry_or_give_up(message, error, maybe_delivered=False)
+        except Exception as error:  # another answer (401, 404, 413...) or our own bug
+            log.exception("outbox message %s not sent", message.id)
             described = redact(repr(error), (self.bot.token,))[:255]
-            if message.attempts + 1 >= MAX_ATTEMPTS:
-                # Telegram answered with an error: not delivered. No answer at all (a dropped
-                # connection, a timeout): maybe delivered, and the report says so.
-                final = (
-                    OutboxStatus.FAILED
-                    if isinstance(error, TelegramServerError)
-                    else OutboxStatus.UNKNOWN
-                )
-                return await self._finish(message, final, described)
-            return await self._finish(
-                message,
-                OutboxStatus.PENDING,
-                described,
-                retry_in=min(2 ** (message.attempts + 1), 300),
-            )
+            return await self._finish(message, OutboxStatus.FAILED, described)
         if file is not None and sent is not None:
             self._remember_upload((file.id, file.created_at), sent)
         return await self._finish(message, OutboxStatus.SENT, None)
+
+    async def _retry_or_give_up(
+        self, message: OutboxMessage, error: Exception, *, maybe_delivered: bool
+    ) -> str:
+        """Backoff 2, 4, 8, 16 s; after MAX_ATTEMPTS, `unknown` if any attempt got no answer
+        (it may have been delivered), else `failed` (certainly not)."""
+        # The error may quote the Bot API URL, which holds the token: never store that.
+        described = redact(repr(error), (self.bot.token,))[:255]
+        maybe = maybe_delivered or message.maybe_delivered
+        if message.attempts + 1 >= MAX_ATTEMPTS:
+            final = OutboxStatus.UNKNOWN if maybe else OutboxStatus.FAILED
+            return await self._finish(message, final, described, maybe_delivered=maybe)
+        return await self._finish(
+            message,
+            OutboxStatus.PENDING,
+            described,
+            retry_in=min(2 ** (message.attempts + 1), 300),
+            maybe_delivered=maybe,
+        )
 
     async def _refusal(self, session: AsyncSession, message: OutboxMessage) -> str | None:
         """Checked again at send time, whatever was true when the message was queued: the
@@ -474,8 +489,11 @@ class PacedSender:
         *,
         retry_in: float | None = None,
         count_attempt: bool = True,
+        maybe_delivered: bool = False,
     ) -> str:
         values: dict[str, Any] = {"status": status, "last_error": error}
+        if maybe_delivered:
+            values["maybe_delivered"] = True
         now = self.clock()
         if status == OutboxStatus.SENT:
             values["sent_at"] = now

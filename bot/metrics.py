@@ -90,7 +90,8 @@ class Metrics:
                 )
             )
             digests = await session.scalar(select(func.count()).select_from(DigestRun))
-        for status in ("pending", "claimed", "sending", "sent", "failed", "blocked", "cancelled"):
+        statuses = ("pending", "claimed", "sending", "sent", "failed", "blocked", "cancelled")
+        for status in (*statuses, "unknown"):
             self.outbox.labels(status).set(by_status.get(status, 0))
         self.backlog.set(backlog or 0)
         self.digest_runs.set(digests or 0)

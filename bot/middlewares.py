@@ -21,12 +21,21 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import (
+    TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import TelegramMethod
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SendVoice,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, MessageEntity, TelegramObject, Update
 from aiogram.types import User as TelegramUser
@@ -188,6 +197,16 @@ def _shift_entities(original: str, entities: list[MessageEntity]) -> list[Messag
     return shifted
 
 
+RETRIED_METHODS = (
+    SendMessage,
+    SendDocument,
+    SendPhoto,
+    SendVoice,
+    EditMessageText,
+    EditMessageReplyMarkup,
+)
+
+
 class RetryDirectReplies(BaseRequestMiddleware):
     """Direct replies (inside an update) survive a brief Bot API hiccup: a 5xx, a dropped
     connection, a timeout or a short flood wait is retried up to `attempts` times with backoff.
@@ -205,12 +224,19 @@ class RetryDirectReplies(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Any:
-        if _update_session.get() is None:  # not a direct reply
+        if _update_session.get() is None or not isinstance(method, RETRIED_METHODS):
+            # Not a direct reply, or a call whose retry cannot help (a callback answer whose
+            # reply was lost is "too old" on the second try).
             return await make_request(bot, method)
         delay = self.first_delay
         for attempt in range(1, self.attempts + 1):
             try:
                 return await make_request(bot, method)
+            except TelegramBadRequest as error:
+                # An edit whose first try had landed (its answer lost) is "not modified" now.
+                if attempt > 1 and "not modified" in str(error.message):
+                    return True
+                raise
             except TelegramRetryAfter as error:
                 if attempt == self.attempts or error.retry_after > self.longest_wait:
                     raise

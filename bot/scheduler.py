@@ -513,7 +513,12 @@ class Scheduler:
                             Broadcast.id == broadcast.id,
                             Broadcast.status == BroadcastStatus.SENDING,
                         )
-                        .values(status=BroadcastStatus.DONE, finished_at=now, progress_at=now)
+                        .values(
+                            status=BroadcastStatus.DONE,
+                            finished_at=now,
+                            progress_at=now,
+                            progress_held=False,
+                        )
                     )
                     if done.rowcount != 1:
                         return None

@@ -585,6 +585,13 @@ def form_left() -> str:
     )
 
 
+def profile_needed() -> str:
+    return _(
+        "Your profile is needed to take part: please answer the question above. /oubli erases "
+        "everything if you prefer to stop."
+    )
+
+
 def form_still_open() -> str:
     return _("↩️ Your form is still open: answer its last question, or send /annuler to leave it.")
 
@@ -694,10 +701,7 @@ def _plain_tokens(text: str, longest: int = 3000) -> list[str]:
 
 
 def saved_but_reply_failed() -> str:
-    return _(
-        "Your last action is saved, but Telegram did not deliver our reply. Here is where you "
-        "are:"
-    )
+    return _("Your last action is saved, but Telegram did not deliver our reply.")
 
 
 def unseen_question() -> str:

@@ -64,7 +64,10 @@ async def cmd_broadcast(
     await message.answer(bv.ask_content())
 
 
-@router.message(StateFilter(*BroadcastForm.__all_states__), Command("annuler", "cancel"))
+@router.message(
+    StateFilter(*BroadcastForm.__all_states__),
+    Command("annuler", "cancel", ignore_case=True, ignore_mention=True),
+)
 async def cmd_stop_composing(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(bv.compose_stopped())
@@ -78,6 +81,8 @@ async def process_content(
     questionnaire: Questionnaire,
     settings: Settings,
 ) -> None:
+    if await rest_of_album(message, state):
+        return  # a late item of the album whose first item is already a draft
     media_kind, media_file_id = _media_of(message)
     if message.text is None and media_kind is None:
         await message.answer(bv.content_refused())  # sticker, voice, location...: ask again
@@ -278,7 +283,10 @@ async def on_running_action_chosen(
         return
     await callback.answer()
     admin, action = callback.from_user.id, callback_data.a
-    on_progress = _message_id(callback) == broadcast.progress_message_id
+    on_progress = (
+        _message_id(callback) == broadcast.progress_message_id
+        and callback.from_user.id == broadcast.progress_chat_id
+    )
     if action == "c":
         if on_progress:  # the 3-second refresh must not erase the question
             await service.hold_progress(broadcast.id, held=True)
@@ -344,9 +352,10 @@ async def on_resend_chosen(
     retried = await service.retry_failed(
         broadcast.id, callback.from_user.id, _message_id(callback), uncertain=True
     )
-    text = bv.retrying(retried) if retried else bv.nothing_to_retry()
-    markup = keyboards.broadcast_running_keyboard(broadcast.id) if retried else None
-    await _show(callback, text, markup)
+    if not retried:  # a second tap, or already running: leave the message as it is
+        await callback.bot.send_message(callback.from_user.id, bv.nothing_to_retry())  # type: ignore[union-attr]
+        return
+    await _show(callback, bv.retrying(retried), keyboards.broadcast_running_keyboard(broadcast.id))
 
 
 # Helpers: rendering only.

@@ -6,7 +6,10 @@ memory, so a draft resumes exactly where it was, even after a restart.
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -326,9 +329,6 @@ async def on_voice_choice_chosen(
     if user is None:
         await expired(callback)
         return
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
     ProfileService.set_voice_choice(user, keep=callback_data.keep)
     data = await state.get_data()
     pending = data.pop("pending_voice", None)
@@ -347,6 +347,10 @@ async def on_voice_choice_chosen(
             ),
         )
     recorded = step.kind != StepKind.STALE
+    await callback.answer()  # only after the writes: a Bot API hiccup here loses nothing
+    if isinstance(callback.message, Message):
+        with contextlib.suppress(TelegramBadRequest):  # an old message may not be editable
+            await callback.message.edit_reply_markup(reply_markup=None)
     chat_id = callback.from_user.id
     await bot.send_message(
         chat_id, views.voice_choice_saved(keep=callback_data.keep, recorded=recorded)

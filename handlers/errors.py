@@ -13,11 +13,12 @@ Two failures look alike to the person and must not be told alike:
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram import BaseMiddleware, Bot, Router
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent
+from aiogram.types import CallbackQuery, ErrorEvent, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import views
@@ -35,6 +36,18 @@ router = Router(name=__name__)
 UNSEEN = "unseen"
 
 
+class UnseenResetMiddleware(BaseMiddleware):
+    """A button tap: whatever question it shows, the person sees it (if that reply fails too,
+    the error handler marks it again). Without this, a question shown again after a failure
+    would keep refusing the person's answer."""
+
+    async def __call__(self, handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        if state is not None and (await state.get_data()).get(UNSEEN):
+            await state.update_data({UNSEEN: None})
+        return await handler(event, data)
+
+
 @router.callback_query()
 async def fallback_callback(callback: CallbackQuery) -> None:
     """Any callback no other handler took: a button from an old message, or forged data."""
@@ -50,7 +63,11 @@ async def on_error(
     settings: Settings,
     state: FSMContext | None = None,
 ) -> None:
-    telegram_failed = isinstance(event.exception, TelegramAPIError)
+    # A 400 or a 403 is an answer about *our* request (our bug, or a blocked bot): only a
+    # Bot API that did not answer properly means "saved, but the reply got lost".
+    telegram_failed = isinstance(
+        event.exception, TelegramNetworkError | TelegramServerError | TelegramRetryAfter
+    )
     if telegram_failed:
         log.warning(
             "Bot API failed after the update's writes were saved (update %s): %r",
@@ -91,6 +108,11 @@ async def _show_where_they_are(
 ) -> None:
     """After a reply Telegram did not deliver: say the action is saved, show the question in
     focus, and until it is shown mark it unseen (a typed text will not be filed under it)."""
+    if state is not None and await state.get_state() is not None:
+        # In a form (profile field, meeting, broadcast): its question is asked again there.
+        await bot.send_message(chat_id, views.saved_but_reply_failed())
+        await bot.send_message(chat_id, views.form_still_open())
+        return
     step = await service.in_focus(chat_id)
     asking = step.kind == StepKind.QUESTION and step.contribution and step.question
     if asking and state is not None:

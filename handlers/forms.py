@@ -14,6 +14,7 @@ meeting form, broadcast composer, any later one) types `/something`:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,11 +34,15 @@ OWN_CANCEL = frozenset(
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
+# What Telegram itself treats as a command: "/!\\ Réunion annulée" is a broadcast, not a command.
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s|$)")
+
+
 def command_word(text: str | None) -> str | None:
-    """`/aide@relais_bot args` -> "aide"; None when the text is not a command."""
-    if not text or not text.startswith("/") or len(text) < 2:
-        return None
-    return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
+    """`/Aide@relais_bot args` -> "aide"; None when the text is not a command. Captions are
+    not read: a photo captioned "/aide" sent to the broadcast composer is content."""
+    match = _COMMAND.match(text or "")
+    return match.group(1).lower() if match else None
 
 
 class FormCommandMiddleware(BaseMiddleware):
@@ -49,8 +54,14 @@ class FormCommandMiddleware(BaseMiddleware):
         assert isinstance(event, Message)
         state: FSMContext = data["state"]
         if command in LEAVE:
-            if raw_state in OWN_CANCEL:
+            if raw_state in OWN_CANCEL:  # their handlers accept any case and @mention
                 return await handler(event, data)
+            user = data.get("user")
+            if user is not None and not user.profile_complete:
+                # Onboarding: the profile is needed, and a text typed next would be read as
+                # the missing field anyway. Say so, and keep asking.
+                await event.answer(views.profile_needed())
+                return None
             await state.set_state(None)
             await event.answer(views.form_left())
             return None

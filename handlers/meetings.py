@@ -74,7 +74,10 @@ async def cmd_meetings(message: Message, session: AsyncSession, settings: Settin
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(StateFilter(*MeetingForm.__all_states__), Command("annuler", "cancel"))
+@router.message(
+    StateFilter(*MeetingForm.__all_states__),
+    Command("annuler", "cancel", ignore_case=True, ignore_mention=True),
+)
 async def cmd_stop_form(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(mv.form_stopped())

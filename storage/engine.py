@@ -41,7 +41,15 @@ def create_engine(url: str, *, inline: bool = True, **kwargs: Any) -> AsyncEngin
         return create_async_engine(url, **kwargs)
     path = url.removeprefix(SQLITE_PREFIX)
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # start-up says it in one sentence (bot/__main__.py)
+            from bot.config import DatabaseUnreachable
+
+            raise DatabaseUnreachable(
+                f"Cannot use the database of DATABASE_URL ({url}): cannot create the folder "
+                f"{Path(path).parent}: {error.strerror or error}."
+            ) from error
     if inline and path != ":memory:":
         kwargs.setdefault("async_creator", partial(_connect_inline, path))
         kwargs.setdefault("pool_size", 1)

@@ -296,6 +296,11 @@ class OutboxMessage(Base):
     # read. A later entry (an erasure or a withdrawal) makes the package stale: the sender
     # withdraws it and the scheduler builds it again.
     ledger_mark: Mapped[int | None] = mapped_column(Integer)
+    # An attempt got no answer from Telegram (it may have delivered): whatever the last attempt
+    # says, the row cannot end as "certainly not delivered".
+    maybe_delivered: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
 
 
 class Meeting(TimestampMixin, Base):

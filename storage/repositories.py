@@ -355,7 +355,7 @@ class PersonTraces:
 
 
 PACKAGE_KINDS = ("digest", "preread")  # outbox kinds whose content is read from contributions
-FINISHED = ("sent", "failed", "blocked", "cancelled")
+FINISHED = ("sent", "failed", "blocked", "cancelled", "unknown")
 
 
 class OutboxRepo:

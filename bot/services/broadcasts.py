@@ -218,7 +218,12 @@ class BroadcastService:
         result = await self.session.execute(
             update(Broadcast)
             .where(Broadcast.id == broadcast_id, Broadcast.status.in_(ACTIVE))
-            .values(status=BroadcastStatus.CANCELLED, finished_at=now, updated_at=now)
+            .values(
+                status=BroadcastStatus.CANCELLED,
+                finished_at=now,
+                updated_at=now,
+                progress_held=False,
+            )
         )
         if result.rowcount != 1:
             return None
@@ -257,6 +262,7 @@ class BroadcastService:
                 progress_chat_id=chat_id,
                 progress_message_id=message_id,
                 progress_at=None,
+                progress_held=False,  # a new progress message: nothing asked on it yet
                 updated_at=now,
             )
         )

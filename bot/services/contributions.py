@@ -151,8 +151,10 @@ class ContributionService:
         contribution, theme, question = await self._asked(user_id, contribution_id, question_key)
         if contribution is None or theme is None or question is None:
             return STALE
-        # The cursor stays where it is: that is where /contribuer resumes.
-        await self.contributions.focus(user_id, None)
+        # The cursor stays where it is: that is where /contribuer resumes. Pausing an older
+        # theme from one of its messages leaves the open theme in focus.
+        if contribution.in_focus:
+            await self.contributions.focus(user_id, None)
         answers = await self.answers.current(contribution.id)
         return Step(StepKind.QUESTION, contribution, theme, question, answers)
 
@@ -184,7 +186,8 @@ class ContributionService:
             contribution.id, ContributionStatus.DRAFT, ContributionStatus.SUBMITTED
         ):
             return STALE
-        await self.contributions.focus(user_id, None)
+        if contribution.in_focus:  # submitting from an older message keeps the open theme
+            await self.contributions.focus(user_id, None)
         theme = self.questionnaire.theme(contribution.theme_key)
         return Step(StepKind.VIEW, contribution, theme, None, {})
 
@@ -261,9 +264,10 @@ class ContributionService:
         return contribution, theme, question
 
     async def _focus(self, contribution: Contribution) -> None:
-        """The contribution whose question the person is shown is the one a typed answer goes
-        to, whichever theme was open before (a live button of an older message counts)."""
-        if not contribution.in_focus:
+        """The draft whose question the person is shown is the one a typed answer goes to,
+        whichever theme was open before (a live button of an older message counts). A
+        submitted contribution being edited takes the focus only through `change`."""
+        if contribution.status == ContributionStatus.DRAFT and not contribution.in_focus:
             await self.contributions.focus(contribution.user_id, contribution.id)
             contribution.in_focus = True
 

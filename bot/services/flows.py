@@ -62,9 +62,19 @@ def check_text(question: Question, raw: str, global_limit: int) -> TextCheck:
     return TextCheck(ok=True, value=value)
 
 
+# Letters that render as nothing (Hangul fillers, the braille blank...), used to fake an answer.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5")
+
+
 def has_visible_text(text: str) -> bool:
-    """Something a reader would see: not only separators, format or control characters."""
-    return any(unicodedata.category(char)[0] not in "ZC" for char in text)
+    """Something a reader would see: not only separators, format or control characters, nor
+    the letters that render as blanks. Unassigned characters count as visible: a recent emoji
+    is unknown to this Python's Unicode tables but shows on a phone."""
+    return any(
+        unicodedata.category(char) not in ("Zs", "Zl", "Zp", "Cc", "Cf")
+        and char not in _BLANK_LETTERS
+        for char in text
+    )
 
 
 def text_limit(question: Question, global_limit: int) -> int:

@@ -466,6 +466,7 @@ def _message(message: OutboxMessage, filename: str | None) -> dict[str, Any]:
         "failed": _("not delivered"),
         "blocked": _("not delivered: the bot was blocked"),
         "cancelled": _("withdrawn before delivery"),
+        "unknown": _("perhaps delivered: Telegram did not answer"),
     }
     payload = message.payload or {}
     text = payload.get("text") if payload.get("method") == "message" else payload.get("caption")

@@ -35,8 +35,9 @@ class QuietHours:
     def last_allowed_at_or_before(self, moment: datetime) -> datetime:
         """`moment` if it is allowed; else the same time on the closest earlier allowed day (a
         J-1 reminder due on Sunday 10:00 goes on Saturday 10:00); else, when that time of day
-        is always quiet, the last allowed minute before (the previous evening, 19:59). Never
-        later: a reminder must not arrive after the moment it was planned for."""
+        is always quiet (REMINDER_TIME inside the night), one hour before quiet hours begin on
+        the closest earlier evening that allows it (19:00 for 20:00-08:00), so that a wave has
+        time to go out. Never later: a reminder must not arrive after its planned moment."""
         if not self.is_quiet(moment):
             return moment
         local = moment.astimezone(self.tz).replace(tzinfo=None)
@@ -45,11 +46,12 @@ class QuietHours:
             candidate = (local - timedelta(days=days_back)).replace(tzinfo=self.tz)
             if not self.is_quiet(candidate):
                 return candidate.astimezone(moment.tzinfo)
-        probe = moment.replace(second=0, microsecond=0)
-        for _ in range(8 * 24 * 60):
-            probe -= timedelta(minutes=1)
-            if not self.is_quiet(probe):
-                return probe
+        evening = (datetime.combine(local.date(), self.start) - timedelta(hours=1)).time()
+        for days_back in range(8):
+            day = local.date() - timedelta(days=days_back)
+            candidate = datetime.combine(day, evening, tzinfo=self.tz)
+            if candidate < moment and not self.is_quiet(candidate):
+                return candidate.astimezone(moment.tzinfo)
         return moment  # quiet all week: misconfigured; keep the planned time
 
     @classmethod

@@ -3,10 +3,10 @@ Both engines, through the dispatcher, with Bot API failures injected in the fake
 
 from __future__ import annotations
 
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
 from aiogram.methods import SendMessage
 
-from bot.keyboards import AnswerCB, ThemeCB
+from bot.keyboards import AnswerCB, MineCB, ThemeCB, VoiceChoiceCB
 from bot.middlewares import RetryDirectReplies
 from tests.handlers.test_contribute import current, start_theme
 from tests.helpers import joined
@@ -95,3 +95,51 @@ async def test_a_failure_after_saving_is_told_as_saved_when_telegram_answers_aga
     await member.click("Mobilité")
     sent = await member.click("Valider")
     assert "Question 3/5" in joined(sent)
+
+
+async def test_a_question_shown_again_by_a_tap_after_a_failure_takes_the_answer(
+    app, member, db
+) -> None:
+    await member.send("/contribuer")
+    failing(app, 4, lambda m: TelegramNetworkError(m, "Connection reset"))
+    await member.click_data(ThemeCB(key="entry").pack())  # question 1 never arrived
+    sent = await member.click_data(ThemeCB(key="entry").pack())  # tapped again: shown now
+    assert "Thème 1 · Question 1/5" in joined(sent)
+    sent = await member.send("Les transports")
+    assert "Question 2/5" in joined(sent)
+    assert len(await db.answers((await current(db)).id)) == 1
+
+
+async def test_editing_a_submitted_answer_leaves_the_open_draft_in_focus(member, db) -> None:
+    from tests.handlers.test_contribute import answer_theme_one
+
+    first = await answer_theme_one(member, db)
+    await member.click("Envoyer ma contribution")
+    # Ask to change a multiple-choice answer of the submitted contribution...
+    await member.click_data(MineCB(cid=first.id, a="q", q="entry_top_barriers").pack())
+    # ...then open theme 2, and answer the change with the older message's buttons.
+    await member.send("/contribuer")
+    await member.click_data(ThemeCB(key="pathway").pack())
+    pathway = await current(db)
+    mask = 0b1  # "Mobilité"
+    await member.click_data(AnswerCB(cid=first.id, q="entry_top_barriers", a="v", m=mask).pack())
+    sent = await member.send("Le suivi après la sortie")  # for theme 2's question 1
+    assert "Question 2/" in joined(sent)
+    assert [a.text_value for a in await db.answers(pathway.id)] == ["Le suivi après la sortie"]
+
+
+async def test_a_refused_edit_is_not_told_as_saved(app, member, db) -> None:
+    await start_theme(member)
+    await member.send_voice(duration=5)
+    original = app.fake.make_request
+
+    async def refuse_edits(bot, method, timeout=None):
+        if type(method).__name__ == "EditMessageReplyMarkup":
+            raise TelegramBadRequest(method, "Bad Request: message can't be edited")
+        return await original(bot, method, timeout)
+
+    app.fake.make_request = refuse_edits
+    sent = await member.click_data(VoiceChoiceCB(keep=True).pack())
+    assert "Question 2/5" in joined(sent)  # the edit was best-effort; the choice and note kept
+    assert (await db.user()).voice_choice == "keep"
+    assert len(await db.answers((await current(db)).id)) == 1

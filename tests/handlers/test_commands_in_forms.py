@@ -53,12 +53,44 @@ async def test_oubli_in_the_middle_of_the_profile_still_erases(app, db) -> None:
     assert await db.user() is None
 
 
-async def test_annuler_leaves_a_profile_field_without_storing_it(app, db) -> None:
+async def test_annuler_during_onboarding_says_the_profile_is_needed_and_stores_nothing(
+    app, db
+) -> None:
     person = app.person()
     await at_structure_name(person)
     sent = await person.send("/annuler")
-    assert "Vous avez quitté le formulaire" in joined(sent)
+    assert "Votre profil est nécessaire" in joined(sent)
     assert (await db.user()).structure_name is None
+
+
+async def test_annuler_leaves_the_edit_of_a_profile_field_and_the_next_text_is_not_it(
+    member, db
+) -> None:
+    await member.send("/profil")
+    await member.click("Nom de la structure")
+    sent = await member.send("/annuler")
+    assert "Vous avez quitté le formulaire" in joined(sent)
+    await member.send("bonjour, merci")
+    assert (await db.user()).structure_name == "AI du Grésivaudan"
+
+
+@pytest.mark.parametrize("typed", ["/Annuler", "/ANNULER", "/annuler@relais_sandbox_bot"])
+async def test_any_spelling_of_annuler_leaves_the_meeting_form(app, typed) -> None:
+    admin = app.person(ADMIN_ID)
+    await admin.send("/reunions")
+    await admin.click("Ajouter une réunion")
+    await admin.send(in_days(20)[0])
+    sent = await admin.send(typed)
+    assert "Ville de la réunion" not in joined(sent)
+    await admin.send("Grenoble")
+    assert await meetings(app) == []
+
+
+async def test_a_broadcast_may_start_with_a_slash_when_it_is_not_a_command(app, db) -> None:
+    admin = app.person(ADMIN_ID)
+    await admin.send("/diffuser")
+    await admin.send("/!\\ Réunion annulée demain")
+    assert await db.count(Broadcast) == 1
 
 
 async def test_admin_help_does_not_become_a_meetings_city(app) -> None:

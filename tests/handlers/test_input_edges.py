@@ -135,3 +135,24 @@ def _member(status: str, user):
     if status == "kicked":
         return ChatMemberBanned(user=user, until_date=datetime.fromtimestamp(0, UTC))
     return ChatMemberMember(user=user)
+
+
+async def test_blank_letters_are_refused_and_a_recent_emoji_is_an_answer(member, db) -> None:
+    await start_theme(member)
+    sent = await member.send("\u3164\u3164")  # Hangul fillers: look like nothing
+    assert "Ce message est vide" in joined(sent) and await db.count(Answer) == 0
+    sent = await member.send("🩷")
+    assert "Question 2/5" in joined(sent) and await db.count(Answer) == 1
+
+
+def test_start_up_with_an_sqlite_folder_that_cannot_be_made_says_one_sentence() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        cwd=ROOT,
+        env={"DATABASE_URL": "sqlite+aiosqlite:////dev/null/x/relais.db", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("Database error:") and "Traceback" not in result.stderr

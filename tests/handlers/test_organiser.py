@@ -159,9 +159,7 @@ async def test_admin_lists_and_revokes_an_organiser(app, db) -> None:
     assert REFUSED in joined(sent)
 
 
-async def seed_period(
-    app, count: int = 6, when: datetime | None = None, voices: int = 1
-) -> None:
+async def seed_period(app, count: int = 6, when: datetime | None = None, voices: int = 1) -> None:
     when = when or datetime.now(UTC) - timedelta(hours=1)
     async with app.session_factory() as session, session.begin():
         people = [Person(5000 + i) for i in range(count)]

@@ -329,3 +329,18 @@ async def test_scheduled_digest_waits_for_an_organiser_to_accept_the_new_notice(
         (await session.get(User, 1)).privacy_version = 1
     assert await scheduler(session_factory, Clock(NOW)).tick() == 0
     assert await rows(session_factory, OutboxMessage) == []
+
+
+async def test_a_digest_in_flight_at_a_crash_keeps_no_content(session_factory) -> None:
+    await organiser_with_contributions(session_factory, subscribed_at=NOW - timedelta(days=3))
+    clock = Clock(NOW)
+    await scheduler(session_factory, clock).tick()
+    async with session_factory() as session, session.begin():
+        for message in await session.scalars(select(OutboxMessage)):
+            message.status, message.claimed_at = "sending", NOW - timedelta(hours=1)
+    sender = await sender_for(session_factory, FakeTelegramSession(), clock)
+    await sender.recover(everything=True)
+    rows_after = await rows(session_factory, OutboxMessage)
+    assert {m.status for m in rows_after} == {"unknown"}
+    assert all(m.payload == {"method": "removed"} and m.file_id is None for m in rows_after)
+    assert await rows(session_factory, OutboxFile) == []

@@ -7,7 +7,7 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from sqlalchemy import func, select
 
@@ -233,7 +233,7 @@ async def test_digest_files_wait_behind_a_text_that_must_be_retried(session_fact
     async def flaky(bot, method, timeout=None):
         if isinstance(method, SendMessage) and failures["left"]:
             failures["left"] -= 1
-            raise RuntimeError("network down")
+            raise TelegramNetworkError(method, "network down")
         return await original(bot, method, timeout)
 
     fake.make_request = flaky
@@ -320,3 +320,50 @@ async def test_no_call_goes_out_inside_a_429_pause_even_those_waiting_on_the_rat
     inside = [t for t in calls if start < t < end]
     assert inside == []  # counted, not timed: every other call is before or after the pause
     assert len(calls) == 30  # 29 delivered in this round, the refused one waits for its retry
+
+
+async def test_a_message_whose_first_answer_was_lost_ends_unknown_even_if_later_refused(
+    session_factory,
+) -> None:
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(1)])
+        Outbox(session, lambda: NOW).text(1, "bonjour", kind="broadcast")
+    fake = FakeTelegramSession()
+    calls = {"n": 0}
+
+    async def flaky(bot, method, timeout=None):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise TelegramNetworkError(method, "Request timeout error")  # maybe delivered
+        raise TelegramServerError(method, "Bad Gateway")
+
+    fake.make_request = flaky
+    clock = Clock(NOW)
+    sender = await sender_for(session_factory, fake, clock)
+    for _ in range(5):
+        await sender.run_once()
+        clock.now += timedelta(minutes=10)
+    async with session_factory() as session:
+        row = (await session.scalars(select(OutboxMessage))).one()
+    assert (row.status, row.maybe_delivered, calls["n"]) == ("unknown", True, 5)
+
+
+async def test_our_own_error_before_the_call_is_failed_not_unknown(session_factory) -> None:
+    async with session_factory() as session, session.begin():
+        await add_people(session, [Person(1)])
+        session.add(
+            OutboxMessage(
+                recipient_id=1,
+                kind="broadcast",
+                payload={"method": "message"},  # no text: a bug of ours, before any call
+                due_at=NOW,
+                status="pending",
+                attempts=0,
+                created_at=NOW,
+            )
+        )
+    fake = FakeTelegramSession()
+    await (await sender_for(session_factory, fake, Clock(NOW))).run_once()
+    async with session_factory() as session:
+        row = (await session.scalars(select(OutboxMessage))).one()
+    assert row.status == "failed" and fake.requests == []

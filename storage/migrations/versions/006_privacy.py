@@ -76,9 +76,6 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ledger_mark', sa.Integer(), nullable=True))
 
-    with op.batch_alter_table('broadcasts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('progress_held', sa.Boolean(), server_default=sa.text('(false)'), nullable=False))
-
     with op.batch_alter_table('digest_runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('themes', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('regions', sa.JSON(), nullable=True))
@@ -98,9 +95,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('broadcasts', schema=None) as batch_op:
-        batch_op.drop_column('progress_held')
-
     with op.batch_alter_table('digest_runs', schema=None) as batch_op:
         batch_op.drop_column('withheld')
         batch_op.drop_column('trigger')
