@@ -4,19 +4,20 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 
-.PHONY: run test sandbox migrate lint format catalogs bench clean
+.PHONY: run test sandbox migrate lint format catalogs bench constraints clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-# Reinstall only when pyproject.toml changes.
-$(VENV)/.installed-run: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+# Reinstall only when the dependencies change. constraints.txt pins every package to the versions
+# the tests passed with (the code relies on a few internals of aiogram and aiosqlite).
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(PY)
+	$(PIP) install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(PY)
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
 ## run: the bot on Telegram when BOT_TOKEN is set (environment or .env), else the terminal sandbox
@@ -59,6 +60,16 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/digest_scale.py
 	$(PY) bench/export_memory.py
 	$(PY) bench/scrub_quality.py
+
+## constraints: resolve the dependencies afresh and pin them (then run make test)
+constraints:
+	rm -rf .venv-resolve
+	$(PYTHON) -m venv .venv-resolve
+	.venv-resolve/bin/python -m pip install --quiet --upgrade pip
+	.venv-resolve/bin/python -m pip install --quiet -e '.[test]'
+	{ sed -n '1,2p' constraints.txt; .venv-resolve/bin/python -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .venv-resolve
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
