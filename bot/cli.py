@@ -10,20 +10,19 @@ import sys
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bot.config import Settings
 from bot.i18n import use_locale
 from bot.questionnaire import default_questionnaire
 from bot.services.digest import build_package
 from bot.services.export import export_counts, export_csv, export_xlsx
 from bot.services.geo import get_region
+from bot.services.profile import PRIVACY_VERSION
 from bot.services.roles import CONSOLE, RoleService
 from storage.base import utcnow
 from storage.engine import check_reachable, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
-from storage.models import DigestRun, DigestSubscription, User
 from storage.reports import ReportRepo, Scope
+from storage.repositories import DigestRunRepo
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -99,35 +98,24 @@ async def digest(settings: Settings, args: argparse.Namespace) -> int:
     engine, factory = await _session_factory(settings)
     try:
         async with factory() as session:
-            query = (
-                select(User, DigestSubscription)
-                .outerjoin(DigestSubscription, DigestSubscription.user_id == User.id)
-                .where(User.is_organiser)
-            )
-            if args.organiser is not None:
-                query = (
-                    select(User, DigestSubscription)
-                    .outerjoin(DigestSubscription, DigestSubscription.user_id == User.id)
-                    .where(User.id == args.organiser)
-                )
-            rows = (await session.execute(query)).all()
+            # The same people, and the same window, as the scheduler's digests.
+            runs = DigestRunRepo(session)
+            rows = await runs.recipients(settings.admin_ids, PRIVACY_VERSION, args.organiser)
             if not rows:
                 print(
-                    "No such organiser." if args.organiser else "No organiser yet.", file=sys.stderr
+                    "No such organiser (or digests off, or an older notice)."
+                    if args.organiser
+                    else "No organiser or admin is owed a digest.",
+                    file=sys.stderr,
                 )
                 return 1
-            for user, subscription in rows:
-                start = await session.scalar(
-                    select(DigestRun.period_end)
-                    .where(DigestRun.user_id == user.id)
-                    .order_by(DigestRun.period_end.desc())
-                    .limit(1)
-                )
+            for subscription, user in rows:
+                _, start = await runs.next_start(user.id)
                 scope = Scope(
                     start=start,
                     end=utcnow(),
-                    themes=tuple(subscription.themes or ()) if subscription else (),
-                    regions=tuple(subscription.regions or ()) if subscription else (),
+                    themes=tuple(subscription.themes or ()),
+                    regions=tuple(subscription.regions or ()),
                 )
                 with use_locale(user.language, settings.default_locale):
                     package = await build_package(

@@ -297,23 +297,9 @@ class Scheduler:
     async def send_digests(self) -> int:
         now = self.clock()
         async with self.session_factory() as session:
-            rows = (
-                await session.execute(
-                    select(DigestSubscription, User)
-                    .join(User, User.id == DigestSubscription.user_id)
-                    .where(
-                        or_(
-                            User.is_organiser,
-                            User.is_admin,
-                            User.id.in_(self.settings.admin_ids),
-                        ),
-                        User.is_active,
-                        # Someone on an older privacy notice gets nothing until they accept it.
-                        User.privacy_version >= PRIVACY_VERSION,
-                        DigestSubscription.frequency != "off",
-                    )
-                )
-            ).all()
+            rows = await DigestRunRepo(session).recipients(
+                self.settings.admin_ids, PRIVACY_VERSION
+            )
             last_ends = dict(
                 (
                     await session.execute(

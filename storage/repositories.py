@@ -24,6 +24,7 @@ from storage.models import (
     Contribution,
     ContributionStatus,
     DigestRun,
+    DigestSubscription,
     ErasureLedger,
     Invitation,
     JobFailure,
@@ -471,6 +472,27 @@ async def admins_to_tell(session: AsyncSession, settings) -> list[User]:
 class DigestRunRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def recipients(
+        self, admin_ids: tuple[int, ...], notice_version: int, only: int | None = None
+    ) -> list[tuple[DigestSubscription, User]]:
+        """Who is owed digests: organisers and admins (granted or in ADMIN_IDS) who can be
+        reached, accepted the current notice and did not turn digests off. The scheduler and
+        `digest --preview` both read it, so the preview shows what will be sent."""
+        query = (
+            select(DigestSubscription, User)
+            .join(User, User.id == DigestSubscription.user_id)
+            .where(
+                or_(User.is_organiser, User.is_admin, User.id.in_(admin_ids)),
+                User.is_active,
+                User.privacy_version >= notice_version,
+                DigestSubscription.frequency != "off",
+            )
+            .order_by(User.id)
+        )
+        if only is not None:
+            query = query.where(User.id == only)
+        return [tuple(row) for row in (await self.session.execute(query)).all()]
 
     async def next_start(self, user_id: int) -> tuple[bool, datetime | None]:
         """(has any run, where this organiser's next digest starts): the end of the last digest

@@ -83,3 +83,22 @@ async def test_grant_remove_drops_the_digest_subscription_and_is_audited_as_cons
         ).one()
     assert (entry.actor, entry.actor_id, entry.subject_id) == ("console", None, 2002)
     assert not (await db.user(2002)).is_organiser
+
+
+async def test_digest_preview_lists_the_people_the_scheduler_would_send_to(
+    app, db, settings, capsys
+) -> None:
+    from bot.services.roles import Role, RoleService
+    from tests.seed import Person, add_people
+
+    await become_organiser(app)
+    async with db.session_factory() as session, session.begin():
+        await add_people(session, [Person(3003), Person(3004, organiser=True)])
+        roles = RoleService(session, settings)
+        await roles.grant(None, 3003, Role.ADMIN)  # an admin gets digests too
+        (await session.get(User, 3004)).privacy_version = PRIVACY_VERSION - 1  # not yet
+    args = argparse.Namespace(preview=True, organiser=None)
+    assert await cli.digest(settings, args) == 0
+    out = capsys.readouterr().out
+    assert "organiser 2002" in out and "organiser 3003" in out
+    assert "organiser 3004" not in out  # on an older notice: the scheduler skips them too
