@@ -10,6 +10,7 @@ import sys
 
 from bot.config import (
     SANDBOX_DATABASE_URL,
+    SUPPORTED_LOCALES,
     ConfigError,
     DatabaseUnreachable,
     Settings,
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--region", action="append", default=[], help="region code (repeatable)")
     export.add_argument("--since", type=_date, help="YYYY-MM-DD (local time, inclusive)")
     export.add_argument("--until", type=_date, help="YYYY-MM-DD (local time, inclusive)")
-    export.add_argument("--locale", choices=("fr", "en"), default=None)
+    export.add_argument("--locale", choices=SUPPORTED_LOCALES, default=None)
     export.add_argument("--output", required=True, help="file to write")
     digest = commands.add_parser("digest", help="print an organiser's digest, sending nothing")
     digest.add_argument("--preview", action="store_true", required=True)

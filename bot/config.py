@@ -15,7 +15,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-SUPPORTED_LOCALES = ("fr", "en")
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+def discover_locales(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
+    """The languages are the catalogs in `locales/` (French first, the consultation's own):
+    adding one is a catalog and the questionnaire's texts, no code (README)."""
+    found = sorted(p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/messages.po"))
+    return tuple(sorted(found, key=lambda code: (code != "fr", code))) or ("fr",)
+
+
+SUPPORTED_LOCALES = discover_locales()
+
+
+def language_name(code: str) -> str:
+    """A language in its own words ("Français", "English", "Deutsch"), from Babel."""
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/relais.sqlite3"
 SANDBOX_DATABASE_URL = "sqlite+aiosqlite:///./data/sandbox.sqlite3"
 

@@ -12,6 +12,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.config import SUPPORTED_LOCALES, language_name
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Question, Questionnaire, Theme
 from bot.services.geo import Department, department_label
@@ -123,8 +124,8 @@ def consent_keyboard(invite: str | None = None) -> InlineKeyboardMarkup:
 
 def language_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text="🇫🇷 Français", callback_data=LanguageCB(code="fr"))
-    kb.button(text="🇬🇧 English", callback_data=LanguageCB(code="en"))
+    for code in SUPPORTED_LOCALES:  # the catalogs in locales/: a new one is a new button
+        kb.button(text=language_name(code), callback_data=LanguageCB(code=code))
     return kb.adjust(2).as_markup()
 
 

@@ -8,9 +8,11 @@ knows which line to fix. Answers are stored with the questionnaire `version` and
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import yaml
@@ -31,11 +33,12 @@ class QuestionnaireError(ValueError):
 
 @dataclass(frozen=True)
 class Localized:
-    fr: str
-    en: str
+    """One text in every supported language (the questionnaire gives each; see `_localized`)."""
+
+    texts: Mapping[str, str]
 
     def get(self, locale: str) -> str:
-        return self.en if locale == "en" else self.fr
+        return self.texts.get(locale) or self.texts[SUPPORTED_LOCALES[0]]
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,9 @@ def _key(value: Any, where: str, max_len: int) -> str:
 
 def _localized(value: Any, where: str, max_len: int) -> Localized:
     if not isinstance(value, dict):
-        raise QuestionnaireError(f"{where} must give a text for each of: fr, en.")
+        raise QuestionnaireError(
+            f"{where} must give a text for each of: {', '.join(SUPPORTED_LOCALES)}."
+        )
     texts = {}
     for locale in SUPPORTED_LOCALES:
         text = value.get(locale)
@@ -232,7 +237,7 @@ def _localized(value: Any, where: str, max_len: int) -> Localized:
         if len(text) > max_len:
             raise QuestionnaireError(f"{where} '{locale}' is longer than {max_len} characters.")
         texts[locale] = text.strip()
-    return Localized(**texts)
+    return Localized(MappingProxyType(texts))
 
 
 def _flag(raw: dict[str, Any], name: str, where: str) -> bool:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.config import Settings
+from bot.config import Settings, language_name
 from bot.i18n import format_day
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Question, Theme
@@ -488,7 +488,7 @@ def profile_text(user: User, locale: str) -> str:
     role_label = user.role_other if user.role == "other" and user.role_other else role
     lines = [
         _("👤 <b>Your profile</b>"),
-        _("Language: {value}").format(value="Français" if user.language == "fr" else "English"),
+        _("Language: {value}").format(value=language_name(user.language)),
         _("Type of structure: {value}").format(
             value=escape(str(STRUCTURE_TYPES.get(user.structure_type or "", "—")))
         ),

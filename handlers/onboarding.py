@@ -14,7 +14,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, views
-from bot.config import Settings
+from bot.config import SUPPORTED_LOCALES, Settings
 from bot.filters import has_text
 from bot.keyboards import (
     ConsentCB,
@@ -119,7 +119,7 @@ async def on_notice_chosen(
     await show_menu(bot, callback.from_user.id, views.notice_accepted())
 
 
-@router.callback_query(LanguageCB.filter(F.code.in_({"fr", "en"})))
+@router.callback_query(LanguageCB.filter(F.code.in_(set(SUPPORTED_LOCALES))))
 async def on_language_chosen(
     callback: CallbackQuery,
     callback_data: LanguageCB,

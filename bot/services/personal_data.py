@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
+from bot.config import Settings, language_name
 from bot.i18n import format_moment, pick_locale
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import SCALE_VALUES, Question, Questionnaire, Theme, default_questionnaire
@@ -56,7 +56,6 @@ from storage.personal_data import PersonalDataRepo
 
 JSON_FILENAME = "relais-mes-donnees.json"
 CSV_FILENAME = "relais-mes-reponses.csv"
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}  # each language in its own words
 CSV_TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
@@ -302,7 +301,7 @@ def _profile(user: User, labels: Labels) -> dict[str, Any]:
     return {
         "telegram_user_id": user.id,
         "language": user.language,
-        "language_label": LANGUAGE_NAMES.get(user.language, user.language),
+        "language_label": language_name(user.language),
         "consented_at": _iso(user.consented_at),
         "privacy_version": user.privacy_version,
         "structure_type": user.structure_type,

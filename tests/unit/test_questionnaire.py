@@ -23,7 +23,7 @@ def test_shipped_questionnaire_has_three_themes_of_four_to_six_questions() -> No
         assert 4 <= len(theme.questions) <= 6
         assert sum(q.proposal for q in theme.questions) == 1
         assert {q.kind for q in theme.questions} <= {"text", "single", "multi", "scale"}
-        assert all(q.prompt.fr and q.prompt.en for q in theme.questions)
+        assert all(q.prompt.get("fr") and q.prompt.get("en") for q in theme.questions)
 
 
 def test_every_kind_of_question_is_used_when_shipped() -> None:
