@@ -29,9 +29,11 @@ run: $(VENV)/.installed-run
 		$(PY) -m bot sandbox; \
 	fi
 
-## test: lint and the whole test suite (PostgreSQL tests run when TEST_POSTGRES_URL is set)
+## test: lint, the import contracts and the whole test suite (PostgreSQL tests run when
+## TEST_POSTGRES_URL is set)
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 sandbox: $(VENV)/.installed-run

@@ -12,10 +12,10 @@ from bot.config import (
     SANDBOX_DATABASE_URL,
     SUPPORTED_LOCALES,
     ConfigError,
-    DatabaseUnreachable,
     Settings,
     load_settings,
 )
+from storage.engine import DatabaseUnreachable
 
 log = logging.getLogger("bot")
 

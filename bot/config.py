@@ -34,16 +34,14 @@ def language_name(code: str) -> str:
 
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
+
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/relais.sqlite3"
 SANDBOX_DATABASE_URL = "sqlite+aiosqlite:///./data/sandbox.sqlite3"
 
 
 class ConfigError(Exception):
     """A configuration value is missing or invalid; the message names the variable."""
-
-
-class DatabaseUnreachable(Exception):
-    """The database named by DATABASE_URL cannot be used; the message says why, in a sentence."""
 
 
 class Settings(BaseSettings):

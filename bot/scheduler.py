@@ -297,9 +297,7 @@ class Scheduler:
     async def send_digests(self) -> int:
         now = self.clock()
         async with self.session_factory() as session:
-            rows = await DigestRunRepo(session).recipients(
-                self.settings.admin_ids, PRIVACY_VERSION
-            )
+            rows = await DigestRunRepo(session).recipients(self.settings.admin_ids, PRIVACY_VERSION)
             last_ends = dict(
                 (
                     await session.execute(

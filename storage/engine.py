@@ -33,6 +33,10 @@ from sqlalchemy.ext.asyncio import (
 SQLITE_PREFIX = "sqlite+aiosqlite:///"
 
 
+class DatabaseUnreachable(Exception):
+    """The database named by DATABASE_URL cannot be used; the message says why, in a sentence."""
+
+
 def create_engine(url: str, *, inline: bool = True, **kwargs: Any) -> AsyncEngine:
     # Statement parameters are people's answers: keep them out of error messages and logs.
     kwargs.setdefault("hide_parameters", True)
@@ -44,8 +48,6 @@ def create_engine(url: str, *, inline: bool = True, **kwargs: Any) -> AsyncEngin
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:  # start-up says it in one sentence (bot/__main__.py)
-            from bot.config import DatabaseUnreachable
-
             raise DatabaseUnreachable(
                 f"Cannot use the database of DATABASE_URL ({url}): cannot create the folder "
                 f"{Path(path).parent}: {error.strerror or error}."
@@ -96,8 +98,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 async def check_reachable(engine: AsyncEngine, url_setting: str = "DATABASE_URL") -> None:
     """One round trip, so that start-up fails with a sentence instead of a traceback later."""
     from sqlalchemy import text
-
-    from bot.config import DatabaseUnreachable
 
     try:
         async with engine.connect() as connection:

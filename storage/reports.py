@@ -357,30 +357,3 @@ class ReportRepo:
                 )
             )
         return answers
-
-
-async def people_counts(
-    reports: ReportRepo, rows: Sequence[tuple] | None = None, scope: Scope | None = None
-):
-    """The four combination counts `privacy.attribute` needs, among the people of `scope` (an
-    output's result set: a description must be shared within what is shown, not only in the
-    whole consultation); `rows` (structure_type, department, region, role) limits them to the
-    descriptions about to be shown."""
-    from bot.services.privacy import PeopleCounts
-
-    def only(picker):
-        return None if rows is None else [picker(r) for r in rows]
-
-    def groups(columns, picker):
-        return reports.profile_groups(columns, only(picker), scope)
-
-    return PeopleCounts(
-        by_department=await groups(
-            ("structure_type", "department_code", "role"), lambda r: (r[0], r[1], r[3])
-        ),
-        by_region_role=await groups(
-            ("structure_type", "region_code", "role"), lambda r: (r[0], r[2], r[3])
-        ),
-        by_region=await groups(("structure_type", "region_code"), lambda r: (r[0], r[2])),
-        by_type=await groups(("structure_type",), lambda r: (r[0],)),
-    )

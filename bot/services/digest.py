@@ -19,7 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import format_number
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Questionnaire
-from bot.services.disclosure import scope_is_disclosable, themes_to_show, voice_scope
+from bot.services.disclosure import (
+    people_counts,
+    scope_is_disclosable,
+    themes_to_show,
+    voice_scope,
+)
 from bot.services.geo import get_department, get_region
 from bot.services.privacy import (
     OTHER,
@@ -29,7 +34,7 @@ from bot.services.privacy import (
     visible_count,
 )
 from storage.models import DigestSubscription
-from storage.reports import ReportRepo, Scope, people_counts
+from storage.reports import ReportRepo, Scope
 from storage.repositories import LedgerRepo
 
 EXCERPTS = 5

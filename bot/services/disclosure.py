@@ -15,9 +15,10 @@ Inside a disclosable scope, excerpts and voice notes come only from the themes t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.services.privacy import disclosable
+from bot.services.privacy import PeopleCounts, disclosable
 from storage.reports import ReportRepo, Scope
 
 
@@ -39,9 +40,7 @@ async def scope_is_disclosable(reports: ReportRepo, scope: Scope, threshold: int
     return True
 
 
-async def themes_to_show(
-    reports: ReportRepo, scope: Scope, threshold: int
-) -> dict[str, int]:
+async def themes_to_show(reports: ReportRepo, scope: Scope, threshold: int) -> dict[str, int]:
     """{theme: contributions} for the themes that at least `threshold` people answered in the
     scope."""
     return {
@@ -64,3 +63,29 @@ async def voice_scope(reports: ReportRepo, scope: Scope, threshold: int) -> Scop
     if not disclosable(await reports.voice_contributors(heard), threshold):
         return None
     return heard
+
+
+async def people_counts(
+    reports: ReportRepo, rows: Sequence[tuple] | None = None, scope: Scope | None = None
+):
+    """The four combination counts `privacy.attribute` needs, among the people of `scope` (an
+    output's result set: a description must be shared within what is shown, not only in the
+    whole consultation); `rows` (structure_type, department, region, role) limits them to the
+    descriptions about to be shown."""
+
+    def only(picker):
+        return None if rows is None else [picker(r) for r in rows]
+
+    def groups(columns, picker):
+        return reports.profile_groups(columns, only(picker), scope)
+
+    return PeopleCounts(
+        by_department=await groups(
+            ("structure_type", "department_code", "role"), lambda r: (r[0], r[1], r[3])
+        ),
+        by_region_role=await groups(
+            ("structure_type", "region_code", "role"), lambda r: (r[0], r[2], r[3])
+        ),
+        by_region=await groups(("structure_type", "region_code"), lambda r: (r[0], r[2])),
+        by_type=await groups(("structure_type",), lambda r: (r[0],)),
+    )

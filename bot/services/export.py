@@ -27,10 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.profile_options import ROLES, STRUCTURE_TYPES
 from bot.questionnaire import Question, Questionnaire, Theme
-from bot.services.disclosure import scope_is_disclosable, themes_to_show
+from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show
 from bot.services.geo import get_department, get_region
 from bot.services.privacy import PeopleCounts, attribute
-from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope, people_counts
+from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]\*\?/\\:]")
