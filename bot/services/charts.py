@@ -33,6 +33,7 @@ def daily_chart(
         axes.set_xticks(positions, [day.strftime("%d/%m") for day in days], rotation=45)
         axes.set_title(title)
         axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.set_ylim(bottom=0)
         axes.legend(loc="upper left", fontsize="small")
         axes.grid(axis="y", alpha=0.3)
         if note:

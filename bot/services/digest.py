@@ -191,7 +191,14 @@ def period_label(start: datetime | None, end: datetime, locale: str, tz: ZoneInf
     )
 
 
-def render_digest(data: DigestData, questionnaire: Questionnaire, locale: str, tz: ZoneInfo) -> str:
+def render_digest(
+    data: DigestData,
+    questionnaire: Questionnaire,
+    locale: str,
+    tz: ZoneInfo,
+    *,
+    with_chart: bool = True,
+) -> str:
     """The digest text (HTML), in the current gettext locale; may exceed one message."""
     from bot.views import count_text, escape, small_scope_sentence
 
@@ -256,7 +263,10 @@ def render_digest(data: DigestData, questionnaire: Questionnaire, locale: str, t
                 data.voice_notes,
             ).format(count=data.voice_notes),
         ]
-    lines += ["", _("The spreadsheet and the chart follow.")]
+    lines += [
+        "",
+        _("The spreadsheet and the chart follow.") if with_chart else _("The spreadsheet follows."),
+    ]
     return "\n".join(lines)
 
 
@@ -348,10 +358,10 @@ async def build_package(
 
     ledger_mark = await LedgerRepo(session).latest_id()  # first: see the module docstring
     data = await collect_digest(session, questionnaire, scope, threshold, locale)
-    texts = split_for_telegram(render_digest(data, questionnaire, locale, tz))
     assert scope.end is not None
     stem = "relais-" + scope.end.astimezone(tz).strftime("%Y-%m-%d")
     if data.empty:
+        texts = split_for_telegram(render_digest(data, questionnaire, locale, tz))
         return DigestPackage(texts, filename_stem=stem, ledger_mark=ledger_mark, withheld=True)
     xlsx = await export_xlsx(session, questionnaire, scope, threshold, locale, tz)
     days = chart_days(scope.end, tz)
@@ -374,5 +384,8 @@ async def build_package(
             if hidden
             else None
         )
-        chart = daily_chart(counts, series, title, note)
+        if any(counts.values()):  # every bar hidden: an empty chart says nothing
+            chart = daily_chart(counts, series, title, note)
+    text = render_digest(data, questionnaire, locale, tz, with_chart=chart is not None)
+    texts = split_for_telegram(text)
     return DigestPackage(texts, data.new, data.voice_notes, xlsx, chart, stem, ledger_mark)

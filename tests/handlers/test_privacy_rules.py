@@ -310,3 +310,14 @@ async def test_broadcast_to_fewer_than_five_reports_no_counts(app, settings) -> 
     report = joined(sent)
     assert "Moins de 5 destinataires" in report
     assert "Remis" not in report and "3 / 3" not in report
+
+
+async def test_no_chart_is_sent_when_every_bar_would_be_hidden(app) -> None:
+    organiser, _ = await become_organiser(app)
+    for day in range(6):  # six people, one a day: no day has five on a theme
+        await seed(app, [Person(5000 + day)], when=NOW - timedelta(days=day, hours=1))
+    sent = await organiser.send("/digest")
+    assert "<b>6</b> nouvelles contributions" in joined(sent)
+    assert not [r for r in sent if isinstance(r, SendPhoto)]
+    assert [r for r in sent if isinstance(r, SendDocument)]  # the spreadsheet still comes
+    assert "Le tableur suit." in joined(sent) and "graphique" not in joined(sent)
