@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 from aiogram.types import Chat, Message, Update, User  # noqa: E402
 
-from bot.questionnaire import parse_questionnaire  # noqa: E402
+from bot.domain.questionnaire import parse_questionnaire  # noqa: E402
 from bot.services.profile import PRIVACY_VERSION  # noqa: E402
 
 TEXT_QUESTIONS = 6

@@ -6,7 +6,7 @@ import random
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from bot.questionnaire import default_questionnaire
+from bot.domain.questionnaire import default_questionnaire
 
 ANSWERS_PER_CONTRIBUTION = 5
 
@@ -14,7 +14,7 @@ ANSWERS_PER_CONTRIBUTION = 5
 def seed_sqlite(path: str, answers: int, days: int = 60, end: datetime | None = None) -> int:
     """Submitted contributions spread over `days` before `end`, 5 answers each; returns how
     many contributions were written. People: one per 3 contributions, over 101 departments."""
-    from bot.services.geo import all_departments
+    from bot.domain.geo import all_departments
 
     end = end or datetime.now(UTC)
     rng = random.Random(7)

@@ -30,7 +30,7 @@ from aiogram.types import Message
 
 from bot.app import create_bot, create_dispatcher
 from bot.config import load_settings
-from bot.fake_api import FAKE_TOKEN, FakeTelegramSession
+from bot.devtools.fake_api import FAKE_TOKEN, FakeTelegramSession
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
@@ -54,7 +54,8 @@ def fake_server(extra: list[str] | None = None):
         port = probe.getsockname()[1]
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.fake_server", "--port", str(port), *(extra or [])], cwd=root
+        [sys.executable, "-m", "bot.devtools.fake_server", "--port", str(port), *(extra or [])],
+        cwd=root,
     )
     try:
         for _ in range(100):

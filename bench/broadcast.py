@@ -27,9 +27,9 @@ from sqlalchemy import func, insert, select
 
 from bot.app import create_bot
 from bot.config import load_settings
-from bot.delivery import PacedSender
-from bot.questionnaire import default_questionnaire
-from bot.scheduler import Scheduler
+from bot.delivery.sender import PacedSender
+from bot.domain.questionnaire import default_questionnaire
+from bot.jobs.scheduler import Scheduler
 from bot.services.audience import Audience
 from bot.services.broadcasts import BroadcastService
 from storage.engine import create_engine, create_session_factory

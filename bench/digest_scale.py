@@ -20,8 +20,8 @@ from pathlib import Path
 import _common  # noqa: F401  (puts the project on sys.path)
 from _seed import seed_sqlite
 
+from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
-from bot.questionnaire import default_questionnaire
 from bot.services.digest import build_package, collect_digest, render_digest
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head

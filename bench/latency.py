@@ -23,7 +23,7 @@ from aiogram.types import Message
 
 from bot.app import create_bot, create_dispatcher
 from bot.config import load_settings
-from bot.fake_api import FAKE_TOKEN, FakeTelegramSession
+from bot.devtools.fake_api import FAKE_TOKEN, FakeTelegramSession
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 

@@ -16,9 +16,14 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.domain.questionnaire import Questionnaire, default_questionnaire
 from bot.i18n import get_i18n, use_locale
-from bot.metrics import Metrics, MetricsMiddleware
-from bot.middlewares import (
+from bot.services.profile import PRIVACY_VERSION
+from bot.web.metrics import Metrics, MetricsMiddleware
+from handlers import get_routers
+from handlers.errors import UnseenResetMiddleware
+from handlers.forms import FormCommandMiddleware
+from handlers.middlewares import (
     CleanInputMiddleware,
     CommitBeforeTelegram,
     DbSessionMiddleware,
@@ -28,11 +33,6 @@ from bot.middlewares import (
     ProfileLocaleMiddleware,
     RetryDirectReplies,
 )
-from bot.questionnaire import Questionnaire, default_questionnaire
-from bot.services.profile import PRIVACY_VERSION
-from handlers import get_routers
-from handlers.errors import UnseenResetMiddleware
-from handlers.forms import FormCommandMiddleware
 
 # (command, aliases) in menu order; descriptions are translated in `bot_commands`.
 COMMANDS = (
@@ -151,10 +151,10 @@ def attach_background_jobs(
     """Run the scheduler and the paced sender alongside polling; stop them on shutdown."""
     import asyncio
 
-    from bot.delivery import PacedSender
-    from bot.ratelimit import SendRateLimiter
-    from bot.scheduler import Scheduler
-    from bot.services.quiet import QuietHours
+    from bot.delivery.ratelimit import SendRateLimiter
+    from bot.delivery.sender import PacedSender
+    from bot.domain.quiet import QuietHours
+    from bot.jobs.scheduler import Scheduler
 
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.filters import in_private_chat
 from handlers import (
     admin,
     broadcasts,
@@ -24,6 +23,7 @@ from handlers import (
     onboarding,
     organiser,
 )
+from handlers.filters import in_private_chat
 
 _MODULES = (
     onboarding,

@@ -10,9 +10,9 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import views
 from bot.config import Settings
 from bot.services.roles import Role, RoleService, role_of
+from bot.views import messages
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class RequireRole(BaseMiddleware):
         if role in self.allowed and self.needs_profile and data.get("user") is None:
             # Admins come from the settings, but digests and exports are stored against a
             # profile: they accept the privacy notice like everyone else first.
-            await _reply(event, views.consent_needed_text())
+            await _reply(event, messages.consent_needed_text())
             return None
         if role in self.allowed:
             return await handler(event, data)
@@ -51,7 +51,7 @@ class RequireRole(BaseMiddleware):
         await RoleService(session, settings).audit(
             actor, "access_refused", attempt=action, role=role.value
         )
-        await _reply(event, views.access_refused())
+        await _reply(event, messages.access_refused())
         return None
 
 

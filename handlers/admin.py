@@ -9,11 +9,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards, views
 from bot.config import Settings
 from bot.i18n import format_moment
-from bot.keyboards import OrganiserCB
+from bot.keyboards import buttons
+from bot.keyboards.callbacks import OrganiserCB
 from bot.services.roles import Role, RoleService
+from bot.views import messages
 from handlers.access import RequireRole
 from handlers.common import expired, locale
 
@@ -27,7 +28,7 @@ async def cmd_invite(message: Message, bot: Bot, session: AsyncSession, settings
     invitation = await RoleService(session, settings).create_invitation(message.chat.id)
     link = await create_start_link(bot, invitation.token)
     expires = format_moment(invitation.expires_at, locale(), settings.tz)
-    await message.answer(views.invitation_text(link, expires))
+    await message.answer(messages.invitation_text(link, expires))
 
 
 @router.message(Command("organisateurs", "organisers"))
@@ -35,8 +36,8 @@ async def cmd_organisers(message: Message, session: AsyncSession, settings: Sett
     organisers = await RoleService(session, settings).list_organisers()
     labels = [(o.id, organiser_label(o)) for o in organisers]
     await message.answer(
-        views.organisers_text([f"• {views.escape(label)}" for _, label in labels]),
-        reply_markup=keyboards.organisers_keyboard(labels) if labels else None,
+        messages.organisers_text([f"• {messages.escape(label)}" for _, label in labels]),
+        reply_markup=buttons.organisers_keyboard(labels) if labels else None,
     )
 
 
@@ -58,11 +59,11 @@ async def on_organiser_action_chosen(
     if callback_data.a == "r":
         await bot.send_message(
             callback.from_user.id,
-            views.revoke_confirm(label),
-            reply_markup=keyboards.revoke_confirm_keyboard(target.id),
+            messages.revoke_confirm(label),
+            reply_markup=buttons.revoke_confirm_keyboard(target.id),
         )
     elif callback_data.a == "R" and await service.revoke(callback.from_user.id, target.id):
-        await bot.send_message(callback.from_user.id, views.revoked(label))
+        await bot.send_message(callback.from_user.id, messages.revoked(label))
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
 

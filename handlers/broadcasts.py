@@ -20,13 +20,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import broadcast_views as bv
-from bot import keyboards, views
 from bot.config import Settings
-from bot.delivery import send_payload
-from bot.filters import has_text
-from bot.keyboards import BroadcastCB
-from bot.questionnaire import Questionnaire
+from bot.delivery.sender import send_payload
+from bot.domain.geo import resolve_department
+from bot.domain.questionnaire import Questionnaire
+from bot.keyboards import buttons
+from bot.keyboards.callbacks import BroadcastCB
 from bot.services.audience import INACTIVE_CHOICES, Audience
 from bot.services.broadcasts import (
     BroadcastService,
@@ -35,10 +34,12 @@ from bot.services.broadcasts import (
     delivery_counts,
     parse_schedule,
 )
-from bot.services.geo import resolve_department
 from bot.services.roles import Role, RoleService
+from bot.views import broadcasts as bv
+from bot.views import messages
 from handlers.access import RequireRole
 from handlers.common import expired, locale
+from handlers.filters import has_text
 from handlers.states import BroadcastForm
 from storage.base import utcnow
 from storage.models import Broadcast
@@ -58,7 +59,7 @@ async def cmd_broadcast(
     for broadcast in await BroadcastService(session).list_active():  # each can be cancelled
         await message.answer(
             bv.active_broadcast(broadcast, locale(), settings.tz),
-            reply_markup=keyboards.broadcast_running_keyboard(broadcast.id),
+            reply_markup=buttons.broadcast_running_keyboard(broadcast.id),
         )
     await state.set_state(BroadcastForm.content)
     await message.answer(bv.ask_content())
@@ -185,7 +186,7 @@ async def on_preview_chosen(
         draft.urgent = not draft.urgent
     count = await service.recipients(draft)
     summary = bv.preview_summary(count, draft.urgent, locale(), settings.small_group_threshold)
-    markup = keyboards.broadcast_preview_keyboard(draft.id, draft.urgent)
+    markup = buttons.broadcast_preview_keyboard(draft.id, draft.urgent)
     if callback_data.a == "U":
         await _show(callback, summary, markup)
         return
@@ -232,7 +233,7 @@ async def on_send_chosen(
         await state.update_data(broadcast_id=draft.id)
         await _show(callback, bv.ask_schedule(_example(settings)), None)
     elif (when := _confirmed_moment(callback_data.v, draft)) == "stale":
-        await _show(callback, views.button_expired(), None)  # rescheduled since: use the newer
+        await _show(callback, messages.button_expired(), None)  # rescheduled since: use the newer
     elif when == "past":
         await _show(callback, bv.schedule_error("past", _example(settings)), None)
     elif await service.confirm(draft.id, admin, admin, _message_id(callback), when):
@@ -297,7 +298,7 @@ async def on_running_action_chosen(
         await _show(
             callback,
             bv.cancel_kept(broadcast.id),
-            keyboards.broadcast_running_keyboard(broadcast.id),
+            buttons.broadcast_running_keyboard(broadcast.id),
         )
     elif action == "C":
         counts = await service.cancel(broadcast.id)
@@ -322,7 +323,7 @@ async def on_running_action_chosen(
             text,
             chat_id=admin,
             message_id=progress.message_id,
-            reply_markup=keyboards.broadcast_running_keyboard(broadcast.id) if retried else None,
+            reply_markup=buttons.broadcast_running_keyboard(broadcast.id) if retried else None,
         )
 
 
@@ -340,7 +341,7 @@ async def on_resend_chosen(
     await callback.answer()
     counts = await delivery_counts(session, broadcast.id)
     if callback_data.a == "u":
-        markup = keyboards.broadcast_resend_keyboard(broadcast.id)
+        markup = buttons.broadcast_resend_keyboard(broadcast.id)
         await bot.send_message(
             callback.from_user.id, bv.resend_uncertain_confirm(counts.unknown), reply_markup=markup
         )
@@ -355,7 +356,7 @@ async def on_resend_chosen(
     if not retried:  # a second tap, or already running: leave the message as it is
         await callback.bot.send_message(callback.from_user.id, bv.nothing_to_retry())  # type: ignore[union-attr]
         return
-    await _show(callback, bv.retrying(retried), keyboards.broadcast_running_keyboard(broadcast.id))
+    await _show(callback, bv.retrying(retried), buttons.broadcast_running_keyboard(broadcast.id))
 
 
 # Helpers: rendering only.
@@ -389,7 +390,7 @@ async def _audience_screen(
         bv.audience_summary(
             audience, count, questionnaire, locale(), settings.small_group_threshold
         ),
-        keyboards.broadcast_audience_keyboard(draft.id, audience, questionnaire),
+        buttons.broadcast_audience_keyboard(draft.id, audience, questionnaire),
     )
 
 
@@ -397,17 +398,17 @@ def _audience_subscreen(
     broadcast_id: int, audience: Audience, action: str, questionnaire: Questionnaire
 ) -> tuple[str, InlineKeyboardMarkup] | None:
     if action == "R":
-        return bv.choose_regions(), keyboards.regions_keyboard(
+        return bv.choose_regions(), buttons.regions_keyboard(
             list(audience.regions), lambda a, v: BroadcastCB(a="r" + a, b=broadcast_id, v=v)
         )
     if action == "O":
-        return bv.choose_roles(), keyboards.broadcast_roles_keyboard(broadcast_id, audience.roles)
+        return bv.choose_roles(), buttons.broadcast_roles_keyboard(broadcast_id, audience.roles)
     if action == "T":
-        return bv.choose_missing_theme(), keyboards.broadcast_theme_keyboard(
+        return bv.choose_missing_theme(), buttons.broadcast_theme_keyboard(
             broadcast_id, audience.missing_theme, questionnaire, locale()
         )
     if action == "I":
-        return bv.choose_inactive(), keyboards.broadcast_inactive_keyboard(
+        return bv.choose_inactive(), buttons.broadcast_inactive_keyboard(
             broadcast_id, audience.inactive_days, INACTIVE_CHOICES
         )
     return None
@@ -415,8 +416,8 @@ def _audience_subscreen(
 
 def _changed(audience: Audience, action: str, value: str, questionnaire: Questionnaire) -> Audience:
     """The audience after one button; values not offered by the bot are ignored (forged)."""
-    from bot.profile_options import ROLES
-    from bot.services.geo import get_region
+    from bot.domain.geo import get_region
+    from bot.domain.profile_options import ROLES
 
     if action == "rg" and get_region(value):
         return audience.toggled("regions", value)
@@ -457,7 +458,7 @@ def _example(settings: Settings) -> str:
 
 def _confirm(draft: Broadcast) -> InlineKeyboardMarkup:
     when = "now" if draft.due_at is None else str(int(draft.due_at.timestamp()))
-    return keyboards.broadcast_confirm_keyboard(draft.id, when)
+    return buttons.broadcast_confirm_keyboard(draft.id, when)
 
 
 def _confirmed_moment(value: str, draft: Broadcast) -> datetime | Literal["stale", "past"] | None:
@@ -474,7 +475,7 @@ def _confirmed_moment(value: str, draft: Broadcast) -> datetime | Literal["stale
 
 
 def _cancel(broadcast: Broadcast) -> InlineKeyboardMarkup:
-    return keyboards.broadcast_cancel_keyboard(broadcast.id)
+    return buttons.broadcast_cancel_keyboard(broadcast.id)
 
 
 def _message_id(callback: CallbackQuery) -> int:
@@ -487,7 +488,7 @@ async def _show_running(callback: CallbackQuery, broadcast: Broadcast, settings:
         text = bv.scheduled(broadcast.id, broadcast.due_at, locale(), settings.tz)
     else:
         text = bv.starting(broadcast.id)
-    return await _show(callback, text, keyboards.broadcast_running_keyboard(broadcast.id))
+    return await _show(callback, text, buttons.broadcast_running_keyboard(broadcast.id))
 
 
 async def _show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> int:

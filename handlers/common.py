@@ -7,11 +7,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import get_i18n
 
-from bot import keyboards, views
 from bot.config import Settings
-from bot.profile_options import ROLE_OTHER_MAX, STRUCTURE_NAME_MAX
+from bot.domain.profile_options import ROLE_OTHER_MAX, STRUCTURE_NAME_MAX
+from bot.keyboards import buttons
 from bot.services.contributions import Step, StepKind
 from bot.services.profile import ProfileStep
+from bot.views import messages
 from handlers.states import ProfileForm
 from storage.models import ContributionStatus
 
@@ -30,7 +31,7 @@ async def send_long(
     bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Send text of any length as several messages; the keyboard goes on the last one."""
-    chunks = views.split_for_telegram(text)
+    chunks = messages.split_for_telegram(text)
     for chunk in chunks[:-1]:
         await bot.send_message(chat_id, chunk)
     await bot.send_message(chat_id, chunks[-1], reply_markup=reply_markup)
@@ -38,7 +39,7 @@ async def send_long(
 
 async def show_menu(bot: Bot, chat_id: int, text: str | None = None) -> None:
     await bot.send_message(
-        chat_id, text or views.main_menu_text(), reply_markup=keyboards.main_menu_keyboard()
+        chat_id, text or messages.main_menu_text(), reply_markup=buttons.main_menu_keyboard()
     )
 
 
@@ -47,20 +48,20 @@ async def ask_profile_step(bot: Bot, chat_id: int, state: FSMContext, step: Prof
         await state.set_state(PROFILE_STATES[step])
     if step == ProfileStep.STRUCTURE_TYPE:
         await bot.send_message(
-            chat_id, views.ask_structure_type(), reply_markup=keyboards.structure_type_keyboard()
+            chat_id, messages.ask_structure_type(), reply_markup=buttons.structure_type_keyboard()
         )
     elif step == ProfileStep.STRUCTURE_NAME:
-        await bot.send_message(chat_id, views.ask_structure_name(STRUCTURE_NAME_MAX))
+        await bot.send_message(chat_id, messages.ask_structure_name(STRUCTURE_NAME_MAX))
     elif step == ProfileStep.DEPARTMENT:
-        await bot.send_message(chat_id, views.ask_department())
+        await bot.send_message(chat_id, messages.ask_department())
     elif step == ProfileStep.ROLE:
-        await bot.send_message(chat_id, views.ask_role(), reply_markup=keyboards.role_keyboard())
+        await bot.send_message(chat_id, messages.ask_role(), reply_markup=buttons.role_keyboard())
     else:
-        await bot.send_message(chat_id, views.ask_role_other(ROLE_OTHER_MAX))
+        await bot.send_message(chat_id, messages.ask_role_other(ROLE_OTHER_MAX))
 
 
 async def expired(callback: CallbackQuery) -> None:
-    await callback.answer(views.button_expired(), show_alert=True)
+    await callback.answer(messages.button_expired(), show_alert=True)
 
 
 async def render_step(bot: Bot, chat_id: int, step: Step, settings: Settings) -> None:
@@ -71,7 +72,7 @@ async def render_step(bot: Bot, chat_id: int, step: Step, settings: Settings) ->
     if step.kind == StepKind.QUESTION:
         assert step.question is not None
         draft = contribution.status == ContributionStatus.DRAFT
-        markup = keyboards.question_keyboard(
+        markup = buttons.question_keyboard(
             contribution.id,
             step.question,
             lang,
@@ -79,28 +80,28 @@ async def render_step(bot: Bot, chat_id: int, step: Step, settings: Settings) ->
             can_go_back=draft and step.position > 1,
             pause_is_cancel=not draft,
         )
-        text = views.question_text(step, lang, settings.max_answer_length)
+        text = messages.question_text(step, lang, settings.max_answer_length)
         await bot.send_message(chat_id, text, reply_markup=markup)
     elif step.kind == StepKind.REVIEW:
         await send_long(
             bot,
             chat_id,
-            views.review_text(step, lang),
-            keyboards.review_keyboard(contribution.id, step.theme),
+            messages.review_text(step, lang),
+            buttons.review_keyboard(contribution.id, step.theme),
         )
     elif step.kind == StepKind.VIEW:
         await send_long(
             bot,
             chat_id,
-            views.contribution_text(step, lang, settings.tz),
-            keyboards.contribution_keyboard(
+            messages.contribution_text(step, lang, settings.tz),
+            buttons.contribution_keyboard(
                 contribution.id, withdrawn=contribution.status == ContributionStatus.WITHDRAWN
             ),
         )
 
 
 def _current_mask(step: Step) -> int:
-    from bot.services.flows import mask_from_keys
+    from bot.domain.flows import mask_from_keys
 
     assert step.question is not None
     answer = step.answers.get(step.question.key)
@@ -124,7 +125,7 @@ async def send_package(bot: Bot, chat_id: int, package, voice=None) -> None:
     for index, text in enumerate(package.texts):
         last = index == len(package.texts) - 1
         markup = (
-            keyboards.voice_notes_keyboard(*voice, package.voice_notes)
+            buttons.voice_notes_keyboard(*voice, package.voice_notes)
             if last and package.voice_notes and voice is not None
             else None
         )

@@ -15,17 +15,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards, views
 from bot.config import Settings
-from bot.filters import has_text_or_voice, looks_like_command
-from bot.keyboards import AnswerCB, MenuCB, ReviewCB, ThemeCB, VoiceChoiceCB
-from bot.questionnaire import Questionnaire
-from bot.services import flows
+from bot.domain import flows
+from bot.domain.flows import AnswerValue
+from bot.domain.questionnaire import Questionnaire
+from bot.keyboards import buttons
+from bot.keyboards.callbacks import AnswerCB, MenuCB, ReviewCB, ThemeCB, VoiceChoiceCB
 from bot.services.contributions import ContributionService, Step, StepKind
-from bot.services.flows import AnswerValue
 from bot.services.profile import TEXT_STEPS, ProfileService, next_profile_step
+from bot.views import messages
 from handlers.common import close_question_message, expired, locale, render_step, show_menu
 from handlers.errors import UNSEEN
+from handlers.filters import has_text_or_voice, looks_like_command
 from handlers.onboarding import continue_profile, save_profile_text
 from storage.models import VOICE_KEEP, VOICE_TYPE, User
 
@@ -47,19 +48,19 @@ async def cmd_contribute(
         await event.answer()
     chat_id = event.from_user.id
     if user is None:
-        await bot.send_message(chat_id, views.consent_needed_text())
+        await bot.send_message(chat_id, messages.consent_needed_text())
         return
     await state.clear()
     if not user.profile_complete:
         await continue_profile(bot, chat_id, state, user, editing=False)
         return
     progress = await ContributionService(session, questionnaire).progress(user.id)
-    marks = {key: views.theme_mark(p) for key, p in progress.items()}
+    marks = {key: messages.theme_mark(p) for key, p in progress.items()}
     drafts = sum(1 for p in progress.values() if p.draft_answered is not None)
     await bot.send_message(
         chat_id,
-        views.choose_theme(drafts),
-        reply_markup=keyboards.themes_keyboard(questionnaire, locale(), marks),
+        messages.choose_theme(drafts),
+        reply_markup=buttons.themes_keyboard(questionnaire, locale(), marks),
     )
 
 
@@ -85,7 +86,7 @@ async def on_theme_chosen(
     await callback.answer()
     assert step.theme is not None
     if not step.answers:
-        await bot.send_message(callback.from_user.id, views.theme_intro(step.theme, locale()))
+        await bot.send_message(callback.from_user.id, messages.theme_intro(step.theme, locale()))
     await render_step(bot, callback.from_user.id, step, settings)
 
 
@@ -111,11 +112,11 @@ async def on_choice_toggled(
         return
     mask = flows.toggle_choice(question, callback_data.m, callback_data.i)
     if mask is None:
-        await callback.answer(views.too_many_choices(question.max_choices or 0), show_alert=True)
+        await callback.answer(messages.too_many_choices(question.max_choices or 0), show_alert=True)
         return
     await callback.answer()
     assert step.contribution is not None and isinstance(callback.message, Message)
-    markup = keyboards.question_keyboard(
+    markup = buttons.question_keyboard(
         step.contribution.id,
         question,
         locale(),
@@ -140,7 +141,7 @@ async def on_answer_chosen(
     value = _button_value(step, callback_data)
     if user is None or step.contribution is None or value is None:
         if step.question is not None and callback_data.a == "v" and callback_data.m == 0:
-            await callback.answer(views.choose_at_least_one(), show_alert=True)
+            await callback.answer(messages.choose_at_least_one(), show_alert=True)
             return
         await expired(callback)
         return
@@ -151,7 +152,7 @@ async def on_answer_chosen(
     await callback.answer()
     assert step.question is not None
     answer = next_step.answers.get(step.question.key)
-    await close_question_message(callback, views.answered_recap(step.question, answer, locale()))
+    await close_question_message(callback, messages.answered_recap(step.question, answer, locale()))
     await _after_answer(bot, callback.from_user.id, next_step, settings)
 
 
@@ -182,7 +183,7 @@ async def on_navigation_chosen(
     if callback_data.a == "b":
         await render_step(bot, callback.from_user.id, step, settings)
     elif step.contribution.status == "draft":
-        await show_menu(bot, callback.from_user.id, views.paused_text())
+        await show_menu(bot, callback.from_user.id, messages.paused_text())
     else:  # cancelling the edit of a submitted contribution
         view = await service.view(user.id, step.contribution.id)
         await render_step(bot, callback.from_user.id, view, settings)
@@ -215,14 +216,14 @@ async def on_review_action_chosen(
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
     if callback_data.a == "s":
-        await show_menu(bot, callback.from_user.id, views.submitted_text())
+        await show_menu(bot, callback.from_user.id, messages.submitted_text())
     else:
         await render_step(bot, callback.from_user.id, step, settings)
 
 
 @router.message(StateFilter(None), looks_like_command)
 async def fallback_unknown_command(message: Message) -> None:
-    await message.answer(views.not_understood() + "\n\n" + views.help_text())
+    await message.answer(messages.not_understood() + "\n\n" + messages.help_text())
 
 
 @router.message(StateFilter(None), has_text_or_voice)
@@ -237,7 +238,7 @@ async def process_free_text(
 ) -> None:
     """A typed answer or a voice note: for the question in focus, or the missing profile field."""
     if user is None:
-        await message.answer(views.consent_needed_text())
+        await message.answer(messages.consent_needed_text())
         return
     missing = next_profile_step(user)
     if missing is not None:
@@ -249,20 +250,20 @@ async def process_free_text(
     service = ContributionService(session, questionnaire)
     step = await service.in_focus(user.id)
     if step.kind == StepKind.REVIEW:
-        await message.answer(views.review_pending())
+        await message.answer(messages.review_pending())
         await render_step(bot, message.chat.id, step, settings)
         return
     if step.kind == StepKind.STALE or step.question is None or step.contribution is None:
-        await show_menu(bot, message.chat.id, views.not_understood())
+        await show_menu(bot, message.chat.id, messages.not_understood())
         return
     if step.question.kind != "text":
-        await message.answer(views.buttons_expected())
+        await message.answer(messages.buttons_expected())
         await render_step(bot, message.chat.id, step, settings)
         return
     if (await state.get_data()).get(UNSEEN) == [step.contribution.id, step.question.key]:
         # The reply that showed this question failed: this text may answer the previous one.
         await state.update_data({UNSEEN: None})
-        await message.answer(views.unseen_question())
+        await message.answer(messages.unseen_question())
         await render_step(bot, message.chat.id, step, settings)
         return
     value = _typed_value(message, step, settings)
@@ -274,16 +275,16 @@ async def process_free_text(
         # The note waits in the conversation state, which the database does not hold.
         await state.update_data(pending_voice=_pending_voice(step, value))
         await message.answer(
-            views.voice_choice_question(
+            messages.voice_choice_question(
                 chose_typing=user.voice_choice == VOICE_TYPE,
                 threshold=settings.small_group_threshold,
             ),
-            reply_markup=keyboards.voice_choice_keyboard(),
+            reply_markup=buttons.voice_choice_keyboard(),
         )
         return
     next_step = await service.record_for(step, value)
     if next_step.kind == StepKind.STALE:
-        await message.answer(views.button_expired())
+        await message.answer(messages.button_expired())
         return
     await _after_answer(bot, message.chat.id, next_step, settings)
 
@@ -299,18 +300,18 @@ async def fallback_other_content(
 ) -> None:
     """Stickers, photos, locations, documents...: explain what is expected; store nothing."""
     if user is None:
-        await message.answer(views.consent_needed_text())
+        await message.answer(messages.consent_needed_text())
         return
     step = await ContributionService(session, questionnaire).in_focus(user.id)
     if step.kind == StepKind.REVIEW:
-        await message.answer(views.review_pending())
+        await message.answer(messages.review_pending())
         await render_step(bot, message.chat.id, step, settings)
     elif step.question is None:
-        await show_menu(bot, message.chat.id, views.not_understood())
+        await show_menu(bot, message.chat.id, messages.not_understood())
     elif step.question.kind == "text":
-        await message.answer(views.text_or_voice_expected())
+        await message.answer(messages.text_or_voice_expected())
     else:
-        await message.answer(views.buttons_expected())
+        await message.answer(messages.buttons_expected())
         await render_step(bot, message.chat.id, step, settings)
 
 
@@ -353,7 +354,7 @@ async def on_voice_choice_chosen(
             await callback.message.edit_reply_markup(reply_markup=None)
     chat_id = callback.from_user.id
     await bot.send_message(
-        chat_id, views.voice_choice_saved(keep=callback_data.keep, recorded=recorded)
+        chat_id, messages.voice_choice_saved(keep=callback_data.keep, recorded=recorded)
     )
     if recorded:
         await _after_answer(bot, chat_id, step, settings)
@@ -411,22 +412,22 @@ def _typed_value(message: Message, step: Step, settings: Settings) -> AnswerValu
     if message.voice is not None:
         voice = message.voice
         if voice.duration > MAX_VOICE_SECONDS:
-            return views.voice_too_long(MAX_VOICE_SECONDS)
+            return messages.voice_too_long(MAX_VOICE_SECONDS)
         return AnswerValue(
             voice_file_id=voice.file_id, voice_duration=voice.duration, voice_mime=voice.mime_type
         )
     check = flows.check_text(step.question, message.text or "", settings.max_answer_length)
     if check.empty:
-        return views.empty_text()
+        return messages.empty_text()
     if not check.ok:
         limit = flows.text_limit(step.question, settings.max_answer_length)
-        return views.too_long(len(check.value), limit)
+        return messages.too_long(len(check.value), limit)
     return AnswerValue(text=check.value)
 
 
 async def _after_answer(bot: Bot, chat_id: int, step: Step, settings: Settings) -> None:
     if step.masked:
-        await bot.send_message(chat_id, views.masked_notice(step.masked))
+        await bot.send_message(chat_id, messages.masked_notice(step.masked))
     if step.kind == StepKind.VIEW:
-        await bot.send_message(chat_id, views.answer_updated())
+        await bot.send_message(chat_id, messages.answer_updated())
     await render_step(bot, chat_id, step, settings)

@@ -21,11 +21,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import views
 from bot.config import Settings
+from bot.domain.questionnaire import Questionnaire
 from bot.i18n import pick_locale, use_locale
-from bot.questionnaire import Questionnaire
 from bot.services.contributions import ContributionService, StepKind
+from bot.views import messages
 from handlers.common import expired, render_step
 from storage.repositories import UserRepo
 
@@ -91,7 +91,7 @@ async def on_error(
             # The update's middlewares (and their i18n context) are gone: set the locale here.
             with use_locale(language, settings.default_locale):
                 if not telegram_failed:
-                    await bot.send_message(user.id, views.internal_error())
+                    await bot.send_message(user.id, messages.internal_error())
                 elif profile is not None:
                     service = ContributionService(session, questionnaire)
                     await _show_where_they_are(bot, user.id, service, state, settings)
@@ -110,14 +110,14 @@ async def _show_where_they_are(
     focus, and until it is shown mark it unseen (a typed text will not be filed under it)."""
     if state is not None and await state.get_state() is not None:
         # In a form (profile field, meeting, broadcast): its question is asked again there.
-        await bot.send_message(chat_id, views.saved_but_reply_failed())
-        await bot.send_message(chat_id, views.form_still_open())
+        await bot.send_message(chat_id, messages.saved_but_reply_failed())
+        await bot.send_message(chat_id, messages.form_still_open())
         return
     step = await service.in_focus(chat_id)
     asking = step.kind == StepKind.QUESTION and step.contribution and step.question
     if asking and state is not None:
         await state.update_data({UNSEEN: [step.contribution.id, step.question.key]})
-    await bot.send_message(chat_id, views.saved_but_reply_failed())
+    await bot.send_message(chat_id, messages.saved_but_reply_failed())
     if step.kind in (StepKind.QUESTION, StepKind.REVIEW):
         await render_step(bot, chat_id, step, settings)
         if state is not None:

@@ -22,7 +22,7 @@ from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
-from bot import views
+from bot.views import messages
 from handlers.states import BroadcastForm, MeetingForm
 
 LEAVE = frozenset({"annuler", "cancel"})
@@ -60,13 +60,13 @@ class FormCommandMiddleware(BaseMiddleware):
             if user is not None and not user.profile_complete:
                 # Onboarding: the profile is needed, and a text typed next would be read as
                 # the missing field anyway. Say so, and keep asking.
-                await event.answer(views.profile_needed())
+                await event.answer(messages.profile_needed())
                 return None
             await state.set_state(None)
-            await event.answer(views.form_left())
+            await event.answer(messages.form_left())
             return None
         data["raw_state"] = None  # route it as a command, whatever form is open
         result = await handler(event, data)
         if await state.get_state() == raw_state:
-            await event.answer(views.form_still_open())
+            await event.answer(messages.form_still_open())
         return result

@@ -21,13 +21,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards
-from bot import meeting_views as mv
 from bot.config import Settings
-from bot.filters import has_text
-from bot.keyboards import MeetingCB, VoiceSource
-from bot.questionnaire import Questionnaire
-from bot.services.geo import get_region
+from bot.domain.geo import get_region
+from bot.domain.questionnaire import Questionnaire
+from bot.keyboards import buttons
+from bot.keyboards.callbacks import MeetingCB, VoiceSource
 from bot.services.meetings import (
     MeetingProblem,
     cancel_meeting,
@@ -40,9 +38,11 @@ from bot.services.meetings import (
 )
 from bot.services.preread import build_preread, planned_sends
 from bot.services.roles import Role, RoleService
-from bot.views import escape
+from bot.views import meetings as mv
+from bot.views.messages import escape
 from handlers.access import RequireRole
 from handlers.common import expired, locale, send_package
+from handlers.filters import has_text
 from handlers.states import MeetingForm
 from storage.base import utcnow
 from storage.models import Meeting
@@ -109,14 +109,14 @@ async def on_meeting_action_chosen(
         await _send_entry(bot, chat_id, session, meeting, settings, questionnaire)
     elif action == "e":
         await bot.send_message(
-            chat_id, mv.choose_field(), reply_markup=keyboards.meeting_edit_keyboard(meeting.id)
+            chat_id, mv.choose_field(), reply_markup=buttons.meeting_edit_keyboard(meeting.id)
         )
     elif action == "f":
         await state.set_state(None)
         await state.set_data({"editing": meeting.id, "regions": list(meeting.regions)})
         await _ask(bot, chat_id, state, callback_data.v, meeting.id, questionnaire, settings)
     elif action == "c":
-        markup = keyboards.meeting_cancel_keyboard(meeting.id)
+        markup = buttons.meeting_cancel_keyboard(meeting.id)
         await bot.send_message(chat_id, mv.cancel_confirm(label), reply_markup=markup)
     elif action == "C":
         withdrawn = await cancel_meeting(session, meeting.id) or 0
@@ -190,7 +190,7 @@ async def on_form_button_chosen(
     if action in ("rg", "rx"):
         regions = [] if action == "rx" else _toggled(data.get("regions", []), value)
         await state.update_data(regions=regions)
-        markup = keyboards.regions_keyboard(regions, _region_callback(callback_data.m))
+        markup = buttons.regions_keyboard(regions, _region_callback(callback_data.m))
         if isinstance(callback.message, Message):
             try:
                 await callback.message.edit_reply_markup(reply_markup=markup)
@@ -235,7 +235,7 @@ async def _field_done(
         return
     await state.set_state(MeetingForm.confirm)
     text = mv.confirm_new(_details(data, questionnaire, settings))
-    await bot.send_message(chat_id, text, reply_markup=keyboards.meeting_create_keyboard())
+    await bot.send_message(chat_id, text, reply_markup=buttons.meeting_create_keyboard())
 
 
 async def _ask(
@@ -256,13 +256,13 @@ async def _ask(
         await bot.send_message(chat_id, mv.ask_city())
     elif field == "regions":
         regions = (await state.get_data()).get("regions", [])
-        markup = keyboards.regions_keyboard(regions, _region_callback(meeting_id))
+        markup = buttons.regions_keyboard(regions, _region_callback(meeting_id))
         await bot.send_message(chat_id, mv.ask_regions(), reply_markup=markup)
     elif field == "theme":
-        markup = keyboards.meeting_theme_keyboard(meeting_id, questionnaire, locale())
+        markup = buttons.meeting_theme_keyboard(meeting_id, questionnaire, locale())
         await bot.send_message(chat_id, mv.ask_theme(), reply_markup=markup)
     else:
-        markup = keyboards.meeting_skip_keyboard(meeting_id)
+        markup = buttons.meeting_skip_keyboard(meeting_id)
         await bot.send_message(chat_id, mv.ask_venue(), reply_markup=markup)
 
 
@@ -323,7 +323,7 @@ async def _calendar(session: AsyncSession, settings: Settings):
     upcoming = await MeetingRepo(session).list_upcoming(utcnow())
     labels = [(m.id, meeting_label(m, settings)) for m in upcoming]
     lines = [f"• #{i} {escape(label)}" for i, label in labels]
-    return mv.meetings_list(lines), keyboards.meetings_keyboard(labels)
+    return mv.meetings_list(lines), buttons.meetings_keyboard(labels)
 
 
 async def _send_entry(
@@ -346,7 +346,7 @@ async def _send_entry(
         settings.tz,
     )
     text = mv.entry(meeting.id, details, plan, locale(), settings.tz)
-    await bot.send_message(chat_id, text, reply_markup=keyboards.meeting_entry_keyboard(meeting.id))
+    await bot.send_message(chat_id, text, reply_markup=buttons.meeting_entry_keyboard(meeting.id))
 
 
 def _details(data: dict[str, Any], questionnaire: Questionnaire, settings: Settings) -> str:

@@ -8,13 +8,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards, views
 from bot.config import Settings
-from bot.keyboards import ForgetCB, MenuCB, MineCB
-from bot.questionnaire import Questionnaire
+from bot.domain.questionnaire import Questionnaire
+from bot.keyboards import buttons
+from bot.keyboards.callbacks import ForgetCB, MenuCB, MineCB
 from bot.services.contributions import ContributionService, StepKind
 from bot.services.erasure import erase_person
 from bot.services.profile import PRIVACY_VERSION, ProfileService, export_personal_data
+from bot.views import messages
 from handlers.common import expired, locale, render_step, send_long
 from storage.models import User
 
@@ -23,7 +24,7 @@ router = Router(name=__name__)
 
 @router.message(Command("aide", "help"))
 async def cmd_help(message: Message) -> None:
-    await message.answer(views.help_text(), reply_markup=keyboards.main_menu_keyboard())
+    await message.answer(messages.help_text(), reply_markup=buttons.main_menu_keyboard())
 
 
 @router.message(Command("confidentialite", "privacy"))
@@ -31,7 +32,7 @@ async def cmd_help(message: Message) -> None:
 async def cmd_privacy(event: Message | CallbackQuery, bot: Bot, settings: Settings) -> None:
     if isinstance(event, CallbackQuery):
         await event.answer()
-    await send_long(bot, event.from_user.id, views.privacy_text(settings, PRIVACY_VERSION))
+    await send_long(bot, event.from_user.id, messages.privacy_text(settings, PRIVACY_VERSION))
 
 
 @router.message(Command("mescontributions", "mycontributions"))
@@ -49,21 +50,21 @@ async def cmd_my_contributions(
         await event.answer()
     chat_id = event.from_user.id
     if user is None:
-        await bot.send_message(chat_id, views.consent_needed_text())
+        await bot.send_message(chat_id, messages.consent_needed_text())
         return
     contributions = await ContributionService(session, questionnaire).list_submitted(user.id)
     if not contributions:
-        await bot.send_message(chat_id, views.no_contributions())
+        await bot.send_message(chat_id, messages.no_contributions())
         return
     lang = locale()
     items = [
-        (c.id, views.contribution_label(c, questionnaire.theme(c.theme_key), lang, settings.tz))
+        (c.id, messages.contribution_label(c, questionnaire.theme(c.theme_key), lang, settings.tz))
         for c in contributions
     ]
     await bot.send_message(
         chat_id,
-        views.my_contributions_text(len(items)),
-        reply_markup=keyboards.my_contributions_keyboard(items),
+        messages.my_contributions_text(len(items)),
+        reply_markup=buttons.my_contributions_keyboard(items),
     )
 
 
@@ -95,15 +96,15 @@ async def on_contribution_action_chosen(
     await callback.answer()
     if action == "e":
         assert step.theme is not None
-        markup = keyboards.edit_question_keyboard(callback_data.cid, step.theme)
-        await bot.send_message(chat_id, views.pick_question_to_edit(), reply_markup=markup)
+        markup = buttons.edit_question_keyboard(callback_data.cid, step.theme)
+        await bot.send_message(chat_id, messages.pick_question_to_edit(), reply_markup=markup)
     elif action == "w":
-        markup = keyboards.withdraw_confirm_keyboard(callback_data.cid)
-        await bot.send_message(chat_id, views.withdraw_confirm(), reply_markup=markup)
+        markup = buttons.withdraw_confirm_keyboard(callback_data.cid)
+        await bot.send_message(chat_id, messages.withdraw_confirm(), reply_markup=markup)
     elif action == "W":
         if isinstance(callback.message, Message):
             await callback.message.edit_reply_markup(reply_markup=None)
-        await bot.send_message(chat_id, views.withdrawn_text())
+        await bot.send_message(chat_id, messages.withdrawn_text())
     else:
         await render_step(bot, chat_id, step, settings)
 
@@ -117,14 +118,14 @@ async def cmd_my_data(
     settings: Settings,
 ) -> None:
     if user is None:
-        await message.answer(views.consent_needed_text())
+        await message.answer(messages.consent_needed_text())
         return
     json_bytes, csv_bytes = await export_personal_data(
         session, user, settings, questionnaire, locale()
     )
     await message.answer_document(
         BufferedInputFile(json_bytes, filename="relais-mes-donnees.json"),
-        caption=views.data_export_caption(),
+        caption=messages.data_export_caption(),
     )
     await message.answer_document(BufferedInputFile(csv_bytes, filename="relais-mes-reponses.csv"))
 
@@ -132,9 +133,9 @@ async def cmd_my_data(
 @router.message(Command("oubli", "forget"))
 async def cmd_forget(message: Message, user: User | None) -> None:
     if user is None:
-        await message.answer(views.declined_text())
+        await message.answer(messages.declined_text())
         return
-    await message.answer(views.forget_confirm(), reply_markup=keyboards.forget_confirm_keyboard())
+    await message.answer(messages.forget_confirm(), reply_markup=buttons.forget_confirm_keyboard())
 
 
 @router.callback_query(ForgetCB.filter())
@@ -154,17 +155,17 @@ async def on_forget_confirmed(
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
     if not callback_data.confirm:
-        await bot.send_message(callback.from_user.id, views.forget_cancelled())
+        await bot.send_message(callback.from_user.id, messages.forget_cancelled())
         return
     await erase_person(session, user.id, settings.ledger_key)
     await state.clear()
-    await bot.send_message(callback.from_user.id, views.forgotten())
+    await bot.send_message(callback.from_user.id, messages.forgotten())
 
 
 @router.message(Command("rappels", "reminders"))
 async def cmd_reminders(message: Message, user: User | None) -> None:
     if user is None:
-        await message.answer(views.consent_needed_text())
+        await message.answer(messages.consent_needed_text())
         return
     muted = ProfileService.toggle_reminders(user)
-    await message.answer(views.reminders_toggled(muted=muted))
+    await message.answer(messages.reminders_toggled(muted=muted))

@@ -13,10 +13,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards, views
 from bot.config import SUPPORTED_LOCALES, Settings
-from bot.filters import has_text
-from bot.keyboards import (
+from bot.keyboards import buttons
+from bot.keyboards.callbacks import (
     ConsentCB,
     DepartmentCB,
     LanguageCB,
@@ -27,6 +26,7 @@ from bot.keyboards import (
 )
 from bot.services.profile import PRIVACY_VERSION, ProfileService, ProfileStep, next_profile_step
 from bot.services.roles import INVITE_PREFIX, INVITE_TOKEN, Redemption, RoleService
+from bot.views import messages
 from handlers.common import (
     PROFILE_STATES,
     ask_profile_step,
@@ -35,6 +35,7 @@ from handlers.common import (
     send_long,
     show_menu,
 )
+from handlers.filters import has_text
 from handlers.states import ProfileForm
 from storage.models import VOICE_KEEP, User
 
@@ -57,21 +58,21 @@ async def cmd_start(
     if invite and not INVITE_TOKEN.match(invite):
         invite = "org_" + "0" * 24  # malformed: redeeming it gives the "not valid" answer
     if user is None:
-        await message.answer(views.welcome_text())
+        await message.answer(messages.welcome_text())
         await send_long(
             bot,
             message.chat.id,
-            views.privacy_text(settings, PRIVACY_VERSION) + "\n\n" + views.consent_prompt(),
-            keyboards.consent_keyboard(invite),
+            messages.privacy_text(settings, PRIVACY_VERSION) + "\n\n" + messages.consent_prompt(),
+            buttons.consent_keyboard(invite),
         )
         return
     if invite:
         result = await RoleService(session, settings).redeem(invite, user)
-        await message.answer(views.invitation_result(result))
+        await message.answer(messages.invitation_result(result))
         if result == Redemption.ACCEPTED:
             return
     if user.profile_complete:
-        await show_menu(bot, message.chat.id, views.welcome_back())
+        await show_menu(bot, message.chat.id, messages.welcome_back())
         return
     await continue_profile(bot, message.chat.id, state, user, editing=False)
 
@@ -90,14 +91,14 @@ async def on_consent_chosen(
         return
     await callback.answer()
     if not callback_data.accept:
-        await bot.send_message(callback.from_user.id, views.declined_text())
+        await bot.send_message(callback.from_user.id, messages.declined_text())
         return
     user = await ProfileService(session).consent(callback.from_user.id, locale())
     if callback_data.invite:
         result = await RoleService(session, settings).redeem(callback_data.invite, user)
-        await bot.send_message(callback.from_user.id, views.invitation_result(result))
+        await bot.send_message(callback.from_user.id, messages.invitation_result(result))
     await bot.send_message(
-        callback.from_user.id, views.ask_language(), reply_markup=keyboards.language_keyboard()
+        callback.from_user.id, messages.ask_language(), reply_markup=buttons.language_keyboard()
     )
 
 
@@ -113,10 +114,10 @@ async def on_notice_chosen(
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
     if not callback_data.accept:
-        await bot.send_message(callback.from_user.id, views.notice_declined())
+        await bot.send_message(callback.from_user.id, messages.notice_declined())
         return
     ProfileService.accept_notice(user)
-    await show_menu(bot, callback.from_user.id, views.notice_accepted())
+    await show_menu(bot, callback.from_user.id, messages.notice_accepted())
 
 
 @router.callback_query(LanguageCB.filter(F.code.in_(set(SUPPORTED_LOCALES))))
@@ -136,7 +137,7 @@ async def on_language_chosen(
     await callback.answer()
     if user.is_organiser and not user.profile_complete:
         # Organisers need no field profile; /contribuer asks for it if they want to contribute.
-        await bot.send_message(callback.from_user.id, views.organiser_help())
+        await bot.send_message(callback.from_user.id, messages.organiser_help())
         return
     editing = user.profile_complete
     await continue_profile(bot, callback.from_user.id, state, user, editing=editing)
@@ -188,7 +189,7 @@ async def on_department_suggestion_chosen(
         await expired(callback)
         return
     await callback.answer()
-    await bot.send_message(callback.from_user.id, views.department_saved(user.department_code))
+    await bot.send_message(callback.from_user.id, messages.department_saved(user.department_code))
     editing = (await state.get_data()).get("editing", False)
     await continue_profile(bot, callback.from_user.id, state, user, editing=editing)
 
@@ -199,7 +200,7 @@ async def process_profile_text(
 ) -> None:
     if user is None:
         await state.clear()
-        await message.answer(views.consent_needed_text())
+        await message.answer(messages.consent_needed_text())
         return
     current = await state.get_state()
     step = {
@@ -213,7 +214,7 @@ async def process_profile_text(
 
 @router.message(StateFilter(*PROFILE_STATES.values()))
 async def fallback_profile_text(message: Message) -> None:
-    await message.answer(views.text_expected())
+    await message.answer(messages.text_expected())
 
 
 async def save_profile_text(
@@ -232,19 +233,19 @@ async def save_profile_text(
         if result.department is not None:
             match = result.department
             await message.answer(
-                views.department_not_found(message.text or "", bool(match.suggestions)),
-                reply_markup=keyboards.department_suggestions_keyboard(match.suggestions)
+                messages.department_not_found(message.text or "", bool(match.suggestions)),
+                reply_markup=buttons.department_suggestions_keyboard(match.suggestions)
                 if match.suggestions
                 else None,
             )
         elif result.too_long:
-            await message.answer(views.too_long(result.too_long, result.limit))
+            await message.answer(messages.too_long(result.too_long, result.limit))
         else:
-            await message.answer(views.empty_text())
+            await message.answer(messages.empty_text())
         await state.set_state(PROFILE_STATES[step])  # the next message answers the same field
         return
     if step == ProfileStep.DEPARTMENT:
-        await message.answer(views.department_saved(user.department_code or ""))
+        await message.answer(messages.department_saved(user.department_code or ""))
     await continue_profile(bot, message.chat.id, state, user, editing=editing)
 
 
@@ -261,14 +262,14 @@ async def continue_profile(
     await state.clear()
     if editing:
         await bot.send_message(
-            chat_id, views.profile_text(user, locale()), reply_markup=keyboards.profile_keyboard()
+            chat_id, messages.profile_text(user, locale()), reply_markup=buttons.profile_keyboard()
         )
     else:
-        await show_menu(bot, chat_id, views.onboarding_done())
+        await show_menu(bot, chat_id, messages.onboarding_done())
 
 
 @router.message(Command("profil", "profile"))
-@router.callback_query(keyboards.MenuCB.filter(F.action == "profile"))
+@router.callback_query(buttons.MenuCB.filter(F.action == "profile"))
 async def cmd_profile(
     event: Message | CallbackQuery, bot: Bot, state: FSMContext, user: User | None
 ) -> None:
@@ -276,14 +277,14 @@ async def cmd_profile(
         await event.answer()
     chat_id = event.from_user.id
     if user is None:
-        await bot.send_message(chat_id, views.consent_needed_text())
+        await bot.send_message(chat_id, messages.consent_needed_text())
         return
     await state.clear()
     if not user.profile_complete:
         await continue_profile(bot, chat_id, state, user, editing=False)
         return
     await bot.send_message(
-        chat_id, views.profile_text(user, locale()), reply_markup=keyboards.profile_keyboard()
+        chat_id, messages.profile_text(user, locale()), reply_markup=buttons.profile_keyboard()
     )
 
 
@@ -302,13 +303,13 @@ async def on_profile_field_chosen(
     chat_id = callback.from_user.id
     if callback_data.field == "language":
         await bot.send_message(
-            chat_id, views.ask_language(), reply_markup=keyboards.language_keyboard()
+            chat_id, messages.ask_language(), reply_markup=buttons.language_keyboard()
         )
         return
     if callback_data.field == "voice":  # consent to be heard is withdrawn as easily as given
         ProfileService.set_voice_choice(user, keep=user.voice_choice != VOICE_KEEP)
         await bot.send_message(
-            chat_id, views.profile_text(user, locale()), reply_markup=keyboards.profile_keyboard()
+            chat_id, messages.profile_text(user, locale()), reply_markup=buttons.profile_keyboard()
         )
         return
     try:

@@ -10,12 +10,13 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards, views
 from bot.config import Settings
-from bot.keyboards import ExportCB, SubscriptionCB, VoiceCB, VoiceSource
-from bot.questionnaire import Questionnaire
+from bot.domain.questionnaire import Questionnaire
+from bot.keyboards import buttons
+from bot.keyboards.callbacks import ExportCB, SubscriptionCB, VoiceCB, VoiceSource
 from bot.services import organiser as service
 from bot.services.roles import Role
+from bot.views import messages
 from handlers.access import RequireRole
 from handlers.common import expired, locale, send_package
 
@@ -56,13 +57,13 @@ async def on_voice_notes_chosen(
         return
     if not replay.allowed:
         await callback.answer(
-            views.small_scope_sentence(settings.small_group_threshold), show_alert=True
+            messages.small_scope_sentence(settings.small_group_threshold), show_alert=True
         )
         return
     await callback.answer()
     for note in replay.notes:
         theme = questionnaire.theme(note.theme_key)
-        caption = views.voice_note_caption(note.public_id, theme.number if theme else 0)
+        caption = messages.voice_note_caption(note.public_id, theme.number if theme else 0)
         await bot.send_voice(callback.from_user.id, note.file_id, caption=caption)
 
 
@@ -72,8 +73,8 @@ async def cmd_subscription(
 ) -> None:
     subscription = await service.subscription(session, settings, message.chat.id)
     await message.answer(
-        views.subscription_text(subscription, questionnaire, locale()),
-        reply_markup=keyboards.subscription_keyboard(subscription, questionnaire, locale()),
+        messages.subscription_text(subscription, questionnaire, locale()),
+        reply_markup=buttons.subscription_keyboard(subscription, questionnaire, locale()),
     )
 
 
@@ -94,10 +95,10 @@ async def on_subscription_changed(
             await expired(callback)
             return
         await callback.answer()
-        markup = keyboards.regions_keyboard(
+        markup = buttons.regions_keyboard(
             subscription.regions, lambda a, v: SubscriptionCB(a=a, v=v)
         )
-        await _edit(callback, views.choose_regions(), markup)
+        await _edit(callback, messages.choose_regions(), markup)
         return
     if action != "d" and not service.change_subscription(
         subscription, action, callback_data.v, questionnaire
@@ -107,8 +108,8 @@ async def on_subscription_changed(
     await callback.answer()
     await _edit(
         callback,
-        views.subscription_text(subscription, questionnaire, locale()),
-        keyboards.subscription_keyboard(subscription, questionnaire, locale()),
+        messages.subscription_text(subscription, questionnaire, locale()),
+        buttons.subscription_keyboard(subscription, questionnaire, locale()),
     )
 
 
@@ -116,8 +117,8 @@ async def on_subscription_changed(
 async def cmd_export(message: Message, questionnaire: Questionnaire) -> None:
     state = ExportCB(t=0, r=0, p="all", a="")
     await message.answer(
-        views.export_prompt(),
-        reply_markup=keyboards.export_keyboard(state, questionnaire, locale()),
+        messages.export_prompt(),
+        reply_markup=buttons.export_keyboard(state, questionnaire, locale()),
     )
 
 
@@ -138,8 +139,8 @@ async def on_export_chosen(
     if callback_data.a not in ("x", "c"):
         await _edit(
             callback,
-            views.export_prompt(),
-            keyboards.export_keyboard(state, questionnaire, locale()),
+            messages.export_prompt(),
+            buttons.export_keyboard(state, questionnaire, locale()),
         )
         return
     export = await service.export_file(
@@ -153,13 +154,13 @@ async def on_export_chosen(
     )
     if export.content is None:
         await bot.send_message(
-            callback.from_user.id, views.small_scope_sentence(settings.small_group_threshold)
+            callback.from_user.id, messages.small_scope_sentence(settings.small_group_threshold)
         )
         return
     await bot.send_document(
         callback.from_user.id,
         BufferedInputFile(export.content, filename=export.filename),
-        caption=views.export_caption(export.contributions),
+        caption=messages.export_caption(export.contributions),
     )
 
 

@@ -27,6 +27,8 @@ EXTRACT = [
     "ngettext:1,2",
     "-k",
     "lazy_gettext",
+    "-k",
+    "N_",
     "-o",
     "locales/messages.pot",
     "--no-location",

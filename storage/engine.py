@@ -9,7 +9,7 @@ SQLite (the embedded default) is tuned for a bot whose units of work are a few t
 - statements run inline on the event loop instead of hopping to aiosqlite's worker thread: a
   hop costs ~0.1 ms here, a typical statement ~0.01 ms, and an update runs ~15 hops. This is
   safe because the single connection means a statement never waits for a lock held by another
-  coroutine, and because the bot commits before every Telegram call (see bot/middlewares.py),
+  coroutine, and because the bot commits before every Telegram call (see handlers/middlewares.py),
   so a unit of work never spans network I/O. Heavy read-only queries (reports) should use
   `create_engine(url, inline=False)`, which keeps aiosqlite's thread.
 """

@@ -360,7 +360,7 @@ FINISHED = ("sent", "failed", "blocked", "cancelled", "unknown")
 
 
 class OutboxRepo:
-    """Outbox queries that are about privacy rather than pacing (bot/delivery.py has those)."""
+    """Outbox queries that are about privacy rather than pacing (bot/delivery/ has those)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session

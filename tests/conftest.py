@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import storage.models  # noqa: F401  (register every table)
 from bot.app import create_bot, create_dispatcher
 from bot.config import Settings, load_settings
-from bot.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession
+from bot.devtools.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession
 from storage.base import Base
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head

@@ -6,8 +6,8 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.domain.scrub import SCRUBBER_VERSION, scrub
 from bot.services.profile import PRIVACY_VERSION
-from bot.services.scrub import SCRUBBER_VERSION, scrub
 from storage.models import SCRUBBED_FULLY, Answer, Contribution, User
 
 _public = itertools.count(1)

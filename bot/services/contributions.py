@@ -12,9 +12,9 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.questionnaire import Question, Questionnaire, Theme
-from bot.services.flows import AnswerValue, next_question, previous_question
-from bot.services.scrub import scrub
+from bot.domain.flows import AnswerValue, next_question, previous_question
+from bot.domain.questionnaire import Question, Questionnaire, Theme
+from bot.domain.scrub import scrub
 from storage.models import (
     SCRUBBED_PATTERNS,
     Answer,

@@ -16,22 +16,16 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.geo import get_department, get_region
+from bot.domain.privacy import OTHER, Group, attribute, suppress_small_groups, visible_count
+from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
+from bot.domain.questionnaire import Questionnaire
 from bot.i18n import format_number
-from bot.profile_options import ROLES, STRUCTURE_TYPES
-from bot.questionnaire import Questionnaire
 from bot.services.disclosure import (
     people_counts,
     scope_is_disclosable,
     themes_to_show,
     voice_scope,
-)
-from bot.services.geo import get_department, get_region
-from bot.services.privacy import (
-    OTHER,
-    Group,
-    attribute,
-    suppress_small_groups,
-    visible_count,
 )
 from storage.models import DigestSubscription
 from storage.reports import ReportRepo, Scope
@@ -146,7 +140,9 @@ def attribution_label(
     structure_type: str | None, place: str | None, place_is_region: bool, role: str | None
 ) -> str:
     """ "AI · Isère (38) · CIP": never a name, never the structure's name."""
-    parts = [str(STRUCTURE_TYPES.get(structure_type or "", _("structure")))]
+    parts = [
+        _(STRUCTURE_TYPES[structure_type]) if structure_type in STRUCTURE_TYPES else _("structure")
+    ]
     if place:
         if place_is_region:
             region = get_region(place)
@@ -155,7 +151,7 @@ def attribution_label(
             department = get_department(place)
             parts.append(f"{department.name} ({department.code})" if department else place)
     if role:
-        parts.append(str(ROLES.get(role, role)))
+        parts.append(_(ROLES[role]) if role in ROLES else role)
     return " · ".join(parts)
 
 
@@ -200,7 +196,7 @@ def render_digest(
     with_chart: bool = True,
 ) -> str:
     """The digest text (HTML), in the current gettext locale; may exceed one message."""
-    from bot.views import count_text, escape, small_scope_sentence
+    from bot.views.messages import count_text, escape, small_scope_sentence
 
     assert data.scope.end is not None
     period = period_label(data.scope.start, data.scope.end, locale, tz)
@@ -337,7 +333,7 @@ class DigestPackage:
     chart: bytes | None = None
     filename_stem: str = "relais"
     # The last erasure-ledger entry seen before anything was read: a later one (an erasure, a
-    # withdrawal) makes the package stale (bot/delivery.py).
+    # withdrawal) makes the package stale (bot/delivery/).
     ledger_mark: int = 0
     withheld: bool = False  # nothing could be shown: the next digest covers this period again
 
@@ -352,9 +348,9 @@ async def build_package(
     tz: ZoneInfo,
 ) -> DigestPackage:
     """Collect, render and attach. Call inside `use_locale(locale)` (or an update)."""
-    from bot.services.charts import daily_chart
     from bot.services.export import export_xlsx
-    from bot.views import split_for_telegram
+    from bot.views.charts import daily_chart
+    from bot.views.messages import split_for_telegram
 
     ledger_mark = await LedgerRepo(session).latest_id()  # first: see the module docstring
     data = await collect_digest(session, questionnaire, scope, threshold, locale)

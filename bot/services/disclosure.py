@@ -1,6 +1,6 @@
 """The small-group rule applied to one output's scope, with the queries it needs.
 
-`bot/services/privacy.py` holds the rule as pure functions; this module asks the database what
+`bot/domain/privacy.py` holds the rule as pure functions; this module asks the database what
 they need. An output may be shown when `scope_is_disclosable`:
 
 1. at least `threshold` people are behind its result set;
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.services.privacy import PeopleCounts, disclosable
+from bot.domain.privacy import PeopleCounts, disclosable
 from storage.reports import ReportRepo, Scope
 
 

@@ -5,7 +5,7 @@ follow by ON DELETE CASCADE), every outbox message to them, and their id whereve
 accountability (audit log, invitations, meetings, broadcasts). It is also written to the
 erasure ledger as a keyed hash of their Telegram id; a withdrawal as the contribution's public
 reference. Digests and pre-reads that were built before a ledger entry are withdrawn by the
-sender and built again (see bot/delivery.py), so nothing queued carries erased content.
+sender and built again (see bot/delivery/), so nothing queued carries erased content.
 
 After a backup is restored, `python -m bot erasures apply FILE` (FILE from `erasures export`,
 kept outside the database backups) erases and withdraws again what had been erased or withdrawn

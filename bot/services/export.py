@@ -25,11 +25,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.profile_options import ROLES, STRUCTURE_TYPES
-from bot.questionnaire import Question, Questionnaire, Theme
+from bot.domain.geo import get_department, get_region
+from bot.domain.privacy import PeopleCounts, attribute
+from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
+from bot.domain.questionnaire import Question, Questionnaire, Theme
 from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show
-from bot.services.geo import get_department, get_region
-from bot.services.privacy import PeopleCounts, attribute
 from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -97,10 +97,10 @@ class RowRenderer:
         fixed = [
             row.public_id,
             row.submitted_at.astimezone(self.tz).date(),  # to the day: no finer trail
-            str(STRUCTURE_TYPES[who.structure_type]) if who.structure_type else self.other,
+            _(STRUCTURE_TYPES[who.structure_type]) if who.structure_type else self.other,
             f"{department.name} ({department.code})" if department else self.other,
             region.name if region else self.other,
-            str(ROLES[who.role]) if who.role else self.other,
+            _(ROLES[who.role]) if who.role else self.other,
         ]
         return fixed + [defuse(self.answer(q, by_key.get(q.key))) for q in self.theme.questions]
 
@@ -271,7 +271,7 @@ def _csv(value: object) -> object:
 
 
 def _fewer_than_note(threshold: int) -> str:
-    from bot.views import fewer_than
+    from bot.views.messages import fewer_than
 
     return fewer_than(threshold)
 

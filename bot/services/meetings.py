@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.questionnaire import Questionnaire
-from bot.services.geo import resolve_region
+from bot.domain.geo import resolve_region
+from bot.domain.questionnaire import Questionnaire
 
 NATIONAL = ("national", "nationale", "france", "")
 CSV_COLUMNS = ("date", "time", "city", "regions", "theme", "venue")

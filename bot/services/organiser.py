@@ -9,18 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.delivery import instance_name
+from bot.delivery.outbox import instance_name
+from bot.domain.geo import all_regions
+from bot.domain.questionnaire import Questionnaire
 from bot.i18n import use_locale
-from bot.keyboards import ExportCB, VoiceSource
-from bot.questionnaire import Questionnaire
+from bot.jobs.worker import run_in_worker
+from bot.keyboards.callbacks import ExportCB, VoiceSource
 from bot.services.digest import DigestPackage, build_package
 from bot.services.disclosure import voice_scope
 from bot.services.export import export_counts, export_csv, export_xlsx
-from bot.services.geo import all_regions
 from bot.services.preread import preread_scope
 from bot.services.roles import RoleService
 from bot.services.subscriptions import apply_choice
-from bot.services.worker import run_in_worker
 from storage.base import utcnow
 from storage.models import DigestRun, DigestSubscription, Meeting, PrereadRun
 from storage.reports import ReportRepo, Scope, VoiceRow

@@ -27,12 +27,18 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings, language_name
+from bot.domain.geo import department_label, get_department, get_region
+from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
+from bot.domain.questionnaire import (
+    SCALE_VALUES,
+    Question,
+    Questionnaire,
+    Theme,
+    default_questionnaire,
+)
 from bot.i18n import format_moment, pick_locale
-from bot.profile_options import ROLES, STRUCTURE_TYPES
-from bot.questionnaire import SCALE_VALUES, Question, Questionnaire, Theme, default_questionnaire
 from bot.services.digest import period_label
 from bot.services.export import defuse
-from bot.services.geo import department_label, get_department, get_region
 from storage.base import utcnow
 from storage.models import (
     PERSON_SUBJECT_ACTIONS,
@@ -234,13 +240,13 @@ class Labels:
     def structure_type(key: str | None) -> str | None:
         if key is None:
             return None
-        return str(STRUCTURE_TYPES[key]) if key in STRUCTURE_TYPES else key
+        return _(STRUCTURE_TYPES[key]) if key in STRUCTURE_TYPES else key
 
     @staticmethod
     def role(key: str | None) -> str | None:
         if key is None:
             return None
-        return str(ROLES[key]) if key in ROLES else key
+        return _(ROLES[key]) if key in ROLES else key
 
     # Statuses and kinds
 

@@ -15,11 +15,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.questionnaire import Questionnaire
+from bot.domain.geo import get_region
+from bot.domain.questionnaire import Questionnaire
+from bot.domain.quiet import QuietHours
 from bot.services.digest import DigestPackage
-from bot.services.geo import get_region
 from bot.services.profile import PRIVACY_VERSION
-from bot.services.quiet import QuietHours
 from storage.models import Meeting, User
 from storage.reports import Scope
 
@@ -55,7 +55,7 @@ async def preread_recipients(session: AsyncSession, settings: Settings) -> list[
 
 
 def preread_header(meeting: Meeting, locale: str, settings: Settings) -> str:
-    from bot.views import escape
+    from bot.views.messages import escape
 
     local = meeting.starts_at.astimezone(settings.tz)
     regions = ", ".join(r.name for code in meeting.regions if (r := get_region(code)))

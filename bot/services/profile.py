@@ -7,16 +7,16 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.profile_options import ROLE_OTHER_MAX, ROLES, STRUCTURE_NAME_MAX, STRUCTURE_TYPES
-from bot.services.flows import has_visible_text
-from bot.services.geo import DepartmentMatch, get_department, resolve_department
+from bot.domain.flows import has_visible_text
+from bot.domain.geo import DepartmentMatch, get_department, resolve_department
+from bot.domain.profile_options import ROLE_OTHER_MAX, ROLES, STRUCTURE_NAME_MAX, STRUCTURE_TYPES
 from bot.services.personal_data import export_personal_data  # noqa: F401  (moved there)
 from storage.base import utcnow
 from storage.models import VOICE_KEEP, VOICE_TYPE, User
 from storage.repositories import UserRepo
 
-# The version of the privacy notice (bot/views.py `privacy_text`). Bump it with any change of
-# the notice: everyone is asked to accept the new one at their next message.
+# The version of the privacy notice (`privacy_text` in bot/views/messages.py). Bump it with any
+# change of the notice: everyone is asked to accept the new one at their next message.
 PRIVACY_VERSION = 2
 
 

@@ -17,9 +17,9 @@ from babel.dates import format_date
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.questionnaire import Questionnaire
-from bot.services.geo import get_region
-from bot.services.quiet import QuietHours
+from bot.domain.geo import get_region
+from bot.domain.questionnaire import Questionnaire
+from bot.domain.quiet import QuietHours
 from storage.models import Contribution, ContributionStatus, Meeting, User
 
 
@@ -83,7 +83,7 @@ def reminder_text(
     meeting: Meeting, recipient: Recipient, questionnaire: Questionnaire, tz: ZoneInfo
 ) -> str:
     """In the current gettext locale (the caller sets the recipient's)."""
-    from bot.views import escape
+    from bot.views.messages import escape
 
     local = meeting.starts_at.astimezone(tz)
     when = format_date(local.date(), format="full", locale=recipient.language)
@@ -118,7 +118,8 @@ def reminder_text(
 
 
 def reminder_keyboard(meeting: Meeting, recipient: Recipient) -> InlineKeyboardMarkup | None:
-    from bot.keyboards import InlineKeyboardBuilder, MenuCB, ThemeCB
+    from bot.keyboards.buttons import InlineKeyboardBuilder
+    from bot.keyboards.callbacks import MenuCB, ThemeCB
 
     if recipient.contributed:
         return None

@@ -17,11 +17,11 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import views
-from bot.delivery import Outbox
+from bot.delivery.outbox import Outbox
+from bot.domain.questionnaire import Questionnaire
+from bot.domain.scrub import SCRUBBER_VERSION, scrub_many
 from bot.i18n import use_locale
-from bot.questionnaire import Questionnaire
-from bot.services.scrub import SCRUBBER_VERSION, scrub_many
+from bot.views import messages
 from storage.repositories import AnswerRepo, WaitingText
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,6 @@ def masked_later_notice(
 ) -> str:
     theme = questionnaire.theme(row.theme_key)
     if theme is None or theme.question(row.question_key) is None:
-        return views.masked_notice(kinds)
+        return messages.masked_notice(kinds)
     question = theme.index_of(row.question_key) + 1
-    return views.masked_later_notice(kinds, theme.number, question)
+    return messages.masked_later_notice(kinds, theme.number, question)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.questionnaire import Questionnaire
-from bot.services.geo import get_region
+from bot.domain.geo import get_region
+from bot.domain.questionnaire import Questionnaire
 from storage.models import DigestSubscription
 
 FREQUENCIES = ("daily", "weekly", "off")

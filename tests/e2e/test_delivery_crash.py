@@ -92,7 +92,7 @@ def test_broadcast_resumes_without_duplicates_when_sender_is_killed(tmp_path) ->
     asyncio.run(prepare(url))
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.fake_server", "--port", str(port)], cwd=ROOT
+        [sys.executable, "-m", "bot.devtools.fake_server", "--port", str(port)], cwd=ROOT
     )
     env = {
         **os.environ,

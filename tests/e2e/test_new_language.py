@@ -28,7 +28,7 @@ def add_german(copy: Path) -> None:
     with (target / "messages.po").open("wb") as handle:
         write_po(handle, catalog)
 
-    path = copy / "bot" / "questionnaire.yaml"
+    path = copy / "bot" / "domain" / "questionnaire.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
 
     def walk(node):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.sandbox import run_sandbox
+from bot.devtools.sandbox import run_sandbox
 from storage.migrate import head_revision
 
 ROOT = Path(__file__).resolve().parents[2]

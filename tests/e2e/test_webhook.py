@@ -89,7 +89,7 @@ def start_bot(command: str, env: dict[str, str]) -> subprocess.Popen:
 def fake_api():
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.fake_server", "--port", str(port)],
+        [sys.executable, "-m", "bot.devtools.fake_server", "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.fake_api import ChatDriver
-from bot.keyboards import ConsentCB, LanguageCB, RoleCB, StructureTypeCB
+from bot.devtools.fake_api import ChatDriver
+from bot.keyboards.callbacks import ConsentCB, LanguageCB, RoleCB, StructureTypeCB
 from storage.models import Answer, Contribution, User
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
 from aiogram.methods import SendMessage
 
-from bot.keyboards import AnswerCB, MineCB, ThemeCB, VoiceChoiceCB
-from bot.middlewares import RetryDirectReplies
+from bot.keyboards.callbacks import AnswerCB, MineCB, ThemeCB, VoiceChoiceCB
+from handlers.middlewares import RetryDirectReplies
 from tests.handlers.test_contribute import current, start_theme
 from tests.helpers import joined
 

@@ -9,12 +9,12 @@ from aiogram.methods import EditMessageText, SendMessage, SendPhoto
 from aiogram.types import MessageEntity
 from sqlalchemy import select
 
-from bot.delivery import PacedSender
-from bot.fake_api import buttons_of
-from bot.keyboards import BroadcastCB
-from bot.questionnaire import default_questionnaire
-from bot.scheduler import Scheduler
-from bot.services.quiet import QuietHours
+from bot.delivery.sender import PacedSender
+from bot.devtools.fake_api import buttons_of
+from bot.domain.questionnaire import default_questionnaire
+from bot.domain.quiet import QuietHours
+from bot.jobs.scheduler import Scheduler
+from bot.keyboards.callbacks import BroadcastCB
 from storage.models import AuditEntry, Broadcast, OutboxMessage
 from tests.conftest import ADMIN_ID
 from tests.handlers.test_organiser import REFUSED, become_organiser

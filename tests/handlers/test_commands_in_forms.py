@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.keyboards import ConsentCB, LanguageCB, StructureTypeCB
+from bot.keyboards.callbacks import ConsentCB, LanguageCB, StructureTypeCB
 from storage.models import Broadcast
 from tests.conftest import ADMIN_ID
 from tests.handlers.test_meetings import in_days, meetings

@@ -6,7 +6,7 @@ import asyncio
 
 from aiogram.methods import SendMessage
 
-from bot.keyboards import AnswerCB, ReviewCB, ThemeCB, VoiceChoiceCB
+from bot.keyboards.callbacks import AnswerCB, ReviewCB, ThemeCB, VoiceChoiceCB
 from storage.models import Answer, Contribution, User
 from tests.handlers.conftest import onboard
 from tests.handlers.test_onboarding import restart

@@ -9,8 +9,8 @@ import pytest
 from aiogram.methods import EditMessageReplyMarkup
 from sqlalchemy import select
 
-from bot.delivery import Outbox
-from bot.keyboards import MeetingCB
+from bot.delivery.outbox import Outbox
+from bot.keyboards.callbacks import MeetingCB
 from storage.models import AuditEntry, Meeting, OutboxMessage, ReminderRun
 from tests.conftest import ADMIN_ID
 from tests.handlers.test_organiser import REFUSED

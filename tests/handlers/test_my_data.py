@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext
 from sqlalchemy import update
 
 from bot.i18n import use_locale
-from bot.keyboards import AnswerCB, ForgetCB, MineCB
+from bot.keyboards.callbacks import AnswerCB, ForgetCB, MineCB
 from bot.services.profile import PRIVACY_VERSION
 from storage.models import (
     SCRUBBED_FULLY,

@@ -7,8 +7,9 @@ import argparse
 
 from sqlalchemy import select
 
-from bot import cli
-from bot.keyboards import NoticeCB, ThemeCB
+from bot.cli import digest as digest_command
+from bot.cli import grant as grant_command
+from bot.keyboards.callbacks import NoticeCB, ThemeCB
 from bot.services.profile import PRIVACY_VERSION
 from storage.models import AuditEntry, Contribution, DigestSubscription, User
 from tests.handlers.test_organiser import become_organiser
@@ -73,7 +74,7 @@ async def test_grant_remove_drops_the_digest_subscription_and_is_audited_as_cons
 ) -> None:
     await become_organiser(app)
     args = argparse.Namespace(organiser=2002, admin=None, remove=True)
-    assert await cli.grant(settings, args) == 0
+    assert await grant_command.run(settings, args) == 0
     async with db.session_factory() as session:
         assert await session.get(DigestSubscription, 2002) is None
         entry = (
@@ -98,7 +99,7 @@ async def test_digest_preview_lists_the_people_the_scheduler_would_send_to(
         await roles.grant(None, 3003, Role.ADMIN)  # an admin gets digests too
         (await session.get(User, 3004)).privacy_version = PRIVACY_VERSION - 1  # not yet
     args = argparse.Namespace(preview=True, organiser=None)
-    assert await cli.digest(settings, args) == 0
+    assert await digest_command.run(settings, args) == 0
     out = capsys.readouterr().out
     assert "organiser 2002" in out and "organiser 3003" in out
     assert "organiser 3004" not in out  # on an older notice: the scheduler skips them too

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.keyboards import ConsentCB, DepartmentCB, LanguageCB, ProfileCB, RoleCB, StructureTypeCB
+from bot.keyboards.callbacks import (
+    ConsentCB,
+    DepartmentCB,
+    LanguageCB,
+    ProfileCB,
+    RoleCB,
+    StructureTypeCB,
+)
 from storage.models import User
 from tests.handlers.conftest import onboard
 from tests.helpers import button_labels, has_button, joined, texts

@@ -10,7 +10,7 @@ import pytest
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, SendVoice
 from sqlalchemy import select
 
-from bot.keyboards import (
+from bot.keyboards.callbacks import (
     ConsentCB,
     ExportCB,
     LanguageCB,
@@ -317,7 +317,7 @@ async def test_new_organiser_skips_the_field_profile(app, db) -> None:
 async def test_erasing_an_organiser_removes_subscription_and_anonymises_audit(app, db) -> None:
     organiser, _ = await become_organiser(app)
     await organiser.send("/oubli")
-    from bot.keyboards import ForgetCB
+    from bot.keyboards.callbacks import ForgetCB
 
     await organiser.click_data(ForgetCB(confirm=True).pack())
     assert await db.user(2002) is None
@@ -341,7 +341,7 @@ async def test_malformed_invitation_argument_gets_the_consent_prompt_when_new(ap
 
 
 async def test_negative_option_index_is_refused_when_forged(member, db) -> None:
-    from bot.keyboards import AnswerCB, ThemeCB
+    from bot.keyboards.callbacks import AnswerCB, ThemeCB
 
     await member.send("/contribuer")
     await member.click_data(ThemeCB(key="entry").pack())
@@ -372,7 +372,7 @@ async def test_export_never_shows_a_description_fewer_than_five_people_share(app
 
 
 async def test_admin_lists_meetings_gets_a_preread_and_cancels_one(app, db) -> None:
-    from bot.keyboards import MeetingCB
+    from bot.keyboards.callbacks import MeetingCB
     from storage.models import Meeting
 
     await onboard(app.person(ADMIN_ID))

@@ -12,9 +12,9 @@ import openpyxl
 from aiogram.methods import SendDocument, SendPhoto, SendVoice
 from sqlalchemy import select
 
-from bot import cli
-from bot.keyboards import ExportCB, ProfileCB, VoiceCB, VoiceSource
-from bot.services.geo import all_regions
+from bot.cli import export as export_command
+from bot.domain.geo import all_regions
+from bot.keyboards.callbacks import ExportCB, ProfileCB, VoiceCB, VoiceSource
 from storage.models import AuditEntry, DigestRun, DigestSubscription, Meeting, PrereadRun, User
 from tests.conftest import ADMIN_ID
 from tests.handlers.test_organiser import become_organiser
@@ -138,10 +138,10 @@ async def test_cli_export_of_a_region_with_one_contributor_writes_nothing(
     args = argparse.Namespace(
         theme=[], region=["75"], since=None, until=None, locale="fr", format="xlsx", output=output
     )
-    assert await cli.export(settings, args) == 3
+    assert await export_command.run(settings, args) == 3
     assert not output.exists()
     args.region = ["84"]
-    assert await cli.export(settings, args) == 0 and output.exists()
+    assert await export_command.run(settings, args) == 0 and output.exists()
     async with app.session_factory() as session:
         entries = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
     assert [(e.action, e.actor, e.actor_id) for e in entries[-2:]] == [
@@ -285,9 +285,9 @@ async def test_voice_notes_can_be_stopped_from_the_profile(member, db) -> None:
 
 
 async def test_broadcast_to_fewer_than_five_reports_no_counts(app, settings) -> None:
-    from bot.delivery import PacedSender
-    from bot.questionnaire import default_questionnaire
-    from bot.scheduler import Scheduler
+    from bot.delivery.sender import PacedSender
+    from bot.domain.questionnaire import default_questionnaire
+    from bot.jobs.scheduler import Scheduler
     from tests.handlers.test_broadcasts import Clock, compose, confirm_now, deliver_all
 
     await seed(app, isere(5000, 3))

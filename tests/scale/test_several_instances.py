@@ -10,9 +10,9 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 
 from bot.app import create_bot, create_dispatcher, create_fsm_storage
-from bot.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession
-from bot.keyboards import ConsentCB, LanguageCB, StructureTypeCB
-from bot.ratelimit import SendRateLimiter
+from bot.delivery.ratelimit import SendRateLimiter
+from bot.devtools.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession
+from bot.keyboards.callbacks import ConsentCB, LanguageCB, StructureTypeCB
 from storage.engine import create_session_factory
 from tests.handlers.conftest import Db
 from tests.helpers import joined

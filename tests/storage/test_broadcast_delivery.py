@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.config import load_settings
-from bot.questionnaire import default_questionnaire
-from bot.scheduler import Scheduler
+from bot.domain.questionnaire import default_questionnaire
+from bot.jobs.scheduler import Scheduler
 from bot.services.broadcasts import BroadcastService
 from storage.engine import create_engine, create_session_factory
 from storage.models import Broadcast, OutboxMessage

@@ -9,9 +9,9 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from bot.config import load_settings
-from bot.delivery import Outbox
-from bot.fake_api import FakeTelegramSession
-from bot.questionnaire import default_questionnaire
+from bot.delivery.outbox import Outbox
+from bot.devtools.fake_api import FakeTelegramSession
+from bot.domain.questionnaire import default_questionnaire
 from bot.services.contributions import ContributionService
 from bot.services.erasure import apply_ledger, erase_person, export_ledger, person_ref
 from bot.services.retention import purge_once_a_day
@@ -224,7 +224,7 @@ async def test_digest_failing_three_times_is_given_up_and_admins_are_told(
     async def broken(*args, **kwargs):
         raise RuntimeError(f"cannot reach https://api.telegram.org/bot{token}/sendMessage")
 
-    monkeypatch.setattr("bot.scheduler.build_package_in_worker", broken)
+    monkeypatch.setattr("bot.jobs.scheduler.build_package_in_worker", broken)
     clock = Clock(NOW)
     jobs = scheduler(session_factory, clock)
     jobs.secrets = (token,)

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from bot.app import create_bot
 from bot.config import load_settings
-from bot.delivery import Outbox, PacedSender
-from bot.fake_api import FAKE_TOKEN, FakeTelegramSession
-from bot.questionnaire import default_questionnaire
-from bot.scheduler import Scheduler
-from bot.services.quiet import QuietHours
+from bot.delivery.outbox import Outbox
+from bot.delivery.sender import PacedSender
+from bot.devtools.fake_api import FAKE_TOKEN, FakeTelegramSession
+from bot.domain.questionnaire import default_questionnaire
+from bot.domain.quiet import QuietHours
+from bot.jobs.scheduler import Scheduler
 from storage.models import Meeting, OutboxMessage, ReminderRun, User
 from tests.seed import Person, add_contribution, add_people, entry_answers
 

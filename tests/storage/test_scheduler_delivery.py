@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from bot.app import create_bot
 from bot.config import load_settings
-from bot.delivery import CLAIM_LEASE, Outbox, PacedSender
-from bot.fake_api import FAKE_TOKEN, FakeTelegramSession
-from bot.questionnaire import default_questionnaire
-from bot.scheduler import Scheduler
+from bot.delivery.outbox import CLAIM_LEASE, Outbox
+from bot.delivery.sender import PacedSender
+from bot.devtools.fake_api import FAKE_TOKEN, FakeTelegramSession
+from bot.domain.questionnaire import default_questionnaire
+from bot.jobs.scheduler import Scheduler
 from storage.engine import create_engine, create_session_factory
 from storage.models import DigestRun, DigestSubscription, OutboxMessage, User
 from tests.seed import Person, add_contribution, add_people, entry_answers

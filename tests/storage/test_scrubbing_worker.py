@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from sqlalchemy import select
 
+from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
-from bot.questionnaire import default_questionnaire
 from bot.services.export import export_xlsx
 from bot.services.scrubbing import scrub_pending
 from storage.models import Answer, OutboxMessage

@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.questionnaire import default_questionnaire
+from bot.domain.flows import AnswerValue
+from bot.domain.questionnaire import default_questionnaire
 from bot.services.contributions import REVIEW, ContributionService, StepKind
-from bot.services.flows import AnswerValue
 from bot.services.profile import PRIVACY_VERSION
 from storage.base import Base
 from storage.engine import create_engine, create_session_factory

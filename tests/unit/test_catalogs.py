@@ -64,10 +64,10 @@ def test_translations_keep_placeholders_and_tags(locale: str) -> None:
 
 
 def test_french_is_the_language_people_see_by_default() -> None:
-    from bot import views
     from bot.i18n import use_locale
+    from bot.views import messages
 
     with use_locale("fr"):
-        assert views.button_expired() == (
+        assert messages.button_expired() == (
             "Ce bouton a expiré. Merci d'utiliser le message le plus récent."
         )

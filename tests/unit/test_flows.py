@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.questionnaire import default_questionnaire
-from bot.services import flows
+from bot.domain import flows
+from bot.domain.questionnaire import default_questionnaire
 
 THEME = default_questionnaire().theme("entry")
 MULTI = THEME.question("entry_top_barriers")  # 8 options, at most 3

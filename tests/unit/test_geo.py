@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from bot.services.geo import (
+from bot.domain.geo import (
     Department,
     DepartmentMatch,
     Region,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.keyboards import (
+from bot.keyboards.buttons import InlineKeyboardBuilder
+from bot.keyboards.callbacks import (
     AnswerCB,
     ConsentCB,
     ExportCB,
-    InlineKeyboardBuilder,
     MineCB,
     OrganiserCB,
     ReviewCB,

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.questionnaire import default_questionnaire
+from bot.domain.questionnaire import default_questionnaire
 from bot.services.meetings import MeetingInput, parse_date, parse_time, read_csv, validate
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.services.privacy import (
+from bot.domain.privacy import (
     OTHER,
     Group,
     PeopleCounts,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.questionnaire import (
+from bot.domain.questionnaire import (
     DEFAULT_PATH,
     QuestionnaireError,
     load_questionnaire,

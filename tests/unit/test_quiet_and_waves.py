@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.quiet import QuietHours
+from bot.domain.quiet import QuietHours
 from bot.services.reminders import due_waves, wave_due_at
 from storage.models import Meeting
 
@@ -63,7 +63,7 @@ def test_next_allowed_moment_skips_the_night_and_sunday() -> None:
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from bot.services.quiet import QuietHours
+    from bot.domain.quiet import QuietHours
 
     paris = ZoneInfo("Europe/Paris")
     quiet = QuietHours(time(20, 0), time(8, 0), True, paris)

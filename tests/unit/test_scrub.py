@@ -1,4 +1,4 @@
-"""Unit tests for bot.services.scrub."""
+"""Unit tests for bot.domain.scrub."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.scrub import (
+from bot.domain.scrub import (
     PLACEHOLDERS,
     SCRUBBER_VERSION,
     Scrubbed,
@@ -726,7 +726,7 @@ def test_clean_input_turns_carriage_returns_into_newlines():
 def test_spacy_is_not_imported_when_scrubbing_without_the_model():
     code = (
         "import sys\n"
-        "import bot.services.scrub as s\n"
+        "import bot.domain.scrub as s\n"
         "assert 'spacy' not in sys.modules, 'imported at import time'\n"
         "r = s.scrub('Karim Benali, Mme Martin, 06 12 34 56 78', use_model=False)\n"
         "assert r.found == {'name', 'phone'}, r\n"

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import views
 from bot.i18n import format_day, format_number, pick_locale, use_locale
+from bot.views import messages
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -14,7 +14,7 @@ PARIS = ZoneInfo("Europe/Paris")
 def test_split_keeps_every_chunk_under_the_limit_without_cutting_words() -> None:
     paragraph = " ".join(f"mot{i}" for i in range(3000))
     text = "<b>Titre</b>\n\n" + paragraph + "\n\nfin"
-    chunks = views.split_for_telegram(text, limit=4096)
+    chunks = messages.split_for_telegram(text, limit=4096)
     assert len(chunks) > 1
     assert all(len(chunk) <= 4096 for chunk in chunks)
     words = " ".join(chunks).replace("\n", " ").split()
@@ -37,7 +37,7 @@ def _balanced(chunk: str) -> bool:
 def test_split_never_cuts_a_tag_or_an_entity_and_reopens_what_spans_a_cut() -> None:
     long_italic = "<i>" + " ".join(f"l&apos;idée{i} &amp; co" for i in range(900)) + "</i>"
     text = "<b>Synthèse</b>\n\n" + long_italic + '\n\n<a href="https://x.fr/?a=1&amp;b=2">lien</a>'
-    chunks = views.split_for_telegram(text, limit=4096)
+    chunks = messages.split_for_telegram(text, limit=4096)
     assert len(chunks) > 2
     for chunk in chunks:
         assert len(chunk) <= 4096
@@ -49,17 +49,17 @@ def test_split_never_cuts_a_tag_or_an_entity_and_reopens_what_spans_a_cut() -> N
 
 def test_split_prefers_a_blank_line_to_a_space() -> None:
     blocks = [f"<b>Bloc {i}</b>\n" + "mot " * 150 for i in range(30)]
-    chunks = views.split_for_telegram("\n\n".join(blocks), limit=4096)
+    chunks = messages.split_for_telegram("\n\n".join(blocks), limit=4096)
     assert all(chunk.startswith("<b>Bloc ") for chunk in chunks)
 
 
 def test_split_returns_text_unchanged_when_short() -> None:
-    assert views.split_for_telegram("court") == ["court"]
+    assert messages.split_for_telegram("court") == ["court"]
 
 
 def test_user_text_is_escaped_when_rendered_as_html() -> None:
-    assert views.escape("<script>&") == "&lt;script&gt;&amp;"
-    assert views.escape("l'AI") == "l'AI"
+    assert messages.escape("<script>&") == "&lt;script&gt;&amp;"
+    assert messages.escape("l'AI") == "l'AI"
 
 
 def test_dates_are_written_in_full_french_when_locale_is_fr() -> None:
@@ -80,7 +80,7 @@ def test_numbers_use_french_grouping_when_locale_is_fr() -> None:
 @pytest.mark.parametrize(("count", "expected"), [(1, "1 contribution."), (3, "3 contributions.")])
 def test_plurals_follow_the_count_when_listing_contributions(count: int, expected: str) -> None:
     with use_locale("fr"):
-        assert expected in views.my_contributions_text(count)
+        assert expected in messages.my_contributions_text(count)
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.config import Settings, language_name
+from bot.domain.flows import text_limit
+from bot.domain.geo import department_label, get_department
+from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
+from bot.domain.questionnaire import Question, Theme
 from bot.i18n import format_day
-from bot.profile_options import ROLES, STRUCTURE_TYPES
-from bot.questionnaire import Question, Theme
 from bot.services.contributions import Step, ThemeProgress
-from bot.services.flows import text_limit
-from bot.services.geo import department_label, get_department
 from storage.models import Answer, Contribution, ContributionStatus, User
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -52,7 +52,7 @@ def welcome_text() -> str:
 
 def privacy_text(settings: Settings, version: int) -> str:
     """The notice people accept (GDPR art. 13). Its version is PRIVACY_VERSION: change one
-    word of it and bump that, so that everyone is asked again (bot/middlewares.py)."""
+    word of it and bump that, so that everyone is asked again (handlers/middlewares.py)."""
 
     def setting(value: str | None, name: str) -> str:
         if value:
@@ -484,13 +484,17 @@ def answer_updated() -> str:
 
 def profile_text(user: User, locale: str) -> str:
     department = get_department(user.department_code or "")
-    role = ROLES.get(user.role or "")
+    role = _(ROLES[user.role]) if user.role in ROLES else None
     role_label = user.role_other if user.role == "other" and user.role_other else role
     lines = [
         _("👤 <b>Your profile</b>"),
         _("Language: {value}").format(value=language_name(user.language)),
         _("Type of structure: {value}").format(
-            value=escape(str(STRUCTURE_TYPES.get(user.structure_type or "", "—")))
+            value=escape(
+                _(STRUCTURE_TYPES[user.structure_type])
+                if user.structure_type in STRUCTURE_TYPES
+                else "—"
+            )
         ),
         _("Structure: {value}").format(value=escape(user.structure_name or "—")),
         _("Department: {value}").format(
@@ -739,7 +743,7 @@ def subscription_text(subscription, questionnaire, locale: str) -> str:
     }[subscription.frequency].format(time=f"{subscription.hour:02d}:{subscription.minute:02d}")
     themes = subscription.themes or [t.key for t in questionnaire.themes]
     numbers = ", ".join(str(t.number) for t in questionnaire.themes if t.key in themes)
-    from bot.services.geo import get_region
+    from bot.domain.geo import get_region
 
     regions = ", ".join(
         escape(region.name) for code in subscription.regions or [] if (region := get_region(code))

@@ -31,10 +31,10 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.app import create_bot, create_dispatcher, set_bot_commands
 from bot.config import Settings
-from bot.delivery import PacedSender
-from bot.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession, buttons_of
-from bot.questionnaire import default_questionnaire
-from bot.scheduler import Scheduler
+from bot.delivery.sender import PacedSender
+from bot.devtools.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession, buttons_of
+from bot.domain.questionnaire import default_questionnaire
+from bot.jobs.scheduler import Scheduler
 from storage.base import utcnow
 from storage.engine import check_reachable, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.questionnaire import SCALE_VALUES, Question, Theme
+from bot.domain.questionnaire import SCALE_VALUES, Question, Theme
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ It answers `POST /bot<token>/<method>` the way Telegram does (`{"ok": true, "res
 Message for send*/edit* methods, `true` otherwise. It keeps counters (per method, and messages
 per chat, to spot duplicates) at `GET /stats`, and can answer a share of sends with 429.
 
-    python -m bot.fake_server --port 8081 [--fail-429 0.05] [--retry-after 1]
+    python -m bot.devtools.fake_server --port 8081 [--fail-429 0.05] [--retry-after 1]
 """
 
 from __future__ import annotations

@@ -25,11 +25,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.delivery import Outbox, instance_name
+from bot.delivery.outbox import Outbox, instance_name
+from bot.domain.questionnaire import Questionnaire
+from bot.domain.quiet import QuietHours
 from bot.i18n import use_locale
-from bot.keyboards import VoiceSource, voice_notes_keyboard
+from bot.keyboards.buttons import voice_notes_keyboard
+from bot.keyboards.callbacks import VoiceSource
 from bot.logs import redact
-from bot.questionnaire import Questionnaire
 from bot.services.audience import Audience, select_audience
 from bot.services.broadcasts import (
     PROGRESS_EVERY,
@@ -42,7 +44,6 @@ from bot.services.digest import DigestPackage, default_period_start, latest_due
 from bot.services.organiser import build_package_in_worker
 from bot.services.preread import build_preread, preread_due_at, preread_recipients
 from bot.services.profile import PRIVACY_VERSION
-from bot.services.quiet import QuietHours
 from bot.services.reminders import (
     audience,
     due_waves,
@@ -52,7 +53,7 @@ from bot.services.reminders import (
 )
 from bot.services.retention import purge_once_a_day
 from bot.services.scrubbing import scrub_pending
-from bot.views import digest_gave_up
+from bot.views.messages import digest_gave_up
 from storage.base import utcnow
 from storage.models import (
     Broadcast,
@@ -481,8 +482,8 @@ class Scheduler:
 
     async def _track(self, broadcast: Broadcast, now: datetime):
         """(progress text, keyboard, finished?) to show, or None if it is not time yet."""
-        from bot import broadcast_views as bv
-        from bot.keyboards import broadcast_report_keyboard, broadcast_running_keyboard
+        from bot.keyboards.buttons import broadcast_report_keyboard, broadcast_running_keyboard
+        from bot.views import broadcasts as bv
 
         async with self.session_factory() as session, session.begin():
             counts = await delivery_counts(session, broadcast.id)

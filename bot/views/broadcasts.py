@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.domain.geo import get_department, get_region
+from bot.domain.profile_options import ROLES
+from bot.domain.questionnaire import Questionnaire
 from bot.i18n import format_moment, format_number
-from bot.profile_options import ROLES
-from bot.questionnaire import Questionnaire
 from bot.services.audience import Audience
 from bot.services.broadcasts import DeliveryCounts, Progress, progress_bar
-from bot.services.geo import get_department, get_region
-from bot.views import echo, escape
+from bot.views.messages import echo, escape
 
 
 def ask_content() -> str:
@@ -62,7 +62,7 @@ def audience_summary(
         names = [d.name for code in audience.departments if (d := get_department(code))]
         lines.append(_("Departments: {names}").format(names=escape(", ".join(names))))
     if audience.roles:
-        names = [str(ROLES[key]) for key in audience.roles if key in ROLES]
+        names = [_(ROLES[key]) for key in audience.roles if key in ROLES]
         lines.append(_("Roles: {names}").format(names=escape(", ".join(names))))
     if audience.missing_theme and (theme := questionnaire.theme(audience.missing_theme)):
         lines.append(

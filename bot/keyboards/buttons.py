@@ -6,16 +6,37 @@ service can tell a live button from a stale or forged one.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import SUPPORTED_LOCALES, language_name
-from bot.profile_options import ROLES, STRUCTURE_TYPES
-from bot.questionnaire import Question, Questionnaire, Theme
-from bot.services.geo import Department, department_label
+from bot.domain.geo import Department, department_label
+from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
+from bot.domain.questionnaire import Question, Questionnaire, Theme
+from bot.keyboards.callbacks import (
+    AnswerCB,
+    BroadcastCB,
+    ConsentCB,
+    DepartmentCB,
+    ExportCB,
+    ForgetCB,
+    LanguageCB,
+    MeetingCB,
+    MenuCB,
+    MineCB,
+    NoticeCB,
+    OrganiserCB,
+    ProfileCB,
+    ReviewCB,
+    RoleCB,
+    StructureTypeCB,
+    SubscriptionCB,
+    ThemeCB,
+    VoiceCB,
+    VoiceChoiceCB,
+    VoiceSource,
+)
 
 
 class InlineKeyboardBuilder:
@@ -44,75 +65,11 @@ class InlineKeyboardBuilder:
         return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-class ConsentCB(CallbackData, prefix="cs"):
-    accept: bool
-    invite: str = ""  # an organiser invitation carried through consent (nothing stored before)
-
-
-class LanguageCB(CallbackData, prefix="lg"):
-    code: str
-
-
-class StructureTypeCB(CallbackData, prefix="st"):
-    key: str
-
-
-class DepartmentCB(CallbackData, prefix="dp"):
-    code: str
-
-
-class RoleCB(CallbackData, prefix="rl"):
-    key: str
-
-
-class MenuCB(CallbackData, prefix="mn"):
-    action: str  # contribute | mine | profile | privacy
-
-
-class ProfileCB(CallbackData, prefix="pf"):
-    field: str  # language | structure_type | structure_name | department | role | voice
-
-
-class ThemeCB(CallbackData, prefix="th"):
-    key: str
-
-
-class AnswerCB(CallbackData, prefix="q"):
-    cid: int
-    q: str
-    a: str  # o: option, t: toggle, v: validate multi, s: scale, k: skip, b: back, p: pause
-    i: int = 0  # option index or scale value
-    m: int = 0  # multi-choice selection so far (bit mask): the keyboard is the state
-
-
-class ReviewCB(CallbackData, prefix="rv"):
-    cid: int
-    a: str  # e: change a question, s: submit
-    q: str = ""
-
-
-class MineCB(CallbackData, prefix="my"):
-    cid: int
-    a: str  # v: view, e: pick a question, q: change question, w: withdraw?, W: withdraw!
-    q: str = ""
-
-
-class NoticeCB(CallbackData, prefix="nt"):
-    """Accept (or not) a new version of the privacy notice."""
-
-    version: int
-    accept: bool
-
-
 def notice_keyboard(version: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=_("✅ I accept"), callback_data=NoticeCB(version=version, accept=True))
     kb.button(text=_("Not now"), callback_data=NoticeCB(version=version, accept=False))
     return kb.adjust(2).as_markup()
-
-
-class ForgetCB(CallbackData, prefix="fg"):
-    confirm: bool
 
 
 def consent_keyboard(invite: str | None = None) -> InlineKeyboardMarkup:
@@ -132,14 +89,14 @@ def language_keyboard() -> InlineKeyboardMarkup:
 def structure_type_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for key, label in STRUCTURE_TYPES.items():
-        kb.button(text=str(label), callback_data=StructureTypeCB(key=key))
+        kb.button(text=_(label), callback_data=StructureTypeCB(key=key))
     return kb.adjust(1).as_markup()
 
 
 def role_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for key, label in ROLES.items():
-        kb.button(text=str(label), callback_data=RoleCB(key=key))
+        kb.button(text=_(label), callback_data=RoleCB(key=key))
     return kb.adjust(1).as_markup()
 
 
@@ -275,13 +232,6 @@ def withdraw_confirm_keyboard(contribution_id: int) -> InlineKeyboardMarkup:
     return kb.adjust(1).as_markup()
 
 
-class VoiceChoiceCB(CallbackData, prefix="vc"):
-    """Before the first voice note is kept: keep voice notes (organisers will hear them), or
-    type instead. Remembered in `users.voice_choice`."""
-
-    keep: bool
-
-
 def voice_choice_keyboard() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=_("🎤 Keep my voice notes"), callback_data=VoiceChoiceCB(keep=True))
@@ -294,40 +244,6 @@ def forget_confirm_keyboard() -> InlineKeyboardMarkup:
     kb.button(text=_("Yes, erase everything"), callback_data=ForgetCB(confirm=True))
     kb.button(text=_("No, cancel"), callback_data=ForgetCB(confirm=False))
     return kb.adjust(1).as_markup()
-
-
-# --- Organisers -------------------------------------------------------------------------------
-
-
-class VoiceSource(StrEnum):
-    DIGEST = "digest"  # ref: the digest run's id (its period and scope are read back)
-    PREREAD = "preread"  # ref: the meeting's id
-
-
-class VoiceCB(CallbackData, prefix="vn"):
-    """Replays the voice notes of one digest or pre-read. The window is read back from the
-    server, never from the button: a forged button cannot narrow it to one person."""
-
-    source: VoiceSource
-    ref: int
-
-
-class SubscriptionCB(CallbackData, prefix="sb"):
-    a: str  # f: frequency, h: hour, t: theme toggle, r: region page/toggle, x: all regions
-    v: str = ""
-
-
-class ExportCB(CallbackData, prefix="ex"):
-    t: int  # themes bit mask (0: all)
-    r: int  # regions bit mask over all_regions() (0: all)
-    p: str  # period: 7, 30, all
-    a: str  # t: toggle theme, r: toggle region, p: period, x: xlsx, c: csv
-    i: int = 0
-
-
-class OrganiserCB(CallbackData, prefix="og"):
-    a: str  # r: ask to revoke, R: revoke
-    u: int
 
 
 def voice_notes_keyboard(source: VoiceSource, ref: int, count: int) -> InlineKeyboardMarkup:
@@ -364,7 +280,7 @@ def subscription_keyboard(
 
 def regions_keyboard(chosen: list[str], callback) -> InlineKeyboardMarkup:
     """Toggle regions; `callback(action, value)` builds each button's data."""
-    from bot.services.geo import all_regions
+    from bot.domain.geo import all_regions
 
     kb = InlineKeyboardBuilder()
     kb.button(text=("● " if not chosen else "") + _("All regions"), callback_data=callback("x", ""))
@@ -378,7 +294,7 @@ def regions_keyboard(chosen: list[str], callback) -> InlineKeyboardMarkup:
 def export_keyboard(
     state: ExportCB, questionnaire: Questionnaire, locale: str
 ) -> InlineKeyboardMarkup:
-    from bot.services.geo import all_regions
+    from bot.domain.geo import all_regions
 
     kb = InlineKeyboardBuilder()
 
@@ -422,15 +338,6 @@ def revoke_confirm_keyboard(user_id: int) -> InlineKeyboardMarkup:
     kb.button(text=_("Yes, revoke"), callback_data=OrganiserCB(a="R", u=user_id))
     kb.button(text=_("No"), callback_data=OrganiserCB(a="n", u=user_id))
     return kb.adjust(2).as_markup()
-
-
-class MeetingCB(CallbackData, prefix="mt"):
-    """a: the action (see handlers/meetings.py), m: the meeting (0 while adding one),
-    v: a value (a region code, a theme key, a field name)."""
-
-    a: str
-    m: int
-    v: str = ""
 
 
 def meetings_keyboard(meetings: list[tuple[int, str]]) -> InlineKeyboardMarkup:
@@ -501,14 +408,6 @@ def meeting_cancel_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     return kb.adjust(1).as_markup()
 
 
-class BroadcastCB(CallbackData, prefix="bc"):
-    """a: the action (see handlers/broadcasts.py), b: the broadcast, v: a value for the action."""
-
-    a: str
-    b: int
-    v: str = ""
-
-
 def broadcast_audience_keyboard(
     broadcast_id: int, audience, questionnaire: Questionnaire
 ) -> InlineKeyboardMarkup:
@@ -543,7 +442,7 @@ def broadcast_roles_keyboard(broadcast_id: int, chosen: tuple[str, ...]) -> Inli
     kb = InlineKeyboardBuilder()
     for key, label in ROLES.items():
         mark = "☑️ " if key in chosen else "⬜ "
-        kb.button(text=mark + str(label), callback_data=BroadcastCB(a="og", b=broadcast_id, v=key))
+        kb.button(text=mark + _(label), callback_data=BroadcastCB(a="og", b=broadcast_id, v=key))
     kb.button(text=_("✅ Done"), callback_data=BroadcastCB(a="A", b=broadcast_id))
     return kb.adjust(1).as_markup()
 

@@ -42,9 +42,9 @@ from aiogram.types import User as TelegramUser
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.scrub import clean_input
 from bot.i18n import pick_locale
 from bot.services.profile import PRIVACY_VERSION
-from bot.services.scrub import clean_input
 from storage.base import utcnow
 from storage.repositories import UserRepo
 
@@ -317,14 +317,15 @@ class NoticeVersionMiddleware(BaseMiddleware):
         return await handler(event, data)
 
     async def _show_notice(self, bot: Bot, chat_id: int) -> None:
-        from bot import keyboards, views
+        from bot.keyboards import buttons
+        from bot.views import messages
 
-        await bot.send_message(chat_id, views.notice_changed())
-        chunks = views.split_for_telegram(views.privacy_text(self.settings, self.version))
+        await bot.send_message(chat_id, messages.notice_changed())
+        chunks = messages.split_for_telegram(messages.privacy_text(self.settings, self.version))
         for chunk in chunks[:-1]:
             await bot.send_message(chat_id, chunk)
         await bot.send_message(
-            chat_id, chunks[-1], reply_markup=keyboards.notice_keyboard(self.version)
+            chat_id, chunks[-1], reply_markup=buttons.notice_keyboard(self.version)
         )
 
 

@@ -9,12 +9,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_datetime
 
+from bot.domain.geo import get_region
+from bot.domain.questionnaire import Questionnaire
 from bot.i18n import format_day
-from bot.questionnaire import Questionnaire
-from bot.services.geo import get_region
 from bot.services.meetings import MeetingProblem
 from bot.services.reminders import PlannedSend
-from bot.views import echo, escape
+from bot.views.messages import echo, escape
 
 
 def meetings_list(lines: list[str]) -> str:

@@ -6,7 +6,7 @@
   SimpleRequestHandler), and anything slow was already pushed to the outbox and the scheduler.
 - GET /healthz: 200 when the process is up and the database answers (on its own connection,
   so a busy instance is not mistaken for a dead one), 503 otherwise or while stopping.
-- GET /metrics: Prometheus text (bot/metrics.py).
+- GET /metrics: Prometheus text (bot/web/metrics.py).
 
 Shutdown (SIGTERM or SIGINT): new updates are refused with 503, also on connections Telegram
 keeps open (it delivers them again later, to this or another instance); the accepted ones are
@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import SHUTDOWN_GRACE_SECONDS
 from bot.config import Settings
-from bot.metrics import CONTENT_TYPE, Metrics
+from bot.web.metrics import CONTENT_TYPE, Metrics
 from storage.engine import create_engine
 
 log = logging.getLogger(__name__)
