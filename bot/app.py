@@ -32,6 +32,7 @@ from handlers.middlewares import (
     PerUserOrderMiddleware,
     ProfileLocaleMiddleware,
     RetryDirectReplies,
+    ServicesMiddleware,
 )
 
 # (command, aliases) in menu order; descriptions are translated in `bot_commands`.
@@ -109,6 +110,7 @@ def create_dispatcher(
     dp.update.outer_middleware(PerUserOrderMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
     dp.update.outer_middleware(ProfileLocaleMiddleware(i18n))
+    dp.update.outer_middleware(ServicesMiddleware())
     dp.update.outer_middleware(NoticeVersionMiddleware(settings, PRIVACY_VERSION))
     dp.message.outer_middleware(CleanInputMiddleware())
     dp.message.outer_middleware(FormCommandMiddleware())

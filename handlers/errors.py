@@ -27,7 +27,7 @@ from bot.i18n import pick_locale, use_locale
 from bot.services.contributions import ContributionService, StepKind
 from bot.views import messages
 from handlers.common import expired, render_step
-from storage.repositories import UserRepo
+from storage.people import UserRepo
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)

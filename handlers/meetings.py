@@ -45,8 +45,8 @@ from handlers.common import expired, locale, send_package
 from handlers.filters import has_text
 from handlers.states import MeetingForm
 from storage.base import utcnow
+from storage.meetings import MeetingRepo
 from storage.models import Meeting
-from storage.repositories import MeetingRepo
 
 router = Router(name=__name__)
 router.message.middleware(RequireRole(Role.ADMIN))

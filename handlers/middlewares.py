@@ -44,9 +44,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.scrub import clean_input
 from bot.i18n import pick_locale
+from bot.services.container import Services
 from bot.services.profile import PRIVACY_VERSION
 from storage.base import utcnow
-from storage.repositories import UserRepo
+from storage.people import UserRepo
 
 log = logging.getLogger(__name__)
 LAST_SEEN_GRAIN = timedelta(days=1)
@@ -281,6 +282,16 @@ class ProfileLocaleMiddleware(BaseMiddleware):
         data["i18n"] = self.i18n
         with self.i18n.context(), self.i18n.use_locale(locale):
             return await handler(event, data)
+
+
+class ServicesMiddleware(BaseMiddleware):
+    """Gives each update its services (`services: Services`) over the update's unit of work."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["services"] = Services(
+            data["session"], data["settings"], data["questionnaire"], data["session_factory"]
+        )
+        return await handler(event, data)
 
 
 class NoticeVersionMiddleware(BaseMiddleware):

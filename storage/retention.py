@@ -27,7 +27,7 @@ from storage.models import (
     ReminderRun,
     User,
 )
-from storage.repositories import FINISHED, OutboxRepo
+from storage.outbox import FINISHED, OutboxRepo
 
 
 async def inactive_people(session: AsyncSession, cutoff: datetime) -> list[int]:

@@ -12,8 +12,8 @@ from bot.i18n import use_locale
 from bot.services.digest import build_package
 from bot.services.profile import PRIVACY_VERSION
 from storage.base import utcnow
+from storage.jobs import DigestRunRepo
 from storage.reports import Scope
-from storage.repositories import DigestRunRepo
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:

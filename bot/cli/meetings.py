@@ -16,7 +16,7 @@ from storage.base import utcnow
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services.meetings import new_meeting, read_csv, validate
-    from storage.repositories import MeetingRepo
+    from storage.meetings import MeetingRepo
 
     engine, factory = await open_database(settings)
     try:

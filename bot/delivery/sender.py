@@ -35,8 +35,9 @@ from bot.delivery.ratelimit import SendRateLimiter
 from bot.domain.quiet import QuietHours
 from bot.logs import redact
 from storage.base import utcnow
+from storage.erasures import LedgerRepo
 from storage.models import OutboxFile, OutboxMessage, OutboxStatus, User
-from storage.repositories import PACKAGE_KINDS, LedgerRepo, OutboxRepo
+from storage.outbox import PACKAGE_KINDS, OutboxRepo
 
 
 async def send_payload(bot: Bot, chat_id: int, payload: dict[str, Any], upload: Any = None) -> Any:

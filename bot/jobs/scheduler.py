@@ -55,6 +55,7 @@ from bot.services.retention import purge_once_a_day
 from bot.services.scrubbing import scrub_pending
 from bot.views.messages import digest_gave_up
 from storage.base import utcnow
+from storage.jobs import MAX_JOB_ATTEMPTS, DigestRunRepo, JobFailureRepo
 from storage.models import (
     Broadcast,
     BroadcastStatus,
@@ -67,13 +68,8 @@ from storage.models import (
     ReminderRun,
     User,
 )
+from storage.people import admins_to_tell
 from storage.reports import Scope
-from storage.repositories import (
-    MAX_JOB_ATTEMPTS,
-    DigestRunRepo,
-    JobFailureRepo,
-    admins_to_tell,
-)
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.flows import AnswerValue, next_question, previous_question
 from bot.domain.questionnaire import Question, Questionnaire, Theme
 from bot.domain.scrub import scrub
+from storage.contributions import AnswerRepo, ContributionRepo
+from storage.erasures import LedgerRepo
 from storage.models import (
     SCRUBBED_PATTERNS,
     Answer,
@@ -22,7 +24,6 @@ from storage.models import (
     ContributionStatus,
     LedgerKind,
 )
-from storage.repositories import AnswerRepo, ContributionRepo, LedgerRepo
 
 REVIEW = "@review"  # cursor value while the draft's review screen is shown
 

@@ -27,9 +27,9 @@ from bot.services.disclosure import (
     themes_to_show,
     voice_scope,
 )
+from storage.erasures import LedgerRepo
 from storage.models import DigestSubscription
 from storage.reports import ReportRepo, Scope
-from storage.repositories import LedgerRepo
 
 EXCERPTS = 5
 EXCERPT_LENGTH = 280

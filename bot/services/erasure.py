@@ -24,8 +24,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
+from storage.erasures import LedgerRepo
 from storage.models import Contribution, ContributionStatus, LedgerKind, User
-from storage.repositories import LedgerRepo, OutboxRepo, PersonTraces, UserRepo
+from storage.outbox import OutboxRepo
+from storage.people import PersonTraces, UserRepo
 
 
 def person_ref(user_id: int, key: str) -> str:

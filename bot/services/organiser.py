@@ -22,9 +22,10 @@ from bot.services.preread import preread_scope
 from bot.services.roles import RoleService
 from bot.services.subscriptions import apply_choice
 from storage.base import utcnow
+from storage.erasures import LedgerRepo
+from storage.jobs import DigestRunRepo
 from storage.models import DigestRun, DigestSubscription, Meeting, PrereadRun
 from storage.reports import ReportRepo, Scope, VoiceRow
-from storage.repositories import DigestRunRepo, LedgerRepo
 
 VOICE_NOTES_PER_TAP = 20
 

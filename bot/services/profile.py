@@ -13,7 +13,7 @@ from bot.domain.profile_options import ROLE_OTHER_MAX, ROLES, STRUCTURE_NAME_MAX
 from bot.services.personal_data import export_personal_data  # noqa: F401  (moved there)
 from storage.base import utcnow
 from storage.models import VOICE_KEEP, VOICE_TYPE, User
-from storage.repositories import UserRepo
+from storage.people import UserRepo
 
 # The version of the privacy notice (`privacy_text` in bot/views/messages.py). Bump it with any
 # change of the notice: everyone is asked to accept the new one at their next message.

@@ -22,7 +22,7 @@ from bot.domain.questionnaire import Questionnaire
 from bot.domain.scrub import SCRUBBER_VERSION, scrub_many
 from bot.i18n import use_locale
 from bot.views import messages
-from storage.repositories import AnswerRepo, WaitingText
+from storage.contributions import AnswerRepo, WaitingText
 
 log = logging.getLogger(__name__)
 BATCH = 200

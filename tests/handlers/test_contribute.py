@@ -409,7 +409,7 @@ async def test_returning_person_gets_the_menu_when_sending_start_again(member) -
 async def test_nothing_is_half_saved_and_person_is_told_when_a_handler_fails(
     member, db, monkeypatch
 ) -> None:
-    from storage.repositories import AnswerRepo
+    from storage.contributions import AnswerRepo
 
     await start_theme(member)
 

@@ -16,10 +16,11 @@ from bot.domain.questionnaire import default_questionnaire
 from bot.services.contributions import REVIEW, ContributionService, StepKind
 from bot.services.profile import PRIVACY_VERSION
 from storage.base import Base
+from storage.contributions import AnswerRepo, ContributionRepo
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import current_revision, head_revision
 from storage.models import Answer, Contribution, User
-from storage.repositories import AnswerRepo, ContributionRepo, UserRepo
+from storage.people import UserRepo
 
 QUESTIONNAIRE = default_questionnaire()
 

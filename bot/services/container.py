@@ -1,0 +1,49 @@
+"""The services of one update, handed to handlers by `ServicesMiddleware` (handlers/middlewares.py).
+
+A handler asks for `services: Services` and uses what it needs; each service is built on first
+use, over the update's unit of work, with the settings and questionnaire of this dispatcher.
+Handlers therefore never build a service by hand nor touch the unit of work.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from bot.config import Settings
+from bot.domain.questionnaire import Questionnaire
+from bot.services.broadcasts import BroadcastService
+from bot.services.contributions import ContributionService
+from bot.services.profile import ProfileService
+from bot.services.roles import RoleService
+from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+
+class Services:
+    def __init__(
+        self,
+        session: UnitOfWork,
+        settings: Settings,
+        questionnaire: Questionnaire,
+        session_factory: UnitOfWorkFactory,
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.questionnaire = questionnaire
+        # Heavy read-only work (spreadsheets, charts) runs on a worker with its own units of work.
+        self.session_factory = session_factory
+
+    @cached_property
+    def contributions(self) -> ContributionService:
+        return ContributionService(self.session, self.questionnaire)
+
+    @cached_property
+    def profile(self) -> ProfileService:
+        return ProfileService(self.session)
+
+    @cached_property
+    def roles(self) -> RoleService:
+        return RoleService(self.session, self.settings)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastService:
+        return BroadcastService(self.session)
