@@ -30,11 +30,11 @@ from bot.config import load_settings
 from bot.delivery.sender import PacedSender
 from bot.domain.questionnaire import default_questionnaire
 from bot.jobs.scheduler import Scheduler
-from bot.services.audience import Audience
 from bot.services.broadcasts import BroadcastService
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import OutboxMessage, User
+from storage.repositories.audience import Audience
 
 TOKEN = "424242:bench"
 ADMIN = 42
@@ -75,11 +75,11 @@ async def run(recipients: int, rate: float, fail_429: float) -> None:
         scheduler = Scheduler(factory, settings, default_questionnaire(), bot=bot)
         sender = PacedSender(bot, factory, rate=rate, admin_ids=settings.admin_ids)
         started = time.perf_counter()
-        await scheduler.start_broadcasts()
+        await scheduler.broadcasts.start()
         enqueued = time.perf_counter()
         await sender.run_until_empty()
         elapsed = time.perf_counter() - enqueued
-        finished = await scheduler.track_broadcasts()
+        finished = await scheduler.broadcasts.track()
         await sender.run_until_empty()  # the report
         await bot.session.close()
         async with aiohttp.ClientSession() as http, http.get(f"{api}/stats") as response:

@@ -22,7 +22,9 @@ from _seed import seed_sqlite
 
 from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
-from bot.services.digest import build_package, collect_digest, render_digest
+from bot.jobs.outputs import build_package
+from bot.services.digest import collect_digest
+from bot.views.digest import render_digest
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.reports import Scope
@@ -45,9 +47,9 @@ async def measure(answers: int) -> tuple[int, float, float, float]:
     scope = Scope(start=end - timedelta(days=1), end=end)
     async with factory() as session:
         with use_locale("fr"):
-            await collect_digest(session, questionnaire, scope, 5, "fr")  # warm the cache
+            await collect_digest(session, questionnaire, scope, 5)  # warm the cache
             started = time.perf_counter()
-            data = await collect_digest(session, questionnaire, scope, 5, "fr")
+            data = await collect_digest(session, questionnaire, scope, 5)
             render_digest(data, questionnaire, "fr", PARIS)
             digest = time.perf_counter() - started
             started = time.perf_counter()

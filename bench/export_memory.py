@@ -31,7 +31,7 @@ import asyncio, json, resource, sys, time
 from zoneinfo import ZoneInfo
 from bot.i18n import use_locale
 from bot.domain.questionnaire import default_questionnaire
-from bot.services.export import export_csv, export_xlsx
+from bot.jobs.outputs import export_csv, export_xlsx
 from storage.engine import create_engine, create_session_factory
 from storage.reports import Scope
 

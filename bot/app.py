@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiogram import Bot, Dispatcher
@@ -12,12 +13,19 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.utils.i18n import gettext as _
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from bot.config import SHUTDOWN_GRACE_SECONDS, Settings
+from bot.delivery.ratelimit import SendRateLimiter
+from bot.delivery.sender import PacedSender
 from bot.domain.questionnaire import Questionnaire, default_questionnaire
+from bot.domain.quiet import QuietHours
 from bot.i18n import get_i18n, use_locale
+from bot.jobs.scheduler import Scheduler
 from bot.services.profile import PRIVACY_VERSION
 from bot.web.metrics import Metrics, MetricsMiddleware
 from handlers import get_routers
@@ -48,15 +56,10 @@ COMMANDS = (
 )
 
 
-SHUTDOWN_GRACE_SECONDS = 10
-
-
 def create_fsm_storage(settings: Settings) -> BaseStorage:
     """Redis when REDIS_URL is set (several instances share where each person is), else memory
     (the truth is in the database anyway; see docs/architecture.md)."""
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
-
         return RedisStorage(redis=redis_client(settings.redis_url))
     return MemoryStorage()
 
@@ -65,8 +68,6 @@ def redis_client(url: str, connections: int = 50):
     """A Redis client whose pool makes callers wait for a free connection: redis-py's default
     pool raises MaxConnectionsError past 100 concurrent commands, which a burst of updates
     reaches."""
-    from redis.asyncio import BlockingConnectionPool, Redis
-
     return Redis(
         connection_pool=BlockingConnectionPool.from_url(
             url, max_connections=connections, timeout=10
@@ -120,8 +121,6 @@ def create_dispatcher(
 
 
 def bot_commands(locale: str) -> list[BotCommand]:
-    from aiogram.utils.i18n import gettext as _
-
     with use_locale(locale):
         descriptions = {
             "contribuer": _("Answer the questions of a theme"),
@@ -151,13 +150,6 @@ def attach_background_jobs(
     questionnaire: Questionnaire | None = None,
 ) -> None:
     """Run the scheduler and the paced sender alongside polling; stop them on shutdown."""
-    import asyncio
-
-    from bot.delivery.ratelimit import SendRateLimiter
-    from bot.delivery.sender import PacedSender
-    from bot.domain.quiet import QuietHours
-    from bot.jobs.scheduler import Scheduler
-
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
     quiet = QuietHours.from_settings(settings)

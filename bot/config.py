@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -30,14 +31,14 @@ SUPPORTED_LOCALES = discover_locales()
 
 def language_name(code: str) -> str:
     """A language in its own words ("Français", "English", "Deutsch"), from Babel."""
-    from babel import Locale
-
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/relais.sqlite3"
 SANDBOX_DATABASE_URL = "sqlite+aiosqlite:///./data/sandbox.sqlite3"
+# On SIGTERM: how long updates in flight (and then the background jobs) may take to finish.
+SHUTDOWN_GRACE_SECONDS = 10
 
 
 class ConfigError(Exception):

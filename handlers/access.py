@@ -8,10 +8,10 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services.roles import Role, RoleService, role_of
+from bot.services.container import Services
+from bot.services.roles import Role, role_of
 from bot.views import messages
 
 log = logging.getLogger(__name__)
@@ -44,13 +44,11 @@ class RequireRole(BaseMiddleware):
         attempt = event.text if isinstance(event, Message) else getattr(event, "data", None)
         # The command word or the button's data, never the rest of what was typed.
         action = (attempt or "").split(maxsplit=1)[0][:32] if attempt else ""
-        session: AsyncSession = data["session"]
+        services: Services = data["services"]
         # Before consent nothing about a person is stored or logged, not even their id.
         actor = user_id if data.get("user") is not None else None
         log.warning("refused %s to %s (role %s)", action, actor or "a person without consent", role)
-        await RoleService(session, settings).audit(
-            actor, "access_refused", attempt=action, role=role.value
-        )
+        await services.roles.audit(actor, "access_refused", attempt=action, role=role.value)
         await _reply(event, messages.access_refused())
         return None
 

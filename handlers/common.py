@@ -64,24 +64,15 @@ async def expired(callback: CallbackQuery) -> None:
     await callback.answer(messages.button_expired(), show_alert=True)
 
 
-async def render_step(bot: Bot, chat_id: int, step: Step, settings: Settings) -> None:
-    """Show what comes next in the contribution flow."""
+async def show_step(bot: Bot, chat_id: int, step: Step, settings: Settings) -> None:
+    """Show where the person is in the contribution flow: the question asked, the review of a
+    finished draft, or a submitted contribution. The one place a step becomes a message."""
     lang = locale()
     contribution = step.contribution
     assert contribution is not None and step.theme is not None
     if step.kind == StepKind.QUESTION:
-        assert step.question is not None
-        draft = contribution.status == ContributionStatus.DRAFT
-        markup = buttons.question_keyboard(
-            contribution.id,
-            step.question,
-            lang,
-            mask=_current_mask(step),
-            can_go_back=draft and step.position > 1,
-            pause_is_cancel=not draft,
-        )
         text = messages.question_text(step, lang, settings.max_answer_length)
-        await bot.send_message(chat_id, text, reply_markup=markup)
+        await bot.send_message(chat_id, text, reply_markup=buttons.question_keyboard(step, lang))
     elif step.kind == StepKind.REVIEW:
         await send_long(
             bot,
@@ -90,24 +81,13 @@ async def render_step(bot: Bot, chat_id: int, step: Step, settings: Settings) ->
             buttons.review_keyboard(contribution.id, step.theme),
         )
     elif step.kind == StepKind.VIEW:
+        withdrawn = contribution.status == ContributionStatus.WITHDRAWN
         await send_long(
             bot,
             chat_id,
             messages.contribution_text(step, lang, settings.tz),
-            buttons.contribution_keyboard(
-                contribution.id, withdrawn=contribution.status == ContributionStatus.WITHDRAWN
-            ),
+            buttons.contribution_keyboard(contribution.id, withdrawn=withdrawn),
         )
-
-
-def _current_mask(step: Step) -> int:
-    from bot.domain.flows import mask_from_keys
-
-    assert step.question is not None
-    answer = step.answers.get(step.question.key)
-    if step.question.kind != "multi" or answer is None or not answer.choice_keys:
-        return 0
-    return mask_from_keys(step.question, answer.choice_keys)
 
 
 async def close_question_message(callback: CallbackQuery, text: str) -> None:
@@ -117,22 +97,7 @@ async def close_question_message(callback: CallbackQuery, text: str) -> None:
         await message.edit_text(text, reply_markup=None)
 
 
-async def send_package(bot: Bot, chat_id: int, package, voice=None) -> None:
-    """A digest or pre-read as a direct reply: text(s), then the spreadsheet and the chart.
-    `voice`: (VoiceSource, ref) for the voice-note button."""
-    from aiogram.types import BufferedInputFile
-
-    for index, text in enumerate(package.texts):
-        last = index == len(package.texts) - 1
-        markup = (
-            buttons.voice_notes_keyboard(*voice, package.voice_notes)
-            if last and package.voice_notes and voice is not None
-            else None
-        )
-        await bot.send_message(chat_id, text, reply_markup=markup)
-    if package.xlsx is not None:
-        xlsx = BufferedInputFile(package.xlsx, filename=f"{package.filename_stem}.xlsx")
-        await bot.send_document(chat_id, xlsx)
-    if package.chart is not None:
-        chart = BufferedInputFile(package.chart, filename=f"{package.filename_stem}.png")
-        await bot.send_photo(chat_id, chart)
+async def remove_buttons(callback: CallbackQuery) -> None:
+    """Take the buttons off the message tapped, so they cannot be tapped again."""
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)

@@ -2,6 +2,22 @@
 
 Free text and voice notes are matched to the question in focus *from the database*, not from FSM
 memory, so a draft resumes exactly where it was, even after a restart.
+
+```mermaid
+stateDiagram-v2
+    [*] --> Themes: /contribuer
+    Themes --> Question: ThemeCB (starts or resumes the theme's draft)
+    Question --> Question: an answer (text, voice, OPTION, SCALE, VALIDATE, SKIP), or BACK
+    Question --> Question: TOGGLE (only the keyboard changes)
+    Question --> Paused: PAUSE
+    Paused --> Question: /contribuer, same theme
+    Question --> Review: the last question answered
+    Review --> Question: ReviewAction.CHANGE
+    Review --> Submitted: ReviewAction.SUBMIT
+    Submitted --> Editing: MineAction.CHANGE (handlers/my_data.py)
+    Editing --> Submitted: an answer, or PAUSE (cancels the edit)
+    Submitted --> Withdrawn: MineAction.WITHDRAW
+```
 """
 
 from __future__ import annotations
@@ -13,73 +29,81 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.domain import flows
 from bot.domain.flows import AnswerValue
-from bot.domain.questionnaire import Questionnaire
 from bot.keyboards import buttons
-from bot.keyboards.callbacks import AnswerCB, MenuCB, ReviewCB, ThemeCB, VoiceChoiceCB
-from bot.services.contributions import ContributionService, Step, StepKind
-from bot.services.profile import TEXT_STEPS, ProfileService, next_profile_step
+from bot.keyboards.callbacks import (
+    AnswerAction,
+    AnswerCB,
+    MenuAction,
+    MenuCB,
+    ReviewAction,
+    ReviewCB,
+    ThemeCB,
+    VoiceChoiceCB,
+)
+from bot.services.container import Services
+from bot.services.contributions import STALE, Step, StepKind
+from bot.services.profile import TEXT_STEPS, next_profile_step
 from bot.views import messages
-from handlers.common import close_question_message, expired, locale, render_step, show_menu
+from handlers.common import (
+    close_question_message,
+    expired,
+    locale,
+    remove_buttons,
+    show_menu,
+    show_step,
+)
 from handlers.errors import UNSEEN
 from handlers.filters import has_text_or_voice, looks_like_command
 from handlers.onboarding import continue_profile, save_profile_text
-from storage.models import VOICE_KEEP, VOICE_TYPE, User
+from handlers.profile_required import (
+    profile_or_ask_consent,
+    profile_or_expired,
+    require_profiles,
+)
+from storage.models import VOICE_KEEP, VOICE_TYPE, ContributionStatus, User
 
 router = Router(name=__name__)
+require_profiles(router)
 MAX_VOICE_SECONDS = 600
+PENDING_VOICE = "pending_voice"  # conversation state: a voice note waiting for the voice choice
 
 
-@router.message(Command("contribuer", "contribute"))
-@router.callback_query(MenuCB.filter(F.action == "contribute"))
+@router.message(Command("contribuer", "contribute"), flags=profile_or_ask_consent())
+@router.callback_query(
+    MenuCB.filter(F.action == MenuAction.CONTRIBUTE), flags=profile_or_ask_consent()
+)
 async def cmd_contribute(
-    event: Message | CallbackQuery,
-    bot: Bot,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
+    event: Message | CallbackQuery, bot: Bot, state: FSMContext, user: User, services: Services
 ) -> None:
     if isinstance(event, CallbackQuery):
         await event.answer()
     chat_id = event.from_user.id
-    if user is None:
-        await bot.send_message(chat_id, messages.consent_needed_text())
-        return
     await state.clear()
     if not user.profile_complete:
         await continue_profile(bot, chat_id, state, user, editing=False)
         return
-    progress = await ContributionService(session, questionnaire).progress(user.id)
+    progress = await services.contributions.progress(user.id)
     marks = {key: messages.theme_mark(p) for key, p in progress.items()}
     drafts = sum(1 for p in progress.values() if p.draft_answered is not None)
     await bot.send_message(
         chat_id,
         messages.choose_theme(drafts),
-        reply_markup=buttons.themes_keyboard(questionnaire, locale(), marks),
+        reply_markup=buttons.themes_keyboard(services.questionnaire, locale(), marks),
     )
 
 
-@router.callback_query(ThemeCB.filter())
+@router.callback_query(ThemeCB.filter(), flags=profile_or_expired())
 async def on_theme_chosen(
-    callback: CallbackQuery,
-    callback_data: ThemeCB,
-    bot: Bot,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+    callback: CallbackQuery, callback_data: ThemeCB, bot: Bot, user: User, services: Services
 ) -> None:
-    if user is None or not user.profile_complete:
+    if not user.profile_complete:
         await expired(callback)
         return
-    step = await ContributionService(session, questionnaire).start_or_resume(
-        user.id, callback_data.key
-    )
+    step = await services.contributions.start_or_resume(user.id, callback_data.key)
     if step.kind == StepKind.STALE:
         await expired(callback)
         return
@@ -87,138 +111,157 @@ async def on_theme_chosen(
     assert step.theme is not None
     if not step.answers:
         await bot.send_message(callback.from_user.id, messages.theme_intro(step.theme, locale()))
-    await render_step(bot, callback.from_user.id, step, settings)
+    await show_step(bot, callback.from_user.id, step, services.settings)
 
 
-@router.callback_query(AnswerCB.filter(F.a == "t"))
+# --- The buttons of a question: one handler per AnswerAction ----------------------------------
+
+
+@router.callback_query(AnswerCB.filter(F.action == AnswerAction.TOGGLE), flags=profile_or_expired())
 async def on_choice_toggled(
-    callback: CallbackQuery,
-    callback_data: AnswerCB,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
+    callback: CallbackQuery, callback_data: AnswerCB, user: User, services: Services
 ) -> None:
-    step = await _asked(session, user, questionnaire, callback_data)
-    question = step.question
-    if (
-        question is None
-        or question.kind != "multi"
-        or not 0 <= callback_data.i < len(question.options)
-    ):
+    """Tick or untick an option: only the keyboard changes (its buttons carry the selection)."""
+    step = await _asked(services, user, callback_data)
+    question, index = step.question, callback_data.index
+    if question is None or question.kind != "multi" or not 0 <= index < len(question.options):
         await expired(callback)
         return
-    if not flows.mask_is_valid(question, callback_data.m):
+    if not flows.mask_is_valid(question, callback_data.mask):
         await expired(callback)
         return
-    mask = flows.toggle_choice(question, callback_data.m, callback_data.i)
+    mask = flows.toggle_choice(question, callback_data.mask, index)
     if mask is None:
         await callback.answer(messages.too_many_choices(question.max_choices or 0), show_alert=True)
         return
     await callback.answer()
-    assert step.contribution is not None and isinstance(callback.message, Message)
-    markup = buttons.question_keyboard(
-        step.contribution.id,
-        question,
-        locale(),
-        mask=mask,
-        can_go_back=step.position > 1 and step.contribution.status == "draft",
-        pause_is_cancel=step.contribution.status != "draft",
-    )
+    assert isinstance(callback.message, Message)
+    markup = buttons.question_keyboard(step, locale(), mask=mask)
     await callback.message.edit_reply_markup(reply_markup=markup)
 
 
-@router.callback_query(AnswerCB.filter(F.a.in_({"o", "v", "s", "k"})))
-async def on_answer_chosen(
-    callback: CallbackQuery,
-    callback_data: AnswerCB,
-    bot: Bot,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+@router.callback_query(AnswerCB.filter(F.action == AnswerAction.OPTION), flags=profile_or_expired())
+async def on_option_chosen(
+    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
 ) -> None:
-    step = await _asked(session, user, questionnaire, callback_data)
-    value = _button_value(step, callback_data)
-    if user is None or step.contribution is None or value is None:
-        if step.question is not None and callback_data.a == "v" and callback_data.m == 0:
-            await callback.answer(messages.choose_at_least_one(), show_alert=True)
-            return
-        await expired(callback)
-        return
-    next_step = await ContributionService(session, questionnaire).record_for(step, value)
-    if next_step.kind == StepKind.STALE:
-        await expired(callback)
-        return
-    await callback.answer()
-    assert step.question is not None
-    answer = next_step.answers.get(step.question.key)
-    await close_question_message(callback, messages.answered_recap(step.question, answer, locale()))
-    await _after_answer(bot, callback.from_user.id, next_step, settings)
+    step = await _asked(services, user, callback_data)
+    question, index = step.question, callback_data.index
+    value = None
+    if question is not None and question.kind == "single" and 0 <= index < len(question.options):
+        value = AnswerValue(choices=(question.options[index].key,))
+    await _record_tapped(callback, bot, services, step, value)
 
 
-@router.callback_query(AnswerCB.filter(F.a.in_({"b", "p"})))
-async def on_navigation_chosen(
-    callback: CallbackQuery,
-    callback_data: AnswerCB,
-    bot: Bot,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+@router.callback_query(AnswerCB.filter(F.action == AnswerAction.SCALE), flags=profile_or_expired())
+async def on_scale_chosen(
+    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
 ) -> None:
-    if user is None:
-        await expired(callback)
+    step = await _asked(services, user, callback_data)
+    question, value = step.question, None
+    if (
+        question is not None
+        and question.kind == "scale"
+        and flows.is_valid_scale(callback_data.index)
+    ):
+        value = AnswerValue(scale=callback_data.index)
+    await _record_tapped(callback, bot, services, step, value)
+
+
+@router.callback_query(
+    AnswerCB.filter(F.action == AnswerAction.VALIDATE), flags=profile_or_expired()
+)
+async def on_choices_validated(
+    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
+) -> None:
+    step = await _asked(services, user, callback_data)
+    question, mask = step.question, callback_data.mask
+    if question is not None and not mask:
+        await callback.answer(messages.choose_at_least_one(), show_alert=True)
         return
-    service = ContributionService(session, questionnaire)
-    if callback_data.a == "b":
-        step = await service.go_back(user.id, callback_data.cid, callback_data.q)
-    else:
-        step = await service.pause(user.id, callback_data.cid, callback_data.q)
+    value = None
+    if question is not None and question.kind == "multi" and flows.mask_is_valid(question, mask):
+        value = AnswerValue(choices=flows.keys_from_mask(question, mask))
+    await _record_tapped(callback, bot, services, step, value)
+
+
+@router.callback_query(AnswerCB.filter(F.action == AnswerAction.SKIP), flags=profile_or_expired())
+async def on_question_skipped(
+    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
+) -> None:
+    step = await _asked(services, user, callback_data)
+    optional = step.question is not None and step.question.optional
+    await _record_tapped(
+        callback, bot, services, step, AnswerValue(skipped=True) if optional else None
+    )
+
+
+@router.callback_query(AnswerCB.filter(F.action == AnswerAction.BACK), flags=profile_or_expired())
+async def on_back_chosen(
+    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
+) -> None:
+    step = await services.contributions.go_back(
+        user.id, callback_data.contribution_id, callback_data.question
+    )
     if step.kind == StepKind.STALE or step.contribution is None:
         await expired(callback)
         return
     await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
-    if callback_data.a == "b":
-        await render_step(bot, callback.from_user.id, step, settings)
-    elif step.contribution.status == "draft":
-        await show_menu(bot, callback.from_user.id, messages.paused_text())
-    else:  # cancelling the edit of a submitted contribution
-        view = await service.view(user.id, step.contribution.id)
-        await render_step(bot, callback.from_user.id, view, settings)
+    await remove_buttons(callback)
+    await show_step(bot, callback.from_user.id, step, services.settings)
 
 
-@router.callback_query(ReviewCB.filter())
-async def on_review_action_chosen(
-    callback: CallbackQuery,
-    callback_data: ReviewCB,
-    bot: Bot,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+@router.callback_query(AnswerCB.filter(F.action == AnswerAction.PAUSE), flags=profile_or_expired())
+async def on_pause_chosen(
+    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
 ) -> None:
-    if user is None:
+    """Pause a draft (it resumes with /contribuer), or cancel the edit of a submitted one."""
+    step = await services.contributions.pause(
+        user.id, callback_data.contribution_id, callback_data.question
+    )
+    if step.kind == StepKind.STALE or step.contribution is None:
         await expired(callback)
         return
-    service = ContributionService(session, questionnaire)
-    if callback_data.a == "s":
-        step = await service.submit(user.id, callback_data.cid)
-    elif callback_data.a == "e":
-        step = await service.change(user.id, callback_data.cid, callback_data.q)
-    else:
-        step = Step(StepKind.STALE)
+    await callback.answer()
+    await remove_buttons(callback)
+    if step.contribution.status == ContributionStatus.DRAFT:
+        await show_menu(bot, callback.from_user.id, messages.paused_text())
+        return
+    view = await services.contributions.view(user.id, step.contribution.id)
+    await show_step(bot, callback.from_user.id, view, services.settings)
+
+
+# --- The review of a finished draft ------------------------------------------------------------
+
+
+@router.callback_query(ReviewCB.filter(F.action == ReviewAction.CHANGE), flags=profile_or_expired())
+async def on_review_change_chosen(
+    callback: CallbackQuery, callback_data: ReviewCB, bot: Bot, user: User, services: Services
+) -> None:
+    step = await services.contributions.change(
+        user.id, callback_data.contribution_id, callback_data.question
+    )
     if step.kind == StepKind.STALE:
         await expired(callback)
         return
     await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
-    if callback_data.a == "s":
-        await show_menu(bot, callback.from_user.id, messages.submitted_text())
-    else:
-        await render_step(bot, callback.from_user.id, step, settings)
+    await remove_buttons(callback)
+    await show_step(bot, callback.from_user.id, step, services.settings)
+
+
+@router.callback_query(ReviewCB.filter(F.action == ReviewAction.SUBMIT), flags=profile_or_expired())
+async def on_submit_chosen(
+    callback: CallbackQuery, callback_data: ReviewCB, bot: Bot, user: User, services: Services
+) -> None:
+    step = await services.contributions.submit(user.id, callback_data.contribution_id)
+    if step.kind == StepKind.STALE:
+        await expired(callback)
+        return
+    await callback.answer()
+    await remove_buttons(callback)
+    await show_menu(bot, callback.from_user.id, messages.submitted_text())
+
+
+# --- Messages: typed answers, voice notes, and everything else ---------------------------------
 
 
 @router.message(StateFilter(None), looks_like_command)
@@ -226,45 +269,36 @@ async def fallback_unknown_command(message: Message) -> None:
     await message.answer(messages.not_understood() + "\n\n" + messages.help_text())
 
 
-@router.message(StateFilter(None), has_text_or_voice)
+@router.message(StateFilter(None), has_text_or_voice, flags=profile_or_ask_consent())
 async def process_free_text(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+    message: Message, bot: Bot, state: FSMContext, user: User, services: Services
 ) -> None:
     """A typed answer or a voice note: for the question in focus, or the missing profile field."""
-    if user is None:
-        await message.answer(messages.consent_needed_text())
-        return
+    settings = services.settings
     missing = next_profile_step(user)
     if missing is not None:
         if missing in TEXT_STEPS and message.text:
-            await save_profile_text(message, bot, state, session, user, missing, editing=False)
+            await save_profile_text(message, bot, state, services, user, missing, editing=False)
         else:
             await continue_profile(bot, message.chat.id, state, user, editing=False)
         return
-    service = ContributionService(session, questionnaire)
-    step = await service.in_focus(user.id)
+    step = await services.contributions.in_focus(user.id)
     if step.kind == StepKind.REVIEW:
         await message.answer(messages.review_pending())
-        await render_step(bot, message.chat.id, step, settings)
+        await show_step(bot, message.chat.id, step, settings)
         return
     if step.kind == StepKind.STALE or step.question is None or step.contribution is None:
         await show_menu(bot, message.chat.id, messages.not_understood())
         return
     if step.question.kind != "text":
         await message.answer(messages.buttons_expected())
-        await render_step(bot, message.chat.id, step, settings)
+        await show_step(bot, message.chat.id, step, settings)
         return
     if (await state.get_data()).get(UNSEEN) == [step.contribution.id, step.question.key]:
         # The reply that showed this question failed: this text may answer the previous one.
         await state.update_data({UNSEEN: None})
         await message.answer(messages.unseen_question())
-        await render_step(bot, message.chat.id, step, settings)
+        await show_step(bot, message.chat.id, step, settings)
         return
     value = _typed_value(message, step, settings)
     if isinstance(value, str):
@@ -273,7 +307,7 @@ async def process_free_text(
     if value.voice_file_id and user.voice_choice != VOICE_KEEP:
         # A voice identifies its author: nothing is kept before they say so (docs/privacy.md).
         # The note waits in the conversation state, which the database does not hold.
-        await state.update_data(pending_voice=_pending_voice(step, value))
+        await state.update_data({PENDING_VOICE: _pending_voice(step, value)})
         await message.answer(
             messages.voice_choice_question(
                 chose_typing=user.voice_choice == VOICE_TYPE,
@@ -282,62 +316,44 @@ async def process_free_text(
             reply_markup=buttons.voice_choice_keyboard(),
         )
         return
-    next_step = await service.record_for(step, value)
+    next_step = await services.contributions.record_for(step, value)
     if next_step.kind == StepKind.STALE:
         await message.answer(messages.button_expired())
         return
     await _after_answer(bot, message.chat.id, next_step, settings)
 
 
-@router.message(StateFilter(None))
+@router.message(StateFilter(None), flags=profile_or_ask_consent())
 async def fallback_other_content(
-    message: Message,
-    bot: Bot,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+    message: Message, bot: Bot, user: User, services: Services
 ) -> None:
     """Stickers, photos, locations, documents...: explain what is expected; store nothing."""
-    if user is None:
-        await message.answer(messages.consent_needed_text())
-        return
-    step = await ContributionService(session, questionnaire).in_focus(user.id)
+    step = await services.contributions.in_focus(user.id)
     if step.kind == StepKind.REVIEW:
         await message.answer(messages.review_pending())
-        await render_step(bot, message.chat.id, step, settings)
+        await show_step(bot, message.chat.id, step, services.settings)
     elif step.question is None:
         await show_menu(bot, message.chat.id, messages.not_understood())
     elif step.question.kind == "text":
         await message.answer(messages.text_or_voice_expected())
     else:
         await message.answer(messages.buttons_expected())
-        await render_step(bot, message.chat.id, step, settings)
+        await show_step(bot, message.chat.id, step, services.settings)
 
 
-@router.callback_query(VoiceChoiceCB.filter())
-async def on_voice_choice_chosen(
-    callback: CallbackQuery,
-    callback_data: VoiceChoiceCB,
-    bot: Bot,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+# --- Before the first voice note is kept --------------------------------------------------------
+
+
+@router.callback_query(VoiceChoiceCB.filter(F.keep), flags=profile_or_expired())
+async def on_voice_notes_kept(
+    callback: CallbackQuery, bot: Bot, state: FSMContext, user: User, services: Services
 ) -> None:
-    """Keep voice notes (and the one waiting), or type instead; remembered for next time."""
-    if user is None:
-        await expired(callback)
-        return
-    ProfileService.set_voice_choice(user, keep=callback_data.keep)
-    data = await state.get_data()
-    pending = data.pop("pending_voice", None)
-    await state.set_data(data)
-    service = ContributionService(session, questionnaire)
-    step = Step(StepKind.STALE)
-    if callback_data.keep and pending:
-        step = await service.record(
+    """Keep voice notes from now on, the one waiting first; remembered for next time."""
+    services.profile.set_voice_choice(user, keep=True)
+    pending = await _take_pending_voice(state)
+    step = STALE
+    if pending:
+        step = await services.contributions.record(
             user.id,
             pending["contribution"],
             pending["question"],
@@ -347,23 +363,72 @@ async def on_voice_choice_chosen(
                 voice_mime=pending["mime"],
             ),
         )
-    recorded = step.kind != StepKind.STALE
+    await _voice_choice_saved(callback, bot, user, services, step, keep=True)
+
+
+@router.callback_query(VoiceChoiceCB.filter(~F.keep), flags=profile_or_expired())
+async def on_typing_chosen(
+    callback: CallbackQuery, bot: Bot, state: FSMContext, user: User, services: Services
+) -> None:
+    """Type instead: the voice note waiting is dropped; remembered for next time."""
+    services.profile.set_voice_choice(user, keep=False)
+    await _take_pending_voice(state)
+    await _voice_choice_saved(callback, bot, user, services, STALE, keep=False)
+
+
+async def _take_pending_voice(state: FSMContext) -> dict | None:
+    data = await state.get_data()
+    pending = data.pop(PENDING_VOICE, None)
+    await state.set_data(data)
+    return pending
+
+
+async def _voice_choice_saved(
+    callback: CallbackQuery, bot: Bot, user: User, services: Services, after: Step, *, keep: bool
+) -> None:
+    """Say what was chosen, then show where the person is: `after` the voice note waiting, if
+    it was recorded (else STALE)."""
+    recorded = after.kind != StepKind.STALE
     await callback.answer()  # only after the writes: a Bot API hiccup here loses nothing
     if isinstance(callback.message, Message):
         with contextlib.suppress(TelegramBadRequest):  # an old message may not be editable
             await callback.message.edit_reply_markup(reply_markup=None)
     chat_id = callback.from_user.id
-    await bot.send_message(
-        chat_id, messages.voice_choice_saved(keep=callback_data.keep, recorded=recorded)
-    )
+    await bot.send_message(chat_id, messages.voice_choice_saved(keep=keep, recorded=recorded))
     if recorded:
-        await _after_answer(bot, chat_id, step, settings)
+        await _after_answer(bot, chat_id, after, services.settings)
         return
-    step = await service.in_focus(user.id)
+    step = await services.contributions.in_focus(user.id)
     if step.kind == StepKind.STALE:
         await show_menu(bot, chat_id)
     else:
-        await render_step(bot, chat_id, step, settings)
+        await show_step(bot, chat_id, step, services.settings)
+
+
+# --- Shared by the handlers above -----------------------------------------------------------------
+
+
+async def _asked(services: Services, user: User, data: AnswerCB) -> Step:
+    """The step a question button belongs to (STALE unless its question is the one asked)."""
+    return await services.contributions.asked(user.id, data.contribution_id, data.question)
+
+
+async def _record_tapped(
+    callback: CallbackQuery, bot: Bot, services: Services, step: Step, value: AnswerValue | None
+) -> None:
+    """Record the answer a button stands for (None: it does not fit the question asked), turn
+    the question into its recap, and show what comes next."""
+    if step.question is None or value is None:
+        await expired(callback)
+        return
+    next_step = await services.contributions.record_for(step, value)
+    if next_step.kind == StepKind.STALE:
+        await expired(callback)
+        return
+    await callback.answer()
+    answer = next_step.answers.get(step.question.key)
+    await close_question_message(callback, messages.answered_recap(step.question, answer, locale()))
+    await _after_answer(bot, callback.from_user.id, next_step, services.settings)
 
 
 def _pending_voice(step: Step, value: AnswerValue) -> dict:
@@ -375,35 +440,6 @@ def _pending_voice(step: Step, value: AnswerValue) -> dict:
         "duration": value.voice_duration,
         "mime": value.voice_mime,
     }
-
-
-async def _asked(
-    session: AsyncSession, user: User | None, questionnaire: Questionnaire, data: AnswerCB
-) -> Step:
-    if user is None:
-        return Step(StepKind.STALE)
-    return await ContributionService(session, questionnaire).asked(user.id, data.cid, data.q)
-
-
-def _button_value(step: Step, data: AnswerCB) -> AnswerValue | None:
-    """The answer a button stands for, or None if it does not fit the question asked."""
-    question = step.question
-    if question is None:
-        return None
-    if data.a == "k":
-        return AnswerValue(skipped=True) if question.optional else None
-    if data.a == "o" and question.kind == "single" and 0 <= data.i < len(question.options):
-        return AnswerValue(choices=(question.options[data.i].key,))
-    if data.a == "s" and question.kind == "scale" and flows.is_valid_scale(data.i):
-        return AnswerValue(scale=data.i)
-    if (
-        data.a == "v"
-        and question.kind == "multi"
-        and data.m
-        and flows.mask_is_valid(question, data.m)
-    ):
-        return AnswerValue(choices=flows.keys_from_mask(question, data.m))
-    return None
 
 
 def _typed_value(message: Message, step: Step, settings: Settings) -> AnswerValue | str:
@@ -430,4 +466,4 @@ async def _after_answer(bot: Bot, chat_id: int, step: Step, settings: Settings) 
         await bot.send_message(chat_id, messages.masked_notice(step.masked))
     if step.kind == StepKind.VIEW:
         await bot.send_message(chat_id, messages.answer_updated())
-    await render_step(bot, chat_id, step, settings)
+    await show_step(bot, chat_id, step, settings)

@@ -19,15 +19,15 @@ from aiogram import BaseMiddleware, Bot, Router
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, TelegramObject
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
 from bot.i18n import pick_locale, use_locale
-from bot.services.contributions import ContributionService, StepKind
+from bot.services.container import Services
+from bot.services.contributions import StepKind
 from bot.views import messages
-from handlers.common import expired, render_step
-from storage.people import UserRepo
+from handlers.common import expired, show_step
+from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -58,7 +58,7 @@ async def fallback_callback(callback: CallbackQuery) -> None:
 async def on_error(
     event: ErrorEvent,
     bot: Bot,
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: UnitOfWorkFactory,
     questionnaire: Questionnaire,
     settings: Settings,
     state: FSMContext | None = None,
@@ -85,16 +85,17 @@ async def on_error(
     if user is None or chat is None or chat.type != "private":
         return
     try:
+        # The update's unit of work was rolled back and closed: this one only reads.
         async with session_factory() as session:
-            profile = await UserRepo(session).get(user.id)
+            services = Services(session, settings, questionnaire, session_factory)
+            profile = await services.profile.get(user.id)
             language = profile.language if profile else pick_locale(user.language_code)
             # The update's middlewares (and their i18n context) are gone: set the locale here.
             with use_locale(language, settings.default_locale):
                 if not telegram_failed:
                     await bot.send_message(user.id, messages.internal_error())
                 elif profile is not None:
-                    service = ContributionService(session, questionnaire)
-                    await _show_where_they_are(bot, user.id, service, state, settings)
+                    await _show_where_they_are(bot, user.id, services, state)
     except Exception:  # Telegram is still down, or the person blocked the bot
         log.debug("could not tell user about the error", exc_info=True)
 
@@ -102,9 +103,8 @@ async def on_error(
 async def _show_where_they_are(
     bot: Bot,
     chat_id: int,
-    service: ContributionService,
+    services: Services,
     state: FSMContext | None,
-    settings: Settings,
 ) -> None:
     """After a reply Telegram did not deliver: say the action is saved, show the question in
     focus, and until it is shown mark it unseen (a typed text will not be filed under it)."""
@@ -113,12 +113,12 @@ async def _show_where_they_are(
         await bot.send_message(chat_id, messages.saved_but_reply_failed())
         await bot.send_message(chat_id, messages.form_still_open())
         return
-    step = await service.in_focus(chat_id)
+    step = await services.contributions.in_focus(chat_id)
     asking = step.kind == StepKind.QUESTION and step.contribution and step.question
     if asking and state is not None:
         await state.update_data({UNSEEN: [step.contribution.id, step.question.key]})
     await bot.send_message(chat_id, messages.saved_but_reply_failed())
     if step.kind in (StepKind.QUESTION, StepKind.REVIEW):
-        await render_step(bot, chat_id, step, settings)
+        await show_step(bot, chat_id, step, services.settings)
         if state is not None:
             await state.update_data({UNSEEN: None})  # shown after all

@@ -12,18 +12,20 @@ from aiogram import Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.types import ChatMemberUpdated
 
-from bot.services.profile import ProfileService
+from bot.services.container import Services
 from storage.models import User
 
 router = Router(name=__name__)
 
 
 @router.my_chat_member()
-async def on_membership_changed(event: ChatMemberUpdated, user: User | None) -> None:
+async def on_membership_changed(
+    event: ChatMemberUpdated, user: User | None, services: Services
+) -> None:
     if user is None or event.chat.type != ChatType.PRIVATE:
         return
     status = event.new_chat_member.status
     if status == ChatMemberStatus.MEMBER:
-        ProfileService.set_reachable(user, True)
+        services.profile.set_reachable(user, True)
     elif status == ChatMemberStatus.KICKED:
-        ProfileService.set_reachable(user, False)
+        services.profile.set_reachable(user, False)

@@ -40,19 +40,22 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Message, MessageEntity, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.scrub import clean_input
 from bot.i18n import pick_locale
+from bot.keyboards import buttons
+from bot.keyboards.callbacks import ForgetCB, NoticeCB
 from bot.services.container import Services
 from bot.services.profile import PRIVACY_VERSION
+from bot.views import messages
 from storage.base import utcnow
-from storage.people import UserRepo
+from storage.repositories.people import UserRepo
+from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 LAST_SEEN_GRAIN = timedelta(days=1)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
-_update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+_update_session: ContextVar[UnitOfWork | None] = ContextVar("update_session", default=None)
 
 
 class InFlightMiddleware(BaseMiddleware):
@@ -115,7 +118,7 @@ class PerUserOrderMiddleware(BaseMiddleware):
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: UnitOfWorkFactory) -> None:
         self.session_factory = session_factory
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -261,7 +264,7 @@ class ProfileLocaleMiddleware(BaseMiddleware):
         tg_user: TelegramUser | None = data.get("event_from_user")
         user = None
         if tg_user is not None and not tg_user.is_bot:
-            session: AsyncSession = data["session"]
+            session: UnitOfWork = data["session"]
             user = await UserRepo(session).get(tg_user.id)
             if user is not None and _is_from_person(event):
                 if not user.is_active:
@@ -302,7 +305,7 @@ class NoticeVersionMiddleware(BaseMiddleware):
     ALLOWED_COMMANDS = frozenset(
         {"confidentialite", "privacy", "mesdonnees", "mydata", "oubli", "forget"}
     )
-    ALLOWED_CALLBACKS = ("nt:", "fg:")  # NoticeCB, ForgetCB
+    ALLOWED_CALLBACKS = (f"{NoticeCB.__prefix__}:", f"{ForgetCB.__prefix__}:")
 
     def __init__(self, settings: Any, version: int) -> None:
         self.settings = settings
@@ -328,9 +331,6 @@ class NoticeVersionMiddleware(BaseMiddleware):
         return await handler(event, data)
 
     async def _show_notice(self, bot: Bot, chat_id: int) -> None:
-        from bot.keyboards import buttons
-        from bot.views import messages
-
         await bot.send_message(chat_id, messages.notice_changed())
         chunks = messages.split_for_telegram(messages.privacy_text(self.settings, self.version))
         for chunk in chunks[:-1]:

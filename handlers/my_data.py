@@ -6,20 +6,26 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.domain.questionnaire import Questionnaire
 from bot.keyboards import buttons
-from bot.keyboards.callbacks import ForgetCB, MenuCB, MineCB
-from bot.services.contributions import ContributionService, StepKind
-from bot.services.erasure import erase_person
-from bot.services.profile import PRIVACY_VERSION, ProfileService, export_personal_data
+from bot.keyboards.callbacks import ForgetCB, MenuAction, MenuCB, MineAction, MineCB
+from bot.services.container import Services
+from bot.services.contributions import StepKind
+from bot.services.profile import PRIVACY_VERSION
 from bot.views import messages
-from handlers.common import expired, locale, render_step, send_long
-from storage.models import User
+from bot.views.personal_data import CSV_FILENAME, JSON_FILENAME, personal_data_files
+from handlers.common import expired, locale, remove_buttons, send_long, show_step
+from handlers.profile_required import (
+    profile_or_ask_consent,
+    profile_or_expired,
+    profile_or_nothing_stored,
+    require_profiles,
+)
+from storage.models import Contribution, ContributionStatus, User
 
 router = Router(name=__name__)
+require_profiles(router)
 
 
 @router.message(Command("aide", "help"))
@@ -28,37 +34,32 @@ async def cmd_help(message: Message) -> None:
 
 
 @router.message(Command("confidentialite", "privacy"))
-@router.callback_query(MenuCB.filter(F.action == "privacy"))
+@router.callback_query(MenuCB.filter(F.action == MenuAction.PRIVACY))
 async def cmd_privacy(event: Message | CallbackQuery, bot: Bot, settings: Settings) -> None:
     if isinstance(event, CallbackQuery):
         await event.answer()
     await send_long(bot, event.from_user.id, messages.privacy_text(settings, PRIVACY_VERSION))
 
 
-@router.message(Command("mescontributions", "mycontributions"))
-@router.callback_query(MenuCB.filter(F.action == "mine"))
-@router.callback_query(MineCB.filter(F.a == "l"))
+# --- /mescontributions: one handler per MineAction ----------------------------------------------
+
+
+@router.message(Command("mescontributions", "mycontributions"), flags=profile_or_ask_consent())
+@router.callback_query(MenuCB.filter(F.action == MenuAction.MINE), flags=profile_or_ask_consent())
+@router.callback_query(MineCB.filter(F.action == MineAction.LIST), flags=profile_or_ask_consent())
 async def cmd_my_contributions(
-    event: Message | CallbackQuery,
-    bot: Bot,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+    event: Message | CallbackQuery, bot: Bot, user: User, services: Services
 ) -> None:
     if isinstance(event, CallbackQuery):
         await event.answer()
     chat_id = event.from_user.id
-    if user is None:
-        await bot.send_message(chat_id, messages.consent_needed_text())
-        return
-    contributions = await ContributionService(session, questionnaire).list_submitted(user.id)
+    contributions = await services.contributions.list_submitted(user.id)
     if not contributions:
         await bot.send_message(chat_id, messages.no_contributions())
         return
-    lang = locale()
+    lang, questionnaire, tz = locale(), services.questionnaire, services.settings.tz
     items = [
-        (c.id, messages.contribution_label(c, questionnaire.theme(c.theme_key), lang, settings.tz))
+        (c.id, messages.contribution_label(c, questionnaire.theme(c.theme_key), lang, tz))
         for c in contributions
     ]
     await bot.send_message(
@@ -68,104 +69,124 @@ async def cmd_my_contributions(
     )
 
 
-@router.callback_query(MineCB.filter(F.a.in_({"v", "e", "q", "w", "W"})))
-async def on_contribution_action_chosen(
-    callback: CallbackQuery,
-    callback_data: MineCB,
-    bot: Bot,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+@router.callback_query(MineCB.filter(F.action == MineAction.VIEW), flags=profile_or_expired())
+async def on_contribution_chosen(
+    callback: CallbackQuery, callback_data: MineCB, bot: Bot, user: User, services: Services
 ) -> None:
-    if user is None:
-        await expired(callback)
-        return
-    service = ContributionService(session, questionnaire)
-    action, chat_id = callback_data.a, callback.from_user.id
-    if action == "q":
-        step = await service.change(user.id, callback_data.cid, callback_data.q)
-    elif action == "W":
-        step = await service.withdraw(user.id, callback_data.cid)
-    else:
-        step = await service.view(user.id, callback_data.cid)
-    withdrawn = step.contribution is not None and step.contribution.status == "withdrawn"
-    if step.kind == StepKind.STALE or (withdrawn and action in {"e", "w"}):
+    step = await services.contributions.view(user.id, callback_data.contribution_id)
+    if step.kind == StepKind.STALE:
         await expired(callback)
         return
     await callback.answer()
-    if action == "e":
-        assert step.theme is not None
-        markup = buttons.edit_question_keyboard(callback_data.cid, step.theme)
-        await bot.send_message(chat_id, messages.pick_question_to_edit(), reply_markup=markup)
-    elif action == "w":
-        markup = buttons.withdraw_confirm_keyboard(callback_data.cid)
-        await bot.send_message(chat_id, messages.withdraw_confirm(), reply_markup=markup)
-    elif action == "W":
-        if isinstance(callback.message, Message):
-            await callback.message.edit_reply_markup(reply_markup=None)
-        await bot.send_message(chat_id, messages.withdrawn_text())
-    else:
-        await render_step(bot, chat_id, step, settings)
+    await show_step(bot, callback.from_user.id, step, services.settings)
 
 
-@router.message(Command("mesdonnees", "mydata"))
-async def cmd_my_data(
-    message: Message,
-    session: AsyncSession,
-    user: User | None,
-    questionnaire: Questionnaire,
-    settings: Settings,
+@router.callback_query(
+    MineCB.filter(F.action == MineAction.PICK_QUESTION), flags=profile_or_expired()
+)
+async def on_edit_chosen(
+    callback: CallbackQuery, callback_data: MineCB, bot: Bot, user: User, services: Services
 ) -> None:
-    if user is None:
-        await message.answer(messages.consent_needed_text())
+    """Which answer to change: one button per question."""
+    step = await services.contributions.view(user.id, callback_data.contribution_id)
+    if step.kind == StepKind.STALE or _withdrawn(step.contribution):
+        await expired(callback)
         return
-    json_bytes, csv_bytes = await export_personal_data(
-        session, user, settings, questionnaire, locale()
+    await callback.answer()
+    assert step.theme is not None
+    markup = buttons.edit_question_keyboard(callback_data.contribution_id, step.theme)
+    await bot.send_message(
+        callback.from_user.id, messages.pick_question_to_edit(), reply_markup=markup
+    )
+
+
+@router.callback_query(MineCB.filter(F.action == MineAction.CHANGE), flags=profile_or_expired())
+async def on_question_to_edit_chosen(
+    callback: CallbackQuery, callback_data: MineCB, bot: Bot, user: User, services: Services
+) -> None:
+    step = await services.contributions.change(
+        user.id, callback_data.contribution_id, callback_data.question
+    )
+    if step.kind == StepKind.STALE:
+        await expired(callback)
+        return
+    await callback.answer()
+    await show_step(bot, callback.from_user.id, step, services.settings)
+
+
+@router.callback_query(
+    MineCB.filter(F.action == MineAction.ASK_WITHDRAW), flags=profile_or_expired()
+)
+async def on_withdraw_chosen(
+    callback: CallbackQuery, callback_data: MineCB, bot: Bot, user: User, services: Services
+) -> None:
+    """Withdraw? Asks to confirm."""
+    step = await services.contributions.view(user.id, callback_data.contribution_id)
+    if step.kind == StepKind.STALE or _withdrawn(step.contribution):
+        await expired(callback)
+        return
+    await callback.answer()
+    markup = buttons.withdraw_confirm_keyboard(callback_data.contribution_id)
+    await bot.send_message(callback.from_user.id, messages.withdraw_confirm(), reply_markup=markup)
+
+
+@router.callback_query(MineCB.filter(F.action == MineAction.WITHDRAW), flags=profile_or_expired())
+async def on_withdraw_confirmed(
+    callback: CallbackQuery, callback_data: MineCB, bot: Bot, user: User, services: Services
+) -> None:
+    step = await services.contributions.withdraw(user.id, callback_data.contribution_id)
+    if step.kind == StepKind.STALE:
+        await expired(callback)
+        return
+    await callback.answer()
+    await remove_buttons(callback)
+    await bot.send_message(callback.from_user.id, messages.withdrawn_text())
+
+
+def _withdrawn(contribution: Contribution | None) -> bool:
+    return contribution is not None and contribution.status == ContributionStatus.WITHDRAWN
+
+
+# --- The person's data: /mesdonnees, /oubli, /rappels --------------------------------------------
+
+
+@router.message(Command("mesdonnees", "mydata"), flags=profile_or_ask_consent())
+async def cmd_my_data(message: Message, user: User, services: Services) -> None:
+    data = await services.personal_data.collect(user)
+    json_bytes, csv_bytes = personal_data_files(
+        data, services.questionnaire, locale(), services.settings.tz
     )
     await message.answer_document(
-        BufferedInputFile(json_bytes, filename="relais-mes-donnees.json"),
+        BufferedInputFile(json_bytes, filename=JSON_FILENAME),
         caption=messages.data_export_caption(),
     )
-    await message.answer_document(BufferedInputFile(csv_bytes, filename="relais-mes-reponses.csv"))
+    await message.answer_document(BufferedInputFile(csv_bytes, filename=CSV_FILENAME))
 
 
-@router.message(Command("oubli", "forget"))
-async def cmd_forget(message: Message, user: User | None) -> None:
-    if user is None:
-        await message.answer(messages.declined_text())
-        return
+@router.message(Command("oubli", "forget"), flags=profile_or_nothing_stored())
+async def cmd_forget(message: Message) -> None:
     await message.answer(messages.forget_confirm(), reply_markup=buttons.forget_confirm_keyboard())
 
 
-@router.callback_query(ForgetCB.filter())
+@router.callback_query(ForgetCB.filter(F.confirm), flags=profile_or_expired())
 async def on_forget_confirmed(
-    callback: CallbackQuery,
-    callback_data: ForgetCB,
-    bot: Bot,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User | None,
-    settings: Settings,
+    callback: CallbackQuery, bot: Bot, state: FSMContext, user: User, services: Services
 ) -> None:
-    if user is None:
-        await expired(callback)
-        return
     await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
-    if not callback_data.confirm:
-        await bot.send_message(callback.from_user.id, messages.forget_cancelled())
-        return
-    await erase_person(session, user.id, settings.ledger_key)
+    await remove_buttons(callback)
+    await services.erasure.erase_person(user.id)
     await state.clear()
     await bot.send_message(callback.from_user.id, messages.forgotten())
 
 
-@router.message(Command("rappels", "reminders"))
-async def cmd_reminders(message: Message, user: User | None) -> None:
-    if user is None:
-        await message.answer(messages.consent_needed_text())
-        return
-    muted = ProfileService.toggle_reminders(user)
+@router.callback_query(ForgetCB.filter(~F.confirm), flags=profile_or_expired())
+async def on_forget_cancelled(callback: CallbackQuery, bot: Bot) -> None:
+    await callback.answer()
+    await remove_buttons(callback)
+    await bot.send_message(callback.from_user.id, messages.forget_cancelled())
+
+
+@router.message(Command("rappels", "reminders"), flags=profile_or_ask_consent())
+async def cmd_reminders(message: Message, user: User, services: Services) -> None:
+    muted = services.profile.toggle_reminders(user)
     await message.answer(messages.reminders_toggled(muted=muted))

@@ -11,35 +11,51 @@ from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import SUPPORTED_LOCALES, Settings
+from bot.config import SUPPORTED_LOCALES
 from bot.keyboards import buttons
 from bot.keyboards.callbacks import (
     ConsentCB,
     DepartmentCB,
     LanguageCB,
+    MenuAction,
+    MenuCB,
     NoticeCB,
     ProfileCB,
+    ProfileField,
     RoleCB,
     StructureTypeCB,
 )
-from bot.services.profile import PRIVACY_VERSION, ProfileService, ProfileStep, next_profile_step
-from bot.services.roles import INVITE_PREFIX, INVITE_TOKEN, Redemption, RoleService
+from bot.services.container import Services
+from bot.services.profile import PRIVACY_VERSION, ProfileStep, next_profile_step
+from bot.services.roles import INVITE_PREFIX, INVITE_TOKEN, Redemption
 from bot.views import messages
 from handlers.common import (
     PROFILE_STATES,
     ask_profile_step,
     expired,
     locale,
+    remove_buttons,
     send_long,
     show_menu,
 )
 from handlers.filters import has_text
-from handlers.states import ProfileForm
+from handlers.profile_required import (
+    profile_or_ask_consent,
+    profile_or_expired,
+    require_profiles,
+)
 from storage.models import VOICE_KEEP, User
 
 router = Router(name=__name__)
+require_profiles(router)
+FIELD_STEPS = {
+    ProfileField.STRUCTURE_TYPE: ProfileStep.STRUCTURE_TYPE,
+    ProfileField.STRUCTURE_NAME: ProfileStep.STRUCTURE_NAME,
+    ProfileField.DEPARTMENT: ProfileStep.DEPARTMENT,
+    ProfileField.ROLE: ProfileStep.ROLE,
+}
+STATE_STEPS = {state.state: step for step, state in PROFILE_STATES.items()}
 
 
 @router.message(CommandStart())
@@ -47,10 +63,9 @@ async def cmd_start(
     message: Message,
     bot: Bot,
     state: FSMContext,
-    session: AsyncSession,
     user: User | None,
     command: CommandObject,
-    settings: Settings,
+    services: Services,
 ) -> None:
     await state.clear()
     args = (command.args or "").strip()
@@ -62,12 +77,14 @@ async def cmd_start(
         await send_long(
             bot,
             message.chat.id,
-            messages.privacy_text(settings, PRIVACY_VERSION) + "\n\n" + messages.consent_prompt(),
+            messages.privacy_text(services.settings, PRIVACY_VERSION)
+            + "\n\n"
+            + messages.consent_prompt(),
             buttons.consent_keyboard(invite),
         )
         return
     if invite:
-        result = await RoleService(session, settings).redeem(invite, user)
+        result = await services.roles.redeem(invite, user)
         await message.answer(messages.invitation_result(result))
         if result == Redemption.ACCEPTED:
             return
@@ -77,62 +94,81 @@ async def cmd_start(
     await continue_profile(bot, message.chat.id, state, user, editing=False)
 
 
-@router.callback_query(ConsentCB.filter())
-async def on_consent_chosen(
+# --- Consent: the one step that runs *without* a profile (it creates it) -----------------------
+
+
+@router.callback_query(ConsentCB.filter(F.accept))
+async def on_consent_accepted(
     callback: CallbackQuery,
     callback_data: ConsentCB,
     bot: Bot,
-    session: AsyncSession,
     user: User | None,
-    settings: Settings,
+    services: Services,
 ) -> None:
     if user is not None:  # a second tap, or a consent button from an old /start
         await expired(callback)
         return
     await callback.answer()
-    if not callback_data.accept:
-        await bot.send_message(callback.from_user.id, messages.declined_text())
-        return
-    user = await ProfileService(session).consent(callback.from_user.id, locale())
+    user = await services.profile.consent(callback.from_user.id, locale())
     if callback_data.invite:
-        result = await RoleService(session, settings).redeem(callback_data.invite, user)
+        result = await services.roles.redeem(callback_data.invite, user)
         await bot.send_message(callback.from_user.id, messages.invitation_result(result))
     await bot.send_message(
         callback.from_user.id, messages.ask_language(), reply_markup=buttons.language_keyboard()
     )
 
 
-@router.callback_query(NoticeCB.filter())
-async def on_notice_chosen(
-    callback: CallbackQuery, callback_data: NoticeCB, bot: Bot, user: User | None
-) -> None:
-    """A new version of the privacy notice, accepted or not (see NoticeVersionMiddleware)."""
-    if user is None or callback_data.version != PRIVACY_VERSION:
+@router.callback_query(ConsentCB.filter(~F.accept))
+async def on_consent_declined(callback: CallbackQuery, bot: Bot, user: User | None) -> None:
+    if user is not None:
         await expired(callback)
         return
     await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
-    if not callback_data.accept:
-        await bot.send_message(callback.from_user.id, messages.notice_declined())
+    await bot.send_message(callback.from_user.id, messages.declined_text())
+
+
+# --- A new version of the privacy notice (see NoticeVersionMiddleware) --------------------------
+
+
+@router.callback_query(NoticeCB.filter(F.accept), flags=profile_or_expired())
+async def on_notice_accepted(
+    callback: CallbackQuery, callback_data: NoticeCB, bot: Bot, user: User, services: Services
+) -> None:
+    if callback_data.version != PRIVACY_VERSION:
+        await expired(callback)
         return
-    ProfileService.accept_notice(user)
+    await callback.answer()
+    await remove_buttons(callback)
+    services.profile.accept_notice(user)
     await show_menu(bot, callback.from_user.id, messages.notice_accepted())
 
 
-@router.callback_query(LanguageCB.filter(F.code.in_(set(SUPPORTED_LOCALES))))
+@router.callback_query(NoticeCB.filter(~F.accept), flags=profile_or_expired())
+async def on_notice_declined(callback: CallbackQuery, callback_data: NoticeCB, bot: Bot) -> None:
+    if callback_data.version != PRIVACY_VERSION:
+        await expired(callback)
+        return
+    await callback.answer()
+    await remove_buttons(callback)
+    await bot.send_message(callback.from_user.id, messages.notice_declined())
+
+
+# --- The profile questions ----------------------------------------------------------------------
+
+
+@router.callback_query(
+    LanguageCB.filter(F.code.in_(set(SUPPORTED_LOCALES))), flags=profile_or_expired()
+)
 async def on_language_chosen(
     callback: CallbackQuery,
     callback_data: LanguageCB,
     bot: Bot,
     state: FSMContext,
-    user: User | None,
+    user: User,
     i18n: I18n,
+    services: Services,
 ) -> None:
-    if user is None:
-        await expired(callback)
-        return
-    ProfileService.set_language(user, callback_data.code)
+    services.profile.set_language(user, callback_data.code)
     i18n.current_locale = callback_data.code
     await callback.answer()
     if user.is_organiser and not user.profile_complete:
@@ -143,33 +179,36 @@ async def on_language_chosen(
     await continue_profile(bot, callback.from_user.id, state, user, editing=editing)
 
 
-@router.callback_query(StructureTypeCB.filter())
+@router.callback_query(StructureTypeCB.filter(), flags=profile_or_expired())
 async def on_structure_type_chosen(
     callback: CallbackQuery,
     callback_data: StructureTypeCB,
     bot: Bot,
     state: FSMContext,
-    user: User | None,
+    user: User,
+    services: Services,
 ) -> None:
-    await _choice_chosen(callback, bot, state, user, ProfileStep.STRUCTURE_TYPE, callback_data.key)
+    chosen = services.profile.set_choice(user, ProfileStep.STRUCTURE_TYPE, callback_data.key)
+    await _choice_chosen(callback, bot, state, user, chosen)
 
 
-@router.callback_query(RoleCB.filter())
+@router.callback_query(RoleCB.filter(), flags=profile_or_expired())
 async def on_role_chosen(
-    callback: CallbackQuery, callback_data: RoleCB, bot: Bot, state: FSMContext, user: User | None
+    callback: CallbackQuery,
+    callback_data: RoleCB,
+    bot: Bot,
+    state: FSMContext,
+    user: User,
+    services: Services,
 ) -> None:
-    await _choice_chosen(callback, bot, state, user, ProfileStep.ROLE, callback_data.key)
+    chosen = services.profile.set_choice(user, ProfileStep.ROLE, callback_data.key)
+    await _choice_chosen(callback, bot, state, user, chosen)
 
 
 async def _choice_chosen(
-    callback: CallbackQuery,
-    bot: Bot,
-    state: FSMContext,
-    user: User | None,
-    step: ProfileStep,
-    key: str,
+    callback: CallbackQuery, bot: Bot, state: FSMContext, user: User, chosen: bool
 ) -> None:
-    if user is None or not ProfileService.set_choice(user, step, key):
+    if not chosen:  # not one of the options (a forged button)
         await expired(callback)
         return
     await callback.answer()
@@ -177,15 +216,16 @@ async def _choice_chosen(
     await continue_profile(bot, callback.from_user.id, state, user, editing=editing)
 
 
-@router.callback_query(DepartmentCB.filter())
+@router.callback_query(DepartmentCB.filter(), flags=profile_or_expired())
 async def on_department_suggestion_chosen(
     callback: CallbackQuery,
     callback_data: DepartmentCB,
     bot: Bot,
     state: FSMContext,
-    user: User | None,
+    user: User,
+    services: Services,
 ) -> None:
-    if user is None or not ProfileService.set_department(user, callback_data.code):
+    if not services.profile.set_department(user, callback_data.code):
         await expired(callback)
         return
     await callback.answer()
@@ -194,22 +234,13 @@ async def on_department_suggestion_chosen(
     await continue_profile(bot, callback.from_user.id, state, user, editing=editing)
 
 
-@router.message(StateFilter(*PROFILE_STATES.values()), has_text)
+@router.message(StateFilter(*PROFILE_STATES.values()), has_text, flags=profile_or_ask_consent())
 async def process_profile_text(
-    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, user: User | None
+    message: Message, bot: Bot, state: FSMContext, user: User, services: Services
 ) -> None:
-    if user is None:
-        await state.clear()
-        await message.answer(messages.consent_needed_text())
-        return
-    current = await state.get_state()
-    step = {
-        ProfileForm.structure_name.state: ProfileStep.STRUCTURE_NAME,
-        ProfileForm.department.state: ProfileStep.DEPARTMENT,
-        ProfileForm.role_other.state: ProfileStep.ROLE_OTHER,
-    }[current]
+    step = STATE_STEPS[await state.get_state()]
     editing = (await state.get_data()).get("editing", False)
-    await save_profile_text(message, bot, state, session, user, step, editing=editing)
+    await save_profile_text(message, bot, state, services, user, step, editing=editing)
 
 
 @router.message(StateFilter(*PROFILE_STATES.values()))
@@ -221,14 +252,14 @@ async def save_profile_text(
     message: Message,
     bot: Bot,
     state: FSMContext,
-    session: AsyncSession,
+    services: Services,
     user: User,
     step: ProfileStep,
     *,
     editing: bool,
 ) -> None:
     """Validate and store one typed profile field, then move on (also used after a restart)."""
-    result = ProfileService(session).set_text(user, step, message.text or "")
+    result = services.profile.set_text(user, step, message.text or "")
     if not result.ok:
         if result.department is not None:
             match = result.department
@@ -261,62 +292,62 @@ async def continue_profile(
         return
     await state.clear()
     if editing:
-        await bot.send_message(
-            chat_id, messages.profile_text(user, locale()), reply_markup=buttons.profile_keyboard()
-        )
+        await _show_profile(bot, chat_id, user)
     else:
         await show_menu(bot, chat_id, messages.onboarding_done())
 
 
-@router.message(Command("profil", "profile"))
-@router.callback_query(buttons.MenuCB.filter(F.action == "profile"))
-async def cmd_profile(
-    event: Message | CallbackQuery, bot: Bot, state: FSMContext, user: User | None
-) -> None:
-    if isinstance(event, CallbackQuery):
-        await event.answer()
-    chat_id = event.from_user.id
-    if user is None:
-        await bot.send_message(chat_id, messages.consent_needed_text())
-        return
-    await state.clear()
-    if not user.profile_complete:
-        await continue_profile(bot, chat_id, state, user, editing=False)
-        return
+async def _show_profile(bot: Bot, chat_id: int, user: User) -> None:
     await bot.send_message(
         chat_id, messages.profile_text(user, locale()), reply_markup=buttons.profile_keyboard()
     )
 
 
-@router.callback_query(ProfileCB.filter())
-async def on_profile_field_chosen(
-    callback: CallbackQuery,
-    callback_data: ProfileCB,
-    bot: Bot,
-    state: FSMContext,
-    user: User | None,
+# --- /profil ------------------------------------------------------------------------------------
+
+
+@router.message(Command("profil", "profile"), flags=profile_or_ask_consent())
+@router.callback_query(
+    MenuCB.filter(F.action == MenuAction.PROFILE), flags=profile_or_ask_consent()
+)
+async def cmd_profile(
+    event: Message | CallbackQuery, bot: Bot, state: FSMContext, user: User
 ) -> None:
-    if user is None:
-        await expired(callback)
+    if isinstance(event, CallbackQuery):
+        await event.answer()
+    chat_id = event.from_user.id
+    await state.clear()
+    if not user.profile_complete:
+        await continue_profile(bot, chat_id, state, user, editing=False)
         return
+    await _show_profile(bot, chat_id, user)
+
+
+@router.callback_query(
+    ProfileCB.filter(F.field == ProfileField.LANGUAGE), flags=profile_or_expired()
+)
+async def on_language_field_chosen(callback: CallbackQuery, bot: Bot) -> None:
     await callback.answer()
-    chat_id = callback.from_user.id
-    if callback_data.field == "language":
-        await bot.send_message(
-            chat_id, messages.ask_language(), reply_markup=buttons.language_keyboard()
-        )
-        return
-    if callback_data.field == "voice":  # consent to be heard is withdrawn as easily as given
-        ProfileService.set_voice_choice(user, keep=user.voice_choice != VOICE_KEEP)
-        await bot.send_message(
-            chat_id, messages.profile_text(user, locale()), reply_markup=buttons.profile_keyboard()
-        )
-        return
-    try:
-        step = ProfileStep(callback_data.field)
-    except ValueError:
-        await expired(callback)
-        return
+    await bot.send_message(
+        callback.from_user.id, messages.ask_language(), reply_markup=buttons.language_keyboard()
+    )
+
+
+@router.callback_query(ProfileCB.filter(F.field == ProfileField.VOICE), flags=profile_or_expired())
+async def on_voice_field_chosen(
+    callback: CallbackQuery, bot: Bot, user: User, services: Services
+) -> None:
+    """Consent to be heard is withdrawn as easily as given: each tap switches it."""
+    await callback.answer()
+    services.profile.set_voice_choice(user, keep=user.voice_choice != VOICE_KEEP)
+    await _show_profile(bot, callback.from_user.id, user)
+
+
+@router.callback_query(ProfileCB.filter(F.field.in_(set(FIELD_STEPS))), flags=profile_or_expired())
+async def on_profile_field_chosen(
+    callback: CallbackQuery, callback_data: ProfileCB, bot: Bot, state: FSMContext
+) -> None:
+    await callback.answer()
     await state.set_state(None)
     await state.update_data(editing=True)
-    await ask_profile_step(bot, chat_id, state, step)
+    await ask_profile_step(bot, callback.from_user.id, state, FIELD_STEPS[callback_data.field])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, func
@@ -54,3 +56,8 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+def instance_name() -> str:
+    """This process, as written on the work it claims (`claimed_by`): host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"

@@ -16,13 +16,14 @@ SQLite (the embedded default) is tuned for a bot whose units of work are a few t
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -97,8 +98,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 async def check_reachable(engine: AsyncEngine, url_setting: str = "DATABASE_URL") -> None:
     """One round trip, so that start-up fails with a sentence instead of a traceback later."""
-    from sqlalchemy import text
-
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -109,3 +108,20 @@ async def check_reachable(engine: AsyncEngine, url_setting: str = "DATABASE_URL"
             f"Cannot use the database of {url_setting} ({where}): "
             f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else 'no detail'}."
         ) from error
+
+
+class HealthProbe:
+    """The database check of /healthz, on its own one-connection engine: a burst of updates
+    holding the main pool must not make a busy but healthy instance look dead to the platform
+    (which would restart it)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url, pool_size=1, max_overflow=0)
+
+    async def ping(self, timeout: float = 3.0) -> None:
+        """Raises if the database does not answer within `timeout` seconds."""
+        async with asyncio.timeout(timeout), self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -249,6 +249,7 @@ class DigestRun(Base):
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
+    CLAIMED = "claimed"  # queued in one sender's memory (`claimed_by`), not yet in a Bot API call
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"

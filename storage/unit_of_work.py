@@ -11,7 +11,23 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 UnitOfWork: TypeAlias = AsyncSession
 UnitOfWorkFactory: TypeAlias = async_sessionmaker[AsyncSession]
+
+
+class AlreadyClaimed(Exception):
+    """Another unit of work (maybe another instance) claimed the same piece of work first: its
+    claim row has the same unique key."""
+
+
+async def insert_claim(session: UnitOfWork, row: object) -> None:
+    """Stage a claim row and flush it now, so that a concurrent claim fails here, before any work
+    is enqueued in this unit of work. The caller's transaction must then be rolled back."""
+    session.add(row)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise AlreadyClaimed(type(row).__name__) from error

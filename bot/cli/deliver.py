@@ -6,18 +6,17 @@ import argparse
 import asyncio
 import signal
 
+from bot.app import create_bot
 from bot.config import Settings
+from bot.delivery.ratelimit import SendRateLimiter
+from bot.delivery.sender import PacedSender
+from bot.domain.quiet import QuietHours
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     """The paced sender alone: a worker process, or a one-off flush of the outbox."""
-    from bot.app import create_bot
-    from bot.delivery.ratelimit import SendRateLimiter
-    from bot.delivery.sender import PacedSender
-    from bot.domain.quiet import QuietHours
-
     engine = create_engine(settings.database_url)
     if settings.sqlite_path() is not None:
         await upgrade_to_head(engine)

@@ -9,11 +9,11 @@ from bot.cli.common import HTML_TAG, open_database
 from bot.config import Settings
 from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
-from bot.services.digest import build_package
+from bot.jobs.outputs import build_package
 from bot.services.profile import PRIVACY_VERSION
 from storage.base import utcnow
-from storage.jobs import DigestRunRepo
 from storage.reports import Scope
+from storage.repositories.jobs import DigestRunRepo
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -13,10 +13,11 @@ from bot.config import Settings
 from bot.domain.geo import get_region
 from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
-from bot.services.export import export_counts, export_csv, export_xlsx
-from bot.services.roles import CONSOLE, RoleService
+from bot.jobs.outputs import export_csv, export_xlsx
+from bot.services.export import ExportService
+from bot.services.roles import CONSOLE
 from storage.base import utcnow
-from storage.reports import ReportRepo, Scope
+from storage.reports import Scope
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -40,26 +41,15 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     )
     scope = Scope(start=start, end=end, themes=tuple(args.theme), regions=tuple(args.region))
     locale = args.locale or settings.default_locale
+    threshold = settings.small_group_threshold
     engine, factory = await open_database(settings)
     try:
         async with factory() as session:
             with use_locale(locale, settings.default_locale):
                 writer = export_csv if args.format == "csv" else export_xlsx
-                content = await writer(
-                    session, questionnaire, scope, settings.small_group_threshold, locale, tz
-                )
-            counts = await export_counts(
-                ReportRepo(session), questionnaire, scope, settings.small_group_threshold
-            )
-            count = sum(counts.values()) if content is not None and counts else 0
-            await RoleService(session, settings).audit(
-                None,
-                "export" if content is not None else "export_refused",
-                by=CONSOLE,
-                format=args.format,
-                themes=list(scope.themes),
-                regions=list(scope.regions),
-                contributions=count,
+                content = await writer(session, questionnaire, scope, threshold, locale, tz)
+            count = await ExportService(session, questionnaire, threshold).record(
+                None, scope, written=content is not None, format=args.format, by=CONSOLE
             )
             await session.commit()
     finally:

@@ -7,14 +7,12 @@ import sys
 
 from bot.cli.common import open_database
 from bot.config import Settings
-from bot.services.roles import CONSOLE, RoleService
+from bot.services.roles import CONSOLE, Role, RoleService
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     """`grant --organiser ID` or `grant --admin ID` (`--remove` to take it back), from a
     platform's console."""
-    from bot.services.roles import Role
-
     role = Role.ADMIN if args.admin is not None else Role.ORGANISER
     user_id = args.admin if args.admin is not None else args.organiser
     engine, factory = await open_database(settings)

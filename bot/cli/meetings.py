@@ -11,20 +11,16 @@ from bot.cli.common import open_database
 from bot.config import Settings
 from bot.domain.geo import get_region
 from bot.domain.questionnaire import default_questionnaire
+from bot.services.meetings import MeetingService, read_csv, validate
 from storage.base import utcnow
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services.meetings import new_meeting, read_csv, validate
-    from storage.meetings import MeetingRepo
-
     engine, factory = await open_database(settings)
     try:
         if args.meetings_command == "cancel":
-            from bot.services.meetings import cancel_meeting
-
             async with factory() as session, session.begin():
-                withdrawn = await cancel_meeting(session, args.id)
+                withdrawn = await MeetingService(session, settings).cancel(args.id)
             if withdrawn is None:
                 print(f"No scheduled meeting #{args.id}.", file=sys.stderr)
                 return 1
@@ -32,7 +28,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         if args.meetings_command == "list":
             async with factory() as session:
-                upcoming = await MeetingRepo(session).list_upcoming(utcnow())
+                upcoming = await MeetingService(session, settings).upcoming(utcnow())
             if not upcoming:
                 print("No upcoming meeting.")
             for meeting in upcoming:
@@ -63,18 +59,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             print("Nothing was imported.", file=sys.stderr)
             return 2
         async with factory() as session, session.begin():
-            repo = MeetingRepo(session)
+            meetings = MeetingService(session, settings)
             for draft in drafts:
-                repo.add(
-                    new_meeting(
-                        draft.starts_at,
-                        draft.city,
-                        list(draft.regions),
-                        draft.theme_key,
-                        draft.venue,
-                        created_by=None,
-                    )
-                )
+                await meetings.add(draft, created_by=None)
         print(f"{len(drafts)} meetings imported.")
         return 0
     finally:

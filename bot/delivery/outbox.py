@@ -21,8 +21,6 @@ work that produced it was committed. `PacedSender` delivers it:
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,11 +30,11 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 from aiohttp import ClientError
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
-from storage.models import OutboxFile, OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus
+from storage.repositories.outbox_queue import OutboxQueueRepo
+from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -48,22 +46,15 @@ CLAIM_LEASE = timedelta(minutes=5)
 Clock = Callable[[], datetime]
 
 
-def instance_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 class Outbox:
     """Enqueue messages in the caller's unit of work (never commits)."""
 
-    def __init__(self, session: AsyncSession, clock: Clock = utcnow) -> None:
-        self.session = session
+    def __init__(self, session: UnitOfWork, clock: Clock = utcnow) -> None:
+        self.queue = OutboxQueueRepo(session)
         self.clock = clock
 
     async def add_file(self, filename: str, content: bytes) -> int:
-        file = OutboxFile(filename=filename, content=content, created_at=self.clock())
-        self.session.add(file)
-        await self.session.flush()
-        return file.id
+        return await self.queue.add_file(filename, content, self.clock())
 
     def text(
         self,
@@ -108,7 +99,7 @@ class Outbox:
         group: str,
         urgent: bool = False,
     ) -> None:
-        """The same payload to many people, as one bulk insert (a 10k broadcast: ~0.3 s)."""
+        """The same payload to many people, as bulk inserts (a 10k broadcast: ~0.3 s)."""
         now = self.clock()
         rows = [
             {
@@ -124,8 +115,7 @@ class Outbox:
             }
             for recipient in recipients
         ]
-        for start in range(0, len(rows), 5000):
-            await self.session.execute(insert(OutboxMessage), rows[start : start + 5000])
+        await self.queue.add_many(rows)
 
     def _add(
         self,
@@ -139,7 +129,7 @@ class Outbox:
         ledger_mark: int | None = None,
     ) -> None:
         now = self.clock()
-        self.session.add(
+        self.queue.add(
             OutboxMessage(
                 ledger_mark=ledger_mark,
                 recipient_id=recipient,

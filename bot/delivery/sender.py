@@ -17,9 +17,6 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
-from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from bot.delivery.outbox import (
     ADMIN_KINDS,
@@ -28,16 +25,18 @@ from bot.delivery.outbox import (
     NO_ANSWER,
     RECIPIENT_ERASED,
     Clock,
-    instance_name,
     log,
 )
 from bot.delivery.ratelimit import SendRateLimiter
 from bot.domain.quiet import QuietHours
 from bot.logs import redact
-from storage.base import utcnow
-from storage.erasures import LedgerRepo
-from storage.models import OutboxFile, OutboxMessage, OutboxStatus, User
-from storage.outbox import PACKAGE_KINDS, OutboxRepo
+from storage.base import instance_name, utcnow
+from storage.models import OutboxFile, OutboxMessage, OutboxStatus
+from storage.repositories.erasures import LedgerRepo
+from storage.repositories.outbox import PACKAGE_KINDS, OutboxRepo
+from storage.repositories.outbox_queue import OutboxQueueRepo, is_single_sender
+from storage.repositories.people import UserRepo
+from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 async def send_payload(bot: Bot, chat_id: int, payload: dict[str, Any], upload: Any = None) -> Any:
@@ -62,7 +61,7 @@ class PacedSender:
     def __init__(
         self,
         bot: Bot,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: UnitOfWorkFactory,
         *,
         rate: float = 25.0,
         per_chat_interval: float = 1.0,
@@ -97,21 +96,8 @@ class PacedSender:
         """
         stale = self.clock() + timedelta(seconds=1) if everything else self.clock() - CLAIM_LEASE
         async with self.session_factory() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == "claimed", OutboxMessage.claimed_at < stale)
-                .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
-            )
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale
-                )
-                .values(
-                    status=OutboxStatus.UNKNOWN,
-                    last_error="interrupted during the Bot API call; outcome unknown, not resent",
-                    maybe_delivered=True,
-                )
+            await OutboxQueueRepo(session).recover(
+                stale, "interrupted during the Bot API call; outcome unknown, not resent"
             )
             await OutboxRepo(session).strip_finished_packages()  # a digest's content goes too
 
@@ -120,12 +106,7 @@ class PacedSender:
         once, instead of waiting for the lease to expire. Rows in a Bot API call (`sending`) are
         left to `recover` (at most once)."""
         async with self.session_factory() as session, session.begin():
-            result = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == "claimed", OutboxMessage.claimed_by == self.name)
-                .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
-            )
-        return result.rowcount
+            return await OutboxQueueRepo(session).release_claims_of(self.name)
 
     async def run_once(self, limit: int = 50) -> int:
         """Claim due messages and deliver them; returns how many were handled."""
@@ -155,18 +136,13 @@ class PacedSender:
             total += handled
             if not handled:
                 async with self.session_factory() as session:
-                    waiting = await session.scalar(
-                        select(OutboxMessage.id)
-                        .where(OutboxMessage.status.in_((OutboxStatus.PENDING, "claimed")))
-                        .limit(1)
-                    )
-                if waiting is None:
-                    return total
+                    if not await OutboxQueueRepo(session).anything_waiting():
+                        return total
                 await asyncio.sleep(0.05)  # rows waiting for retry_after or backoff
 
     async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
         async with self.session_factory() as session:
-            single_sender = session.bind.dialect.name == "sqlite"
+            single_sender = is_single_sender(session)
         await self.recover(everything=single_sender)
         last_recovery = time.monotonic()
         while not stop.is_set():
@@ -185,45 +161,12 @@ class PacedSender:
 
     async def _claim(self, limit: int) -> list[OutboxMessage]:
         now = self.clock()
-        earlier = aliased(OutboxMessage)
+        # In quiet hours only urgent rows go; the rest waits for the morning.
+        urgent_only = self.quiet is not None and self.quiet.is_quiet(now)
         async with self.session_factory() as session, session.begin():
-            query = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.due_at <= now,
-                    # Per chat, in order: not while an earlier message to the same person is
-                    # still in flight or waiting for its retry.
-                    ~select(earlier.id)
-                    .where(
-                        earlier.recipient_id == OutboxMessage.recipient_id,
-                        earlier.id < OutboxMessage.id,
-                        or_(
-                            earlier.status.in_(("claimed", OutboxStatus.SENDING)),
-                            and_(earlier.status == OutboxStatus.PENDING, earlier.due_at > now),
-                        ),
-                    )
-                    .exists(),
-                )
-                .order_by(OutboxMessage.id)
-                .limit(limit)
+            return await OutboxQueueRepo(session).claim(
+                now, limit, self.name, urgent_only=urgent_only
             )
-            if self.quiet is not None and self.quiet.is_quiet(now):
-                query = query.where(OutboxMessage.urgent)  # the rest waits for the morning
-            if session.bind.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = list(await session.scalars(query))
-            if not rows:
-                return []
-            ids = [row.id for row in rows]
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-                .values(status="claimed", claimed_by=self.name, claimed_at=now)
-            )
-            for row in rows:
-                session.expunge(row)
-            return rows
 
     async def _deliver_chat(self, messages: list[OutboxMessage]) -> None:
         for message in messages:  # in id order: a digest's text, then its files
@@ -241,29 +184,17 @@ class PacedSender:
         async with self.session_factory() as session, session.begin():
             # Still ours and still wanted? A cancelled broadcast or meeting withdraws rows that
             # may already sit in this batch.
-            started = await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == message.id,
-                    OutboxMessage.status == "claimed",
-                    OutboxMessage.claimed_by == self.name,
-                )
-                .values(status=OutboxStatus.SENDING)
-            )
-            if started.rowcount != 1:
+            queue = OutboxQueueRepo(session)
+            if not await queue.start_sending(message.id, self.name):
                 return OutboxStatus.CANCELLED
             refusal = await self._refusal(session, message)
             if refusal == RECIPIENT_ERASED:  # nothing about them is kept, not even this row
-                await session.execute(delete(OutboxMessage).where(OutboxMessage.id == message.id))
+                await queue.delete(message.id)
                 return OutboxStatus.CANCELLED
             if refusal is not None:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == message.id)
-                    .values(status=OutboxStatus.CANCELLED, last_error=refusal)
-                )
+                await queue.cancel(message.id, refusal)
                 return OutboxStatus.CANCELLED
-            file = await session.get(OutboxFile, message.file_id) if message.file_id else None
+            file = await queue.file(message.file_id) if message.file_id else None
         try:
             sent = await self._call(message, file)
         except TelegramRetryAfter as error:
@@ -277,9 +208,7 @@ class PacedSender:
             )
         except TelegramForbiddenError as error:
             async with self.session_factory() as session, session.begin():
-                await session.execute(
-                    update(User).where(User.id == message.recipient_id).values(is_active=False)
-                )
+                await UserRepo(session).set_active(message.recipient_id, False)
             return await self._finish(message, OutboxStatus.BLOCKED, str(error.message))
         except TelegramBadRequest as error:
             return await self._finish(message, OutboxStatus.FAILED, str(error.message))
@@ -314,11 +243,11 @@ class PacedSender:
             maybe_delivered=maybe,
         )
 
-    async def _refusal(self, session: AsyncSession, message: OutboxMessage) -> str | None:
+    async def _refusal(self, session: UnitOfWork, message: OutboxMessage) -> str | None:
         """Checked again at send time, whatever was true when the message was queued: the
         recipient still exists and is still entitled, and a digest's or pre-read's content was
         not erased or withdrawn since it was built (then it is withdrawn and built again)."""
-        user = await session.get(User, message.recipient_id)
+        user = await UserRepo(session).get(message.recipient_id)
         if user is None:
             # ADMIN_IDS admins may act before accepting the notice (they have no row): what
             # the bot owes them about their own actions still reaches them.
@@ -362,29 +291,22 @@ class PacedSender:
         count_attempt: bool = True,
         maybe_delivered: bool = False,
     ) -> str:
-        values: dict[str, Any] = {"status": status, "last_error": error}
-        if maybe_delivered:
-            values["maybe_delivered"] = True
         now = self.clock()
-        if status == OutboxStatus.SENT:
-            values["sent_at"] = now
-        if retry_in is not None:
-            values.update(
-                due_at=now + timedelta(seconds=retry_in), claimed_by=None, claimed_at=None
-            )
-        if count_attempt:
-            values["attempts"] = OutboxMessage.attempts + 1
         finished = status != OutboxStatus.PENDING
-        if finished and message.kind in PACKAGE_KINDS:
-            # A digest's content is kept only until delivered (docs/privacy.md).
-            values.update(payload={"method": "removed"}, file_id=None, ledger_mark=None)
+        package = message.kind in PACKAGE_KINDS
         async with self.session_factory() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.SENDING)
-                .values(**values)
+            await OutboxQueueRepo(session).finish(
+                message.id,
+                status,
+                error,
+                count_attempt=count_attempt,
+                due_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
+                sent_at=now if status == OutboxStatus.SENT else None,
+                maybe_delivered=maybe_delivered,
+                # A digest's content is kept only until delivered (docs/privacy.md).
+                strip_content=finished and package,
             )
-            if finished and message.file_id is not None and message.kind in PACKAGE_KINDS:
+            if finished and message.file_id is not None and package:
                 await OutboxRepo(session).delete_unused_files()
         return status
 
@@ -392,14 +314,7 @@ class PacedSender:
         if not messages:
             return
         async with self.session_factory() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_([m.id for m in messages]),
-                    OutboxMessage.status == "claimed",  # not the ones cancelled meanwhile
-                )
-                .values(status=status, last_error=error, claimed_by=None, claimed_at=None)
-            )
+            await OutboxQueueRepo(session).release([m.id for m in messages], status, error)
 
     async def _pace(self, chat_id: int) -> None:
         """Wait for this chat's interval and the global rate, and for any 429 pause. The pause is

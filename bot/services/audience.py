@@ -1,105 +1,64 @@
-"""Who a broadcast reaches: an audience is a conjunction of optional criteria.
+"""Choosing a broadcast's audience, one button at a time.
 
-No criterion means everyone who can be reached (consented, and has not blocked the bot). Each
-criterion narrows it: regions, departments, roles, "has not submitted on theme X", "inactive
-for N days". Inactive means no answer saved in the last N days (counted from joining for people
-who never answered): what an organiser means by "has not contributed lately", and it needs no
-write on every update.
+The criteria and their query are in storage/repositories/audience.py.
+
+Each function is the audience after one choice. A value the bot never offered (a forged or
+outdated button) changes nothing, or clears that criterion: it never widens or narrows the
+audience to something the admin could not have picked.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import Any
+from dataclasses import replace
 
-from sqlalchemy import Select, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage.models import Answer, Contribution, ContributionStatus, User
+from bot.domain.geo import get_region, resolve_department
+from bot.domain.profile_options import ROLES
+from bot.domain.questionnaire import Questionnaire
+from storage.repositories.audience import Audience
 
 INACTIVE_CHOICES = (7, 14, 30, 60, 90)
 
 
-@dataclass(frozen=True)
-class Audience:
-    regions: tuple[str, ...] = ()
-    departments: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ()
-    missing_theme: str | None = None  # has not submitted a contribution on this theme
-    inactive_days: int | None = None
-
-    @property
-    def is_everyone(self) -> bool:
-        return self == Audience()
-
-    def toggled(self, field: str, value: str) -> Audience:
-        """Add or remove one region, department or role."""
-        current: tuple[str, ...] = getattr(self, field)
-        values = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return replace(self, **{field: values})
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "regions": list(self.regions),
-            "departments": list(self.departments),
-            "roles": list(self.roles),
-        }
-        if self.missing_theme:
-            data["missing_theme"] = self.missing_theme
-        if self.inactive_days:
-            data["inactive_days"] = self.inactive_days
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> Audience:
-        data = data or {}
-        return cls(
-            regions=tuple(data.get("regions") or ()),
-            departments=tuple(data.get("departments") or ()),
-            roles=tuple(data.get("roles") or ()),
-            missing_theme=data.get("missing_theme") or None,
-            inactive_days=data.get("inactive_days") or None,
-        )
+def toggle_region(audience: Audience, code: str) -> Audience:
+    return audience.toggled("regions", code) if get_region(code) else audience
 
 
-def audience_query(audience: Audience, now: datetime) -> Select[tuple[int, str]]:
-    """(user id, language) of every recipient, in id order."""
-    query = select(User.id, User.language).where(User.is_active)
-    if audience.regions:
-        query = query.where(User.region_code.in_(audience.regions))
-    if audience.departments:
-        query = query.where(User.department_code.in_(audience.departments))
-    if audience.roles:
-        query = query.where(User.role.in_(audience.roles))
-    if audience.missing_theme:
-        query = query.where(
-            ~exists().where(
-                Contribution.user_id == User.id,
-                Contribution.theme_key == audience.missing_theme,
-                Contribution.status == ContributionStatus.SUBMITTED,
-            )
-        )
-    if audience.inactive_days:
-        cutoff = now - timedelta(days=audience.inactive_days)
-        recent_answer = (
-            exists()
-            .where(Contribution.user_id == User.id, Answer.contribution_id == Contribution.id)
-            .where(Answer.created_at >= cutoff)
-        )
-        query = query.where(User.consented_at < cutoff, ~recent_answer)
-    return query.order_by(User.id)
+def every_region(audience: Audience) -> Audience:
+    return replace(audience, regions=())
 
 
-async def count_audience(session: AsyncSession, audience: Audience, now: datetime) -> int:
-    subquery = audience_query(audience, now).order_by(None).subquery()
-    return await session.scalar(select(func.count()).select_from(subquery)) or 0
+def toggle_role(audience: Audience, key: str) -> Audience:
+    return audience.toggled("roles", key) if key in ROLES else audience
 
 
-async def select_audience(
-    session: AsyncSession, audience: Audience, now: datetime
-) -> list[tuple[int, str]]:
-    return [
-        (user_id, language)
-        for user_id, language in await session.execute(audience_query(audience, now))
-    ]
+def not_contributed_to(
+    audience: Audience, theme_key: str, questionnaire: Questionnaire
+) -> Audience:
+    theme = theme_key if questionnaire.theme(theme_key) else None
+    return replace(audience, missing_theme=theme)
+
+
+def inactive_for(audience: Audience, days: str) -> Audience:
+    value = int(days) if days.isdigit() and int(days) in INACTIVE_CHOICES else None
+    return replace(audience, inactive_days=value)
+
+
+def with_departments(audience: Audience, codes: list[str]) -> Audience:
+    return replace(audience, departments=tuple(codes))
+
+
+def departments_in(text: str) -> tuple[list[str], list[str]]:
+    """(department codes, what was not recognised) in a typed list separated by commas; "0"
+    alone means every department."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part or part == "0":
+            continue
+        department = resolve_department(part).department
+        if department is None:
+            unknown.append(part[:40])
+        elif department.code not in codes:
+            codes.append(department.code)
+    return codes, unknown

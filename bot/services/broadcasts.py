@@ -15,22 +15,16 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.services.audience import Audience, count_audience
 from bot.services.meetings import parse_date, parse_time
 from storage.base import utcnow
-from storage.models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus
+from storage.models import Broadcast, BroadcastStatus, OutboxStatus
+from storage.repositories.audience import Audience, AudienceRepo
+from storage.repositories.broadcasts import BroadcastRepo
+from storage.unit_of_work import UnitOfWork
 
 MAX_SCHEDULE_AHEAD = timedelta(days=90)
 PROGRESS_EVERY = timedelta(seconds=3)  # at most one progress edit this often
-ACTIVE = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
-WAITING = (OutboxStatus.PENDING, "claimed", OutboxStatus.SENDING)
-
-
-def group_key(broadcast_id: int) -> str:
-    return f"broadcast:{broadcast_id}"
+WAITING = (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING)
 
 
 def broadcast_payload(broadcast: Broadcast) -> dict[str, Any]:
@@ -61,22 +55,17 @@ class DeliveryCounts:
     def total(self) -> int:
         return self.finished + self.waiting
 
-
-async def delivery_counts(session: AsyncSession, broadcast_id: int) -> DeliveryCounts:
-    rows = await session.execute(
-        select(OutboxMessage.status, func.count())
-        .where(OutboxMessage.group_key == group_key(broadcast_id))
-        .group_by(OutboxMessage.status)
-    )
-    by_status = dict(rows.all())
-    return DeliveryCounts(
-        sent=by_status.get(OutboxStatus.SENT, 0),
-        blocked=by_status.get(OutboxStatus.BLOCKED, 0),
-        failed=by_status.get(OutboxStatus.FAILED, 0),
-        cancelled=by_status.get(OutboxStatus.CANCELLED, 0),
-        unknown=by_status.get(OutboxStatus.UNKNOWN, 0),
-        waiting=sum(by_status.get(status, 0) for status in WAITING),
-    )
+    @classmethod
+    def from_statuses(cls, by_status: dict[str, int]) -> DeliveryCounts:
+        """From the number of a broadcast's outbox rows in each status."""
+        return cls(
+            sent=by_status.get(OutboxStatus.SENT, 0),
+            blocked=by_status.get(OutboxStatus.BLOCKED, 0),
+            failed=by_status.get(OutboxStatus.FAILED, 0),
+            cancelled=by_status.get(OutboxStatus.CANCELLED, 0),
+            unknown=by_status.get(OutboxStatus.UNKNOWN, 0),
+            waiting=sum(by_status.get(status, 0) for status in WAITING),
+        )
 
 
 @dataclass(frozen=True)
@@ -100,11 +89,6 @@ def measure_progress(
     rate = handled / elapsed if elapsed > 0 and handled > 0 else None
     left = counts.waiting / rate if rate else None
     return Progress(counts.finished, counts.total, rate, left)
-
-
-def progress_bar(fraction: float, width: int = 12) -> str:
-    filled = round(max(0.0, min(1.0, fraction)) * width)
-    return "▓" * filled + "░" * (width - filled)
 
 
 class ScheduleError(ValueError):
@@ -131,31 +115,21 @@ def parse_schedule(text: str, now: datetime, tz: ZoneInfo) -> datetime:
 
 
 class BroadcastService:
-    """Use cases behind `/diffuser`; runs in the caller's unit of work (never commits)."""
+    """Use cases behind `/diffuser` and the scheduler's broadcast jobs; runs in the caller's unit
+    of work (never commits)."""
 
-    def __init__(self, session: AsyncSession, clock=utcnow) -> None:
-        self.session = session
+    def __init__(self, session: UnitOfWork, clock=utcnow) -> None:
+        self.broadcasts = BroadcastRepo(session)
+        self.audiences = AudienceRepo(session)
         self.clock = clock
 
     async def create_draft(
         self, admin_id: int, body: str, media_kind: str | None, media_file_id: str | None
     ) -> Broadcast:
-        broadcast = Broadcast(
-            created_by=admin_id,
-            status=BroadcastStatus.DRAFT,
-            body=body,
-            media_kind=media_kind,
-            media_file_id=media_file_id,
-            audience={},
-            urgent=False,
-            recipients=0,
-        )
-        self.session.add(broadcast)
-        await self.session.flush()
-        return broadcast
+        return await self.broadcasts.add_draft(admin_id, body, media_kind, media_file_id)
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
-        return await self.session.get(Broadcast, broadcast_id)
+        return await self.broadcasts.get(broadcast_id)
 
     async def draft_of(self, broadcast_id: int, admin_id: int) -> Broadcast | None:
         """A draft can only be changed by the admin composing it."""
@@ -164,13 +138,34 @@ class BroadcastService:
             return None
         return broadcast if broadcast.created_by == admin_id else None
 
-    async def recipients(self, broadcast: Broadcast) -> int:
-        return await count_audience(
-            self.session, Audience.from_json(broadcast.audience), self.clock()
-        )
+    async def list_active(self) -> list[Broadcast]:
+        return await self.broadcasts.list_active()
+
+    def audience_of(self, broadcast: Broadcast) -> Audience:
+        return Audience.from_json(broadcast.audience)
 
     def set_audience(self, broadcast: Broadcast, audience: Audience) -> None:
         broadcast.audience = audience.to_json()
+
+    async def count_recipients(self, broadcast: Broadcast) -> int:
+        """How many its audience holds now (it is resolved again when the broadcast starts)."""
+        return await self.audiences.count(self.audience_of(broadcast), self.clock())
+
+    async def recipient_ids(self, broadcast: Broadcast, now: datetime) -> list[int]:
+        """Who it reaches when it starts, in id order."""
+        members = await self.audiences.members(self.audience_of(broadcast), now)
+        return [user_id for user_id, _language in members]
+
+    def toggle_urgent(self, draft: Broadcast) -> None:
+        draft.urgent = not draft.urgent
+
+    def set_due(self, draft: Broadcast, due_at: datetime | None) -> None:
+        """What the next confirmation confirms: `due_at`, or now (None)."""
+        draft.due_at = due_at
+
+    def move_progress(self, broadcast: Broadcast, message_id: int) -> None:
+        """Progress is now shown on another message (the old one could not be edited)."""
+        broadcast.progress_message_id = message_id
 
     async def confirm(
         self,
@@ -179,70 +174,39 @@ class BroadcastService:
         chat_id: int,
         message_id: int,
         due_at: datetime | None = None,
-    ) -> bool:
-        """Draft → scheduled, at `due_at` (what the admin confirmed) or now. False if already
-        confirmed or discarded."""
+    ) -> Broadcast | None:
+        """Draft → scheduled, at `due_at` (what the admin confirmed) or now; progress is shown on
+        (chat_id, message_id). None if already confirmed or discarded."""
         now = self.clock()
-        result = await self.session.execute(
-            update(Broadcast)
-            .where(
-                Broadcast.id == broadcast_id,
-                Broadcast.created_by == admin_id,
-                Broadcast.status == BroadcastStatus.DRAFT,
-            )
-            .values(
-                status=BroadcastStatus.SCHEDULED,
-                due_at=due_at or now,
-                progress_chat_id=chat_id,
-                progress_message_id=message_id,
-                updated_at=now,
-            )
+        confirmed = await self.broadcasts.schedule_draft(
+            broadcast_id,
+            admin_id,
+            due_at=due_at or now,
+            chat_id=chat_id,
+            message_id=message_id,
+            now=now,
         )
-        return result.rowcount == 1
+        if not confirmed:
+            return None
+        broadcast = await self.get(broadcast_id)
+        assert broadcast is not None
+        await self.broadcasts.refresh(broadcast)
+        return broadcast
 
     async def discard(self, broadcast_id: int, admin_id: int) -> bool:
-        result = await self.session.execute(
-            update(Broadcast)
-            .where(
-                Broadcast.id == broadcast_id,
-                Broadcast.created_by == admin_id,
-                Broadcast.status == BroadcastStatus.DRAFT,
-            )
-            .values(status=BroadcastStatus.CANCELLED, updated_at=self.clock())
-        )
-        return result.rowcount == 1
+        return await self.broadcasts.discard_draft(broadcast_id, admin_id, self.clock())
 
     async def cancel(self, broadcast_id: int) -> DeliveryCounts | None:
         """Stop a scheduled or running broadcast; None if it is neither (any more)."""
-        now = self.clock()
-        result = await self.session.execute(
-            update(Broadcast)
-            .where(Broadcast.id == broadcast_id, Broadcast.status.in_(ACTIVE))
-            .values(
-                status=BroadcastStatus.CANCELLED,
-                finished_at=now,
-                updated_at=now,
-                progress_held=False,
-            )
-        )
-        if result.rowcount != 1:
+        if not await self.broadcasts.cancel_active(broadcast_id, self.clock()):
             return None
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.group_key == group_key(broadcast_id),
-                OutboxMessage.status.in_((OutboxStatus.PENDING, "claimed")),
-            )
-            .values(status=OutboxStatus.CANCELLED, last_error="broadcast cancelled")
-        )
-        return await delivery_counts(self.session, broadcast_id)
+        await self.broadcasts.withdraw_unsent(broadcast_id, "broadcast cancelled")
+        return await self.delivery_counts(broadcast_id)
 
     async def hold_progress(self, broadcast_id: int, held: bool) -> None:
         """While the admin answers "cancel it?" on the progress message, the scheduler's
         refresh must not overwrite the question (`progress_held`)."""
-        await self.session.execute(
-            update(Broadcast).where(Broadcast.id == broadcast_id).values(progress_held=held)
-        )
+        await self.broadcasts.hold_progress(broadcast_id, held)
 
     async def retry_failed(
         self, broadcast_id: int, chat_id: int, message_id: int, *, uncertain: bool = False
@@ -253,53 +217,20 @@ class BroadcastService:
         people blocked the bot. Returns how many are queued again."""
         again = OutboxStatus.UNKNOWN if uncertain else OutboxStatus.FAILED
         now = self.clock()
-        result = await self.session.execute(
-            update(Broadcast)
-            .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DONE)
-            .values(
-                status=BroadcastStatus.SENDING,
-                finished_at=None,
-                progress_chat_id=chat_id,
-                progress_message_id=message_id,
-                progress_at=None,
-                progress_held=False,  # a new progress message: nothing asked on it yet
-                updated_at=now,
-            )
+        reopened = await self.broadcasts.reopen_done(
+            broadcast_id, chat_id=chat_id, message_id=message_id, now=now
         )
-        if result.rowcount != 1:
+        if not reopened:
             return 0
-        retried = await self.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.group_key == group_key(broadcast_id),
-                OutboxMessage.status == again,
-            )
-            .values(
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                due_at=now,
-                last_error=None,
-                claimed_by=None,
-                claimed_at=None,
-            )
-        )
-        if retried.rowcount == 0:  # nothing failed after all: leave it finished
-            await self.session.execute(
-                update(Broadcast)
-                .where(Broadcast.id == broadcast_id)
-                .values(status=BroadcastStatus.DONE, finished_at=now)
-            )
+        retried = await self.broadcasts.requeue(broadcast_id, again, now)
+        if retried == 0:  # nothing failed after all: leave it finished
+            await self.broadcasts.close_again(broadcast_id, now)
             return 0
-        counts = await delivery_counts(self.session, broadcast_id)
-        await self.session.execute(
-            update(Broadcast)
-            .where(Broadcast.id == broadcast_id)
-            .values(started_at=now, finished_before=counts.finished)
-        )
-        return retried.rowcount
+        counts = await self.delivery_counts(broadcast_id)
+        await self.broadcasts.start_round(broadcast_id, now, finished_before=counts.finished)
+        return retried
 
-    async def list_active(self) -> list[Broadcast]:
-        rows = await self.session.scalars(
-            select(Broadcast).where(Broadcast.status.in_(ACTIVE)).order_by(Broadcast.id)
+    async def delivery_counts(self, broadcast_id: int) -> DeliveryCounts:
+        return DeliveryCounts.from_statuses(
+            await self.broadcasts.deliveries_by_status(broadcast_id)
         )
-        return list(rows)

@@ -10,13 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.flows import AnswerValue, next_question, previous_question
 from bot.domain.questionnaire import Question, Questionnaire, Theme
 from bot.domain.scrub import scrub
-from storage.contributions import AnswerRepo, ContributionRepo
-from storage.erasures import LedgerRepo
 from storage.models import (
     SCRUBBED_PATTERNS,
     Answer,
@@ -24,6 +20,9 @@ from storage.models import (
     ContributionStatus,
     LedgerKind,
 )
+from storage.repositories.contributions import AnswerRepo, ContributionRepo
+from storage.repositories.erasures import LedgerRepo
+from storage.unit_of_work import UnitOfWork
 
 REVIEW = "@review"  # cursor value while the draft's review screen is shown
 
@@ -63,11 +62,11 @@ class ThemeProgress:
 
 
 class ContributionService:
-    def __init__(self, session: AsyncSession, questionnaire: Questionnaire) -> None:
+    def __init__(self, session: UnitOfWork, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
-        self.session = session
         self.contributions = ContributionRepo(session)
         self.answers = AnswerRepo(session)
+        self.ledger = LedgerRepo(session)
 
     async def start_or_resume(self, user_id: int, theme_key: str) -> Step:
         theme = self.questionnaire.theme(theme_key)
@@ -199,7 +198,7 @@ class ContributionService:
         ):
             return STALE
         # Recorded for restores, and so that digests built before it are built again.
-        await LedgerRepo(self.session).add(LedgerKind.CONTRIBUTION, contribution.public_id)
+        await self.ledger.add(LedgerKind.CONTRIBUTION, contribution.public_id)
         return Step(StepKind.VIEW, contribution, self.questionnaire.theme(contribution.theme_key))
 
     async def view(self, user_id: int, contribution_id: int) -> Step:

@@ -1,7 +1,8 @@
 """Regional meetings (workshop days): what a valid meeting is, and how people write one.
 
-Pure validation here; storage in `MeetingRepo`. Dates are typed and shown in TIMEZONE
-(Europe/Paris) and stored in UTC. Used by the CLI import and by `/reunions` in the bot.
+Validation is pure (the functions); `MeetingService` keeps the calendar (`MeetingRepo`). Dates
+are typed and shown in TIMEZONE (Europe/Paris) and stored in UTC. Used by the CLI import and by
+`/reunions` in the bot.
 """
 
 from __future__ import annotations
@@ -10,10 +11,19 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.geo import resolve_region
+from bot.config import Settings
+from bot.domain.geo import get_region, resolve_region
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.quiet import QuietHours
+from bot.services.preread import preread_due_at
+from bot.services.reminders import PlannedSend, reminder_plan
+from storage.models import Meeting
+from storage.repositories.jobs import PrereadRunRepo
+from storage.repositories.meetings import MeetingRepo
+from storage.unit_of_work import UnitOfWork
 
 NATIONAL = ("national", "nationale", "france", "")
 CSV_COLUMNS = ("date", "time", "city", "regions", "theme", "venue")
@@ -186,6 +196,13 @@ def validate(
     return MeetingDraft(starts_at, city, tuple(regions), theme, venue)
 
 
+def toggle_region(regions: list[str], code: str) -> list[str]:
+    """The regions ticked after one tap; a code the bot never offered changes nothing."""
+    if get_region(code) is None:
+        return regions  # forged
+    return [r for r in regions if r != code] if code in regions else [*regions, code]
+
+
 def read_csv(content: str) -> list[MeetingInput]:
     """Rows of a CSV with the header date,time,city,regions,theme,venue (`;` or `,`)."""
     dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;") if content else None
@@ -197,82 +214,71 @@ def read_csv(content: str) -> list[MeetingInput]:
     return rows
 
 
-def new_meeting(
-    starts_at: datetime,
-    city: str,
-    regions: list[str],
-    theme_key: str | None,
-    venue: str | None,
-    created_by: int | None,
-):
-    """A scheduled meeting from checked values (the bot's form; the CLI import)."""
-    from storage.models import Meeting
+class MeetingService:
+    """The calendar behind `/reunions` and `python -m bot meetings`; runs in the caller's unit of
+    work (never commits)."""
 
-    return Meeting(
-        starts_at=starts_at,
-        city=city,
-        regions=list(regions),
-        theme_key=theme_key,
-        venue=venue,
-        status="scheduled",
-        created_by=created_by,
-    )
+    def __init__(self, session: UnitOfWork, settings: Settings) -> None:
+        self.meetings = MeetingRepo(session)
+        self.prereads = PrereadRunRepo(session)
+        self.settings = settings
 
+    async def upcoming(self, now: datetime) -> list[Meeting]:
+        return await self.meetings.list_upcoming(now)
 
-async def cancel_meeting(session, meeting_id: int) -> int | None:
-    """Cancel a meeting and every reminder not yet sent; returns how many were withdrawn."""
-    from sqlalchemy import update
+    async def get_scheduled(self, meeting_id: int) -> Meeting | None:
+        return await self.meetings.get_scheduled(meeting_id)
 
-    from storage.models import Meeting, OutboxMessage, OutboxStatus
-
-    # Locked (PostgreSQL): a reminder wave being written waits, then sees the cancellation.
-    meeting = await session.get(Meeting, meeting_id, with_for_update=True)
-    if meeting is None or meeting.status != "scheduled":
-        return None
-    meeting.status = "cancelled"
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.group_key.like(f"reminder:{meeting_id}:%"),
-            OutboxMessage.status.in_((OutboxStatus.PENDING, "claimed")),
+    async def add(self, draft: MeetingDraft, created_by: int | None) -> Meeting:
+        """A scheduled meeting from checked values (the bot's form; the CLI import)."""
+        return await self.meetings.add_scheduled(
+            draft.starts_at, draft.city, draft.regions, draft.theme_key, draft.venue, created_by
         )
-        .values(status=OutboxStatus.CANCELLED, last_error="meeting cancelled")
-    )
-    return result.rowcount
 
+    async def cancel(self, meeting_id: int) -> int | None:
+        """Cancel a meeting and every reminder not yet sent; returns how many were withdrawn
+        (None if it is not scheduled)."""
+        meeting = await self.meetings.get_locked(meeting_id)
+        if meeting is None or meeting.status != "scheduled":
+            return None
+        meeting.status = "cancelled"
+        return await self.meetings.withdraw_reminders(meeting_id, "meeting cancelled")
 
-async def update_meeting(session, meeting_id: int, **changes) -> bool:
-    """Change a scheduled meeting (starts_at, city, regions, theme_key, venue). Reminders not
-    yet sent were written with the old details: they are withdrawn, and their waves planned
-    again (for the new date) for the people they had not reached; nobody gets a wave twice."""
-    from sqlalchemy import delete, select, update
-
-    from storage.models import Meeting, OutboxMessage, OutboxStatus, ReminderRun
-
-    meeting = await session.get(Meeting, meeting_id, with_for_update=True)
-    if meeting is None or meeting.status != "scheduled":
-        return False
-    for name, value in changes.items():
-        setattr(meeting, name, list(value) if name == "regions" else value)
-    for run in list(
-        await session.scalars(select(ReminderRun).where(ReminderRun.meeting_id == meeting_id))
-    ):
-        group = f"reminder:{meeting_id}:{run.days_before}"
-        withdrawn = await session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.group_key == group,
-                OutboxMessage.status.in_((OutboxStatus.PENDING, "claimed")),
+    async def update(self, meeting_id: int, **changes: Any) -> bool:
+        """Change a scheduled meeting (starts_at, city, regions, theme_key, venue). Reminders
+        not yet sent were written with the old details: they are withdrawn, and their waves
+        planned again (for the new date) for the people they had not reached; nobody gets a
+        wave twice."""
+        meeting = await self.meetings.get_locked(meeting_id)
+        if meeting is None or meeting.status != "scheduled":
+            return False
+        for name, value in changes.items():
+            setattr(meeting, name, list(value) if name == "regions" else value)
+        for run in await self.meetings.reminder_runs(meeting_id):
+            withdrawn = await self.meetings.withdraw_reminders(
+                meeting_id, "meeting changed", days_before=run.days_before
             )
-            .values(status=OutboxStatus.CANCELLED, last_error="meeting changed")
+            if run.skipped or withdrawn:
+                # Plan the wave again: the scheduler sends it (with the new details) to whoever
+                # of its audience has not received this wave yet.
+                await self.meetings.forget_run(run)
+        return True
+
+    async def reschedule(self, meeting_id: int, starts_at: datetime) -> bool:
+        """Move a meeting (see `update`)."""
+        return await self.update(meeting_id, starts_at=starts_at)
+
+    async def plan(self, meeting: Meeting, now: datetime) -> list[PlannedSend]:
+        """A meeting's reminder waves and pre-read: when each is due and whether it went out."""
+        settings = self.settings
+        return reminder_plan(
+            meeting,
+            await self.meetings.reminder_runs(meeting.id),
+            await self.prereads.get_for_meeting(meeting.id) is not None,
+            settings.reminder_days,
+            time.fromisoformat(settings.reminder_time),
+            preread_due_at(meeting, settings),
+            settings.tz,
+            now,
+            QuietHours.from_settings(settings),
         )
-        if run.skipped or withdrawn.rowcount:
-            # Plan the wave again: the scheduler sends it (with the new details) to whoever
-            # of its audience has not received this wave yet.
-            await session.execute(delete(ReminderRun).where(ReminderRun.id == run.id))
-    return True
-
-
-async def reschedule_meeting(session, meeting_id: int, starts_at: datetime) -> bool:
-    """Move a meeting (see `update_meeting`)."""
-    return await update_meeting(session, meeting_id, starts_at=starts_at)

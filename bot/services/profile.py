@@ -1,19 +1,17 @@
-"""Profile use cases: consent, onboarding fields, and the person's data rights (export, erase)."""
+"""Profile use cases: consent, the notice, onboarding fields and the person's settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.flows import has_visible_text
 from bot.domain.geo import DepartmentMatch, get_department, resolve_department
 from bot.domain.profile_options import ROLE_OTHER_MAX, ROLES, STRUCTURE_NAME_MAX, STRUCTURE_TYPES
-from bot.services.personal_data import export_personal_data  # noqa: F401  (moved there)
 from storage.base import utcnow
 from storage.models import VOICE_KEEP, VOICE_TYPE, User
-from storage.people import UserRepo
+from storage.repositories.people import UserRepo
+from storage.unit_of_work import UnitOfWork
 
 # The version of the privacy notice (`privacy_text` in bot/views/messages.py). Bump it with any
 # change of the notice: everyone is asked to accept the new one at their next message.
@@ -55,15 +53,18 @@ class TextFieldResult:
 
 
 class ProfileService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: UnitOfWork) -> None:
         self.users = UserRepo(session)
-        self.session = session
+
+    async def get(self, user_id: int) -> User | None:
+        """The person's profile; None before they accepted the notice."""
+        return await self.users.get(user_id)
 
     async def consent(self, user_id: int, language: str) -> User:
         """Create the person's row: the first thing stored about them, only on consent."""
         user = await self.users.get(user_id)
         if user is None:
-            user = self.users.add(
+            user = await self.users.add(
                 User(
                     id=user_id,
                     language=language,
@@ -71,7 +72,6 @@ class ProfileService:
                     privacy_version=PRIVACY_VERSION,
                 )
             )
-            await self.session.flush()
         return user
 
     @staticmethod

@@ -1,8 +1,9 @@
-"""Meeting reminders: when each wave is due, who receives it, what it says.
+"""Meeting reminders: when each wave is due, and what an admin sees planned.
 
 A wave is (meeting, days before). It is due at REMINDER_TIME (Paris) that many days before the
 meeting's local date, and only until the meeting starts. If the bot was down through an earlier
 wave and a later one is due too, only the later one goes out: nobody gets two reminders at once.
+Who receives a wave is `MeetingRepo.reminder_recipients`; what it says, bot/views/reminders.py.
 """
 
 from __future__ import annotations
@@ -11,16 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
-from sqlalchemy import exists, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.domain.geo import get_region
-from bot.domain.questionnaire import Questionnaire
 from bot.domain.quiet import QuietHours
-from storage.models import Contribution, ContributionStatus, Meeting, User
+from storage.models import Meeting, ReminderRun
 
 
 def wave_due_at(
@@ -56,80 +49,6 @@ def due_waves(
 
 
 @dataclass(frozen=True)
-class Recipient:
-    user_id: int
-    language: str
-    contributed: bool  # already submitted on the meeting's theme (or on any theme)
-
-
-async def audience(session: AsyncSession, meeting: Meeting) -> list[Recipient]:
-    """Field staff of the meeting's regions (everyone for a national meeting) who can be
-    reached and did not mute reminders."""
-    submitted = exists().where(
-        Contribution.user_id == User.id, Contribution.status == ContributionStatus.SUBMITTED
-    )
-    if meeting.theme_key:
-        submitted = submitted.where(Contribution.theme_key == meeting.theme_key)
-    query = select(User.id, User.language, submitted).where(
-        User.is_active, ~User.reminders_muted, User.role.is_not(None)
-    )
-    if meeting.regions:
-        query = query.where(User.region_code.in_(meeting.regions))
-    rows = await session.execute(query.order_by(User.id))
-    return [Recipient(user_id, language, bool(done)) for user_id, language, done in rows]
-
-
-def reminder_text(
-    meeting: Meeting, recipient: Recipient, questionnaire: Questionnaire, tz: ZoneInfo
-) -> str:
-    """In the current gettext locale (the caller sets the recipient's)."""
-    from bot.views.messages import escape
-
-    local = meeting.starts_at.astimezone(tz)
-    when = format_date(local.date(), format="full", locale=recipient.language)
-    place = escape(meeting.city) + (f" ({escape(meeting.venue)})" if meeting.venue else "")
-    regions = ", ".join(r.name for code in meeting.regions if (r := get_region(code)))
-    theme = questionnaire.theme(meeting.theme_key) if meeting.theme_key else None
-    lines = [
-        _("📅 <b>Regional meeting on the IAE roadmap</b>: {day} at {time}, {place}.").format(
-            day=when, time=local.strftime("%H:%M"), place=place
-        )
-    ]
-    if regions:
-        lines.append(_("For: {regions}.").format(regions=escape(regions)))
-    if theme:
-        lines.append(_("Focus: {theme}.").format(theme=escape(theme.title.get(recipient.language))))
-    if recipient.contributed:
-        lines.append(
-            _(
-                "🙏 Thank you for your contribution: it will be read before the meeting. "
-                "You can still add to it with /mescontributions."
-            )
-        )
-    else:
-        lines.append(
-            _(
-                "Can't attend? Your experience counts all the same: a few minutes to "
-                "contribute before the meeting, and it will be read there."
-            )
-        )
-    lines.append(_("/rappels to stop these reminders."))
-    return "\n".join(lines)
-
-
-def reminder_keyboard(meeting: Meeting, recipient: Recipient) -> InlineKeyboardMarkup | None:
-    from bot.keyboards.buttons import InlineKeyboardBuilder
-    from bot.keyboards.callbacks import MenuCB, ThemeCB
-
-    if recipient.contributed:
-        return None
-    builder = InlineKeyboardBuilder()
-    data = ThemeCB(key=meeting.theme_key) if meeting.theme_key else MenuCB(action="contribute")
-    builder.button(text=_("✍️ Contribute now"), callback_data=data)
-    return builder.as_markup()
-
-
-@dataclass(frozen=True)
 class PlannedSend:
     """One reminder wave (days_before) or the pre-read (days_before None) of a meeting."""
 
@@ -141,7 +60,7 @@ class PlannedSend:
 
 def reminder_plan(
     meeting: Meeting,
-    runs: list,
+    runs: list[ReminderRun],
     preread_sent: bool,
     days: tuple[int, ...],
     at: time,

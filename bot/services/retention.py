@@ -1,4 +1,4 @@
-"""Retention, as a job: what the privacy notice promises about time is done here, daily.
+"""Retention: what the privacy notice promises about time (run daily by bot/jobs/retention.py).
 
 - A person is erased (exactly as with `/oubli`) RETENTION_DAYS after their last message or
   button in the bot; each contribution is deleted RETENTION_DAYS after its last change, and
@@ -12,57 +12,28 @@ We chose a rolling RETENTION_DAYS (default 365, the "12 months" of the notice) o
 consultation end date: the roadmap consultation has no published end, and a rolling limit keeps
 the promise whenever the bot stops being used. An end date can still be had by lowering the
 setting then.
-
-The first scheduler tick of each local day claims that day (`purge_runs.day` is unique), so one
-instance purges, once.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.config import Settings
-from bot.services.erasure import erase_person
-from storage.models import PurgeRun
-from storage.retention import delete_expired, inactive_people
-
-log = logging.getLogger(__name__)
+from bot.services.erasure import ErasureService
+from storage.repositories.retention import delete_expired, inactive_people
+from storage.unit_of_work import UnitOfWork
 
 
-async def purge(session: AsyncSession, settings: Settings, now: datetime) -> dict[str, int]:
+async def purge(session: UnitOfWork, settings: Settings, now: datetime) -> dict[str, int]:
     """Delete everything past its retention; returns the counts per table."""
     cutoff = now - timedelta(days=settings.retention_days)
     people = await inactive_people(session, cutoff)
+    erasure = ErasureService(session, settings.ledger_key)
     for user_id in people:
-        await erase_person(session, user_id, settings.ledger_key)
+        await erasure.erase_person(user_id)
     deleted = await delete_expired(
         session, cutoff, now - timedelta(days=settings.outbox_retention_days)
     )
     if people:
         deleted["people"] = len(people)
     return deleted
-
-
-async def purge_once_a_day(
-    session_factory: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    now: datetime,
-    name: str,
-) -> int:
-    """Claim today's purge and run it; 0 if it was already done (here or elsewhere)."""
-    day = now.astimezone(settings.tz).date().isoformat()
-    try:
-        async with session_factory() as session, session.begin():
-            run = PurgeRun(day=day, claimed_by=name, created_at=now)
-            session.add(run)
-            await session.flush()  # the claim
-            run.deleted = await purge(session, settings, now)
-    except IntegrityError:
-        return 0
-    if run.deleted:
-        log.info("retention purge of %s: %s", day, run.deleted)
-    return 1

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.config import Settings
 from storage.base import utcnow
-from storage.models import AuditEntry, DigestSubscription, Invitation, User
+from storage.models import DigestSubscription, User
+from storage.repositories.people import UserRepo
+from storage.repositories.roles import AuditLog, InvitationRepo, OrganiserRepo, SubscriptionRepo
+from storage.unit_of_work import UnitOfWork
 
 INVITE_PREFIX = "org_"  # deep-link payloads are [A-Za-z0-9_-]{1,64}
 INVITE_TOKEN = re.compile(r"^org_[A-Za-z0-9_-]{24}$")
@@ -64,9 +64,13 @@ def hash_token(token: str) -> str:
 
 
 class RoleService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
-        self.session = session
+    def __init__(self, session: UnitOfWork, settings: Settings) -> None:
         self.settings = settings
+        self.users = UserRepo(session)
+        self.invitations = InvitationRepo(session)
+        self.organisers = OrganiserRepo(session)
+        self.subscriptions = SubscriptionRepo(session)
+        self.audit_log = AuditLog(session)
 
     async def audit(
         self,
@@ -78,29 +82,13 @@ class RoleService:
         **details: object,
     ) -> None:
         """`actor`: the person acting; `by`: who else ("console" for `python -m bot ...`)."""
-        self.session.add(
-            AuditEntry(
-                at=utcnow(),
-                actor_id=actor,
-                actor=by,
-                action=action,
-                subject_id=subject,
-                details=details or None,
-            )
-        )
+        self.audit_log.add(actor, action, subject, by=by, **details)
 
     async def create_invitation(self, admin_id: int, now: datetime | None = None) -> NewInvitation:
         now = now or utcnow()
         token = INVITE_PREFIX + secrets.token_urlsafe(18)
         expires = now + timedelta(hours=self.settings.invitation_ttl_hours)
-        self.session.add(
-            Invitation(
-                token_hash=hash_token(token),
-                created_by=admin_id,
-                created_at=now,
-                expires_at=expires,
-            )
-        )
+        self.invitations.add(hash_token(token), admin_id, now, expires)
         await self.audit(admin_id, "invitation_created", expires_at=expires.isoformat())
         return NewInvitation(token, expires)
 
@@ -109,19 +97,8 @@ class RoleService:
         if user.is_organiser:
             return Redemption.ALREADY
         digest = hash_token(token)
-        result = await self.session.execute(
-            update(Invitation)
-            .where(
-                Invitation.token_hash == digest,
-                Invitation.used_at.is_(None),
-                Invitation.expires_at > now,
-            )
-            .values(used_at=now, used_by=user.id)
-        )
-        if result.rowcount != 1:
-            invitation = await self.session.scalar(
-                select(Invitation).where(Invitation.token_hash == digest)
-            )
+        if not await self.invitations.redeem(digest, user.id, now):
+            invitation = await self.invitations.get(digest)
             reason = (
                 Redemption.UNKNOWN
                 if invitation is None
@@ -137,34 +114,21 @@ class RoleService:
         return Redemption.ACCEPTED
 
     async def ensure_subscription(self, user_id: int) -> DigestSubscription:
-        subscription = await self.session.get(DigestSubscription, user_id)
-        if subscription is None:
-            hour, minute = self.settings.digest_hour_minute
-            subscription = DigestSubscription(
-                user_id=user_id, frequency="daily", hour=hour, minute=minute, themes=[], regions=[]
-            )
-            self.session.add(subscription)
-            await self.session.flush()
-        return subscription
+        hour, minute = self.settings.digest_hour_minute
+        return await self.subscriptions.ensure(user_id, hour, minute)
 
     async def is_admin(self, user_id: int) -> bool:
-        return role_of(user_id, await self.session.get(User, user_id), self.settings) == Role.ADMIN
+        return role_of(user_id, await self.users.get(user_id), self.settings) == Role.ADMIN
 
     async def list_organisers(self) -> list[User]:
-        rows = await self.session.scalars(
-            select(User).where(User.is_organiser).order_by(User.created_at)
-        )
-        return list(rows)
+        return await self.organisers.list_organisers()
 
     async def revoke(self, admin_id: int, user_id: int) -> bool:
-        result = await self.session.execute(
-            update(User).where(User.id == user_id, User.is_organiser).values(is_organiser=False)
-        )
-        if result.rowcount != 1:
+        if not await self.organisers.revoke(user_id):
             return False
-        user = await self.session.get(User, user_id)
+        user = await self.users.get(user_id)
         if role_of(user_id, user, self.settings) == Role.MEMBER:  # an admin keeps theirs
-            await self._drop_subscription(user_id)
+            await self.subscriptions.drop(user_id)
         await self.audit(admin_id, "organiser_revoked", user_id)
         return True
 
@@ -180,7 +144,7 @@ class RoleService:
         """Make an existing person an organiser or an admin, or (`remove`) no longer one: the
         CLI's bootstrap (`by="console"`). ADMIN_IDS admins stay admins while they are in the
         setting. Whoever is neither organiser nor admin any more loses their digest settings."""
-        user = await self.session.get(User, user_id)
+        user = await self.users.get(user_id)
         if user is None:
             return False
         if remove:
@@ -191,7 +155,7 @@ class RoleService:
                 user.is_organiser = False
                 await self.audit(actor, "organiser_revoked", user_id, by=by, via="grant")
             if role_of(user_id, user, self.settings) == Role.MEMBER:
-                await self._drop_subscription(user_id)
+                await self.subscriptions.drop(user_id)
             return True
         if role == Role.ADMIN and not user.is_admin:
             user.is_admin = True
@@ -202,8 +166,3 @@ class RoleService:
             await self.ensure_subscription(user_id)
             await self.audit(actor, "organiser_added", user_id, by=by, via="grant")
         return True
-
-    async def _drop_subscription(self, user_id: int) -> None:
-        subscription = await self.session.get(DigestSubscription, user_id)
-        if subscription is not None:
-            await self.session.delete(subscription)

@@ -16,9 +16,14 @@ from bot.domain.geo import get_department, get_region
 from bot.domain.profile_options import ROLES
 from bot.domain.questionnaire import Questionnaire
 from bot.i18n import format_moment, format_number
-from bot.services.audience import Audience
-from bot.services.broadcasts import DeliveryCounts, Progress, progress_bar
+from bot.services.broadcasts import DeliveryCounts, Progress
 from bot.views.messages import echo, escape
+from storage.repositories.audience import Audience
+
+
+def progress_bar(fraction: float, width: int = 12) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "▓" * filled + "░" * (width - filled)
 
 
 def ask_content() -> str:

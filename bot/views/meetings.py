@@ -15,14 +15,23 @@ from bot.i18n import format_day
 from bot.services.meetings import MeetingProblem
 from bot.services.reminders import PlannedSend
 from bot.views.messages import echo, escape
+from storage.models import Meeting
 
 
-def meetings_list(lines: list[str]) -> str:
-    if not lines:
+def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
+    """A meeting in a list or a button: "14/03 09:30 Grenoble" (not escaped)."""
+    local = meeting.starts_at.astimezone(tz)
+    return f"{local:%d/%m %H:%M} {meeting.city}"
+
+
+def meetings_list(labels: list[tuple[int, str]]) -> str:
+    """`labels`: (meeting id, `meeting_label`) in date order."""
+    if not labels:
         return _(
             "No upcoming meeting. Add one with the button below, or import a calendar with "
             "<code>python -m bot meetings import FILE.csv</code>."
         )
+    lines = [f"• #{meeting_id} {escape(label)}" for meeting_id, label in labels]
     return _("📅 <b>Upcoming meetings</b>") + "\n" + "\n".join(lines)
 
 

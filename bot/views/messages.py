@@ -14,10 +14,10 @@ from aiogram.utils.i18n import ngettext
 
 from bot.config import Settings, language_name
 from bot.domain.flows import text_limit
-from bot.domain.geo import department_label, get_department
+from bot.domain.geo import department_label, get_department, get_region
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
 from bot.domain.questionnaire import Question, Theme
-from bot.i18n import format_day
+from bot.i18n import format_day, format_number
 from bot.services.contributions import Step, ThemeProgress
 from storage.models import Answer, Contribution, ContributionStatus, User
 
@@ -606,8 +606,6 @@ def fewer_than(threshold: int) -> str:
 
 def count_text(count: int | None, threshold: int, locale: str) -> str:
     """A count organisers may see, or "fewer than N" where too few people are behind it."""
-    from bot.i18n import format_number
-
     return fewer_than(threshold) if count is None else format_number(count, locale)
 
 
@@ -743,8 +741,6 @@ def subscription_text(subscription, questionnaire, locale: str) -> str:
     }[subscription.frequency].format(time=f"{subscription.hour:02d}:{subscription.minute:02d}")
     themes = subscription.themes or [t.key for t in questionnaire.themes]
     numbers = ", ".join(str(t.number) for t in questionnaire.themes if t.key in themes)
-    from bot.domain.geo import get_region
-
     regions = ", ".join(
         escape(region.name) for code in subscription.regions or [] if (region := get_region(code))
     ) or _("all")

@@ -16,11 +16,11 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.base import utcnow
-from storage.models import DigestRun, OutboxMessage
+from storage.metrics import operational_figures
+from storage.models import OutboxStatus
+from storage.unit_of_work import UnitOfWorkFactory
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class Metrics:
             registry=self.registry,
         )
 
-    async def render(self, session_factory: async_sessionmaker[AsyncSession]) -> bytes:
+    async def render(self, session_factory: UnitOfWorkFactory) -> bytes:
         """The page; the database part is time-boxed, and the in-process counters are served
         even when the database is slow or down (relais_database_up says which)."""
         try:
@@ -74,27 +74,13 @@ class Metrics:
             self.database_up.set(0)
         return generate_latest(self.registry)
 
-    async def _read_database(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async def _read_database(self, session_factory: UnitOfWorkFactory) -> None:
         async with session_factory() as session:
-            by_status = dict(
-                (
-                    await session.execute(
-                        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-                    )
-                ).all()
-            )
-            backlog = await session.scalar(
-                select(func.count()).where(
-                    OutboxMessage.status.in_(("pending", "claimed", "sending")),
-                    OutboxMessage.due_at <= utcnow(),
-                )
-            )
-            digests = await session.scalar(select(func.count()).select_from(DigestRun))
-        statuses = ("pending", "claimed", "sending", "sent", "failed", "blocked", "cancelled")
-        for status in (*statuses, "unknown"):
-            self.outbox.labels(status).set(by_status.get(status, 0))
-        self.backlog.set(backlog or 0)
-        self.digest_runs.set(digests or 0)
+            figures = await operational_figures(session, utcnow())
+        for status in OutboxStatus:
+            self.outbox.labels(status).set(figures.outbox_by_status.get(status, 0))
+        self.backlog.set(figures.backlog)
+        self.digest_runs.set(figures.digest_runs)
 
 
 class MetricsMiddleware(BaseMiddleware):

@@ -24,13 +24,11 @@ from urllib.parse import urlparse
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import SHUTDOWN_GRACE_SECONDS
-from bot.config import Settings
+from bot.config import SHUTDOWN_GRACE_SECONDS, Settings
 from bot.web.metrics import CONTENT_TYPE, Metrics
-from storage.engine import create_engine
+from storage.engine import HealthProbe
+from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +72,7 @@ def create_web_app(
     dispatcher: Dispatcher,
     bot: Bot,
     settings: Settings,
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: UnitOfWorkFactory,
     metrics: Metrics,
 ) -> tuple[web.Application, WebhookHandler]:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
@@ -82,25 +80,22 @@ def create_web_app(
     app = web.Application()
     app.router.add_post(webhook_path(settings), handler.handle)
 
-    # Its own connection: a burst of updates holding the main pool must not make a busy but
-    # healthy instance look dead to the platform (which would restart it).
-    health_engine = create_engine(settings.database_url, pool_size=1, max_overflow=0)
+    health = HealthProbe(settings.database_url)
 
     async def healthz(request: web.Request) -> web.Response:
         if handler.stopping:
             return web.json_response({"status": "stopping"}, status=503)
         try:
-            async with asyncio.timeout(3), health_engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await health.ping()
         except Exception as error:  # any failure means "not healthy", with the reason
             log.warning("health check failed: %r", error)
             return web.json_response({"status": "error", "database": "unreachable"}, status=503)
         return web.json_response({"status": "ok", "database": "ok"})
 
-    async def close_health_engine(app: web.Application) -> None:
-        await health_engine.dispose()
+    async def close_health_probe(app: web.Application) -> None:
+        await health.close()
 
-    app.on_cleanup.append(close_health_engine)
+    app.on_cleanup.append(close_health_probe)
 
     async def metrics_page(request: web.Request) -> web.Response:
         body = await metrics.render(session_factory)
@@ -115,7 +110,7 @@ async def serve_webhook(
     settings: Settings,
     dispatcher: Dispatcher,
     bot: Bot,
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: UnitOfWorkFactory,
     metrics: Metrics,
 ) -> None:
     """Listen, register the webhook, start the jobs; serve until SIGTERM/SIGINT; then stop in

@@ -6,7 +6,14 @@ from __future__ import annotations
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
 from aiogram.methods import SendMessage
 
-from bot.keyboards.callbacks import AnswerCB, MineCB, ThemeCB, VoiceChoiceCB
+from bot.keyboards.callbacks import (
+    AnswerAction,
+    AnswerCB,
+    MineAction,
+    MineCB,
+    ThemeCB,
+    VoiceChoiceCB,
+)
 from handlers.middlewares import RetryDirectReplies
 from tests.handlers.test_contribute import current, start_theme
 from tests.helpers import joined
@@ -22,7 +29,11 @@ async def test_typed_answer_goes_to_the_question_a_live_older_button_just_showed
     await member.click_data(ThemeCB(key="pathway").pack())  # theme 2 is open, question 1
     pathway = await current(db)
     # Back, from theme 1's still-live question 2: theme 1's question 1 is shown again.
-    sent = await member.click_data(AnswerCB(cid=entry.id, q="entry_top_barriers", a="b").pack())
+    sent = await member.click_data(
+        AnswerCB(
+            contribution_id=entry.id, question="entry_top_barriers", action=AnswerAction.BACK
+        ).pack()
+    )
     assert "Thème 1 · Question 1/5" in joined(sent)
     await member.send("Plutôt le logement, en fait")
 
@@ -116,13 +127,24 @@ async def test_editing_a_submitted_answer_leaves_the_open_draft_in_focus(member,
     first = await answer_theme_one(member, db)
     await member.click("Envoyer ma contribution")
     # Ask to change a multiple-choice answer of the submitted contribution...
-    await member.click_data(MineCB(cid=first.id, a="q", q="entry_top_barriers").pack())
+    await member.click_data(
+        MineCB(
+            contribution_id=first.id, action=MineAction.CHANGE, question="entry_top_barriers"
+        ).pack()
+    )
     # ...then open theme 2, and answer the change with the older message's buttons.
     await member.send("/contribuer")
     await member.click_data(ThemeCB(key="pathway").pack())
     pathway = await current(db)
     mask = 0b1  # "Mobilité"
-    await member.click_data(AnswerCB(cid=first.id, q="entry_top_barriers", a="v", m=mask).pack())
+    await member.click_data(
+        AnswerCB(
+            contribution_id=first.id,
+            question="entry_top_barriers",
+            action=AnswerAction.VALIDATE,
+            mask=mask,
+        ).pack()
+    )
     sent = await member.send("Le suivi après la sortie")  # for theme 2's question 1
     assert "Question 2/" in joined(sent)
     assert [a.text_value for a in await db.answers(pathway.id)] == ["Le suivi après la sortie"]

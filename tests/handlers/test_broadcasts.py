@@ -14,7 +14,7 @@ from bot.devtools.fake_api import buttons_of
 from bot.domain.questionnaire import default_questionnaire
 from bot.domain.quiet import QuietHours
 from bot.jobs.scheduler import Scheduler
-from bot.keyboards.callbacks import BroadcastCB
+from bot.keyboards.callbacks import BroadcastAction, BroadcastCB
 from storage.models import AuditEntry, Broadcast, OutboxMessage
 from tests.conftest import ADMIN_ID
 from tests.handlers.test_organiser import REFUSED, become_organiser
@@ -245,7 +245,7 @@ async def test_double_tap_on_confirm_sends_once(app, people, jobs, clock) -> Non
     await compose(admin)
     await admin.click("Aperçu")
     await admin.click("Envoyer maintenant")
-    data = BroadcastCB(a="K", b=1, v="now").pack()
+    data = BroadcastCB(action=BroadcastAction.CONFIRM, broadcast_id=1, value="now").pack()
     await admin.click_data(data)
     sent = await admin.click_data(data)
     assert "expiré" in alerts(sent)[0]
@@ -278,7 +278,7 @@ async def test_cancelling_a_running_broadcast_withdraws_what_is_not_sent(
         assert await sender._deliver(message) == "cancelled"
     await deliver_all(app, jobs, clock)
     assert [m.status for m in await outbox(app)].count("sent") == 3
-    sent = await admin.click_data(BroadcastCB(a="C", b=1).pack())
+    sent = await admin.click_data(BroadcastCB(action=BroadcastAction.CANCEL, broadcast_id=1).pack())
     assert "déjà terminée ou annulée" in joined(sent)
 
 
@@ -303,7 +303,9 @@ async def test_report_counts_blocked_and_failed_and_retry_resends_only_the_faile
     resent = [r.chat_id for r in app.fake.requests[before:] if isinstance(r, SendMessage)]
     assert resent.count(2001) == 1 and 2000 not in resent and 2002 not in resent
     assert "Remis : 7" in texts(sent)[-1]
-    sent = await admin.click_data(BroadcastCB(a="r", b=1).pack())
+    sent = await admin.click_data(
+        BroadcastCB(action=BroadcastAction.RETRY_FAILED, broadcast_id=1).pack()
+    )
     assert "Rien à relancer" in joined(sent)
 
 
@@ -358,9 +360,13 @@ async def test_a_draft_button_from_a_discarded_draft_is_expired(app, people) -> 
     await compose(admin)
     sent = await admin.click("Abandonner")
     assert "Brouillon abandonné" in joined(sent)
-    sent = await admin.click_data(BroadcastCB(a="P", b=1).pack())
+    sent = await admin.click_data(
+        BroadcastCB(action=BroadcastAction.PREVIEW, broadcast_id=1).pack()
+    )
     assert "expiré" in alerts(sent)[0]
-    sent = await admin.click_data(BroadcastCB(a="rg", b=999, v="84").pack())
+    sent = await admin.click_data(
+        BroadcastCB(action=BroadcastAction.REGION_TOGGLE, broadcast_id=999, value="84").pack()
+    )
     assert "expiré" in alerts(sent)[0]
 
 
@@ -368,10 +374,10 @@ async def test_forged_audience_values_are_ignored(app, people) -> None:
     admin = app.person(ADMIN_ID)
     await compose(admin)
     for data in (
-        BroadcastCB(a="rg", b=1, v="99"),
-        BroadcastCB(a="og", b=1, v="ceo"),
-        BroadcastCB(a="tt", b=1, v="nope"),
-        BroadcastCB(a="ii", b=1, v="-5"),
+        BroadcastCB(action=BroadcastAction.REGION_TOGGLE, broadcast_id=1, value="99"),
+        BroadcastCB(action=BroadcastAction.ROLE_TOGGLE, broadcast_id=1, value="ceo"),
+        BroadcastCB(action=BroadcastAction.NOT_CONTRIBUTED_THEME, broadcast_id=1, value="nope"),
+        BroadcastCB(action=BroadcastAction.INACTIVE_DAYS, broadcast_id=1, value="-5"),
     ):
         await admin.click_data(data.pack())
     assert (await stored(app)).audience == {"regions": [], "departments": [], "roles": []}
@@ -390,24 +396,34 @@ async def test_annuler_stops_composing(app, people) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        BroadcastCB(a=action, b=1, v=value).pack()
+        BroadcastCB(action=action, broadcast_id=1, value=value).pack()
         for action, value in [
-            ("A", ""),
-            ("rg", "84"),
-            ("og", "cip"),
-            ("tt", "entry"),
-            ("ii", "30"),
-            ("D", ""),
-            ("E", ""),
-            ("P", ""),
-            ("U", ""),
-            ("N", ""),
-            ("S", ""),
-            ("K", ""),
-            ("X", ""),
-            ("c", ""),
-            ("C", ""),
-            ("r", ""),
+            (BroadcastAction.AUDIENCE, ""),
+            (BroadcastAction.REGION_TOGGLE, "84"),
+            (BroadcastAction.ROLE_TOGGLE, "cip"),
+            (BroadcastAction.NOT_CONTRIBUTED_THEME, "entry"),
+            (BroadcastAction.INACTIVE_DAYS, "30"),
+            (BroadcastAction.DEPARTMENTS, ""),
+            (BroadcastAction.EVERYONE, ""),
+            (BroadcastAction.PREVIEW, ""),
+            (BroadcastAction.URGENT, ""),
+            (BroadcastAction.SEND_NOW, ""),
+            (BroadcastAction.SCHEDULE, ""),
+            (BroadcastAction.CONFIRM, ""),
+            (BroadcastAction.DISCARD, ""),
+            (BroadcastAction.ASK_CANCEL, ""),
+            (BroadcastAction.CANCEL, ""),
+            (BroadcastAction.RETRY_FAILED, ""),
+            (BroadcastAction.REGIONS, ""),
+            (BroadcastAction.REGIONS_ALL, ""),
+            (BroadcastAction.REGIONS_DONE, ""),
+            (BroadcastAction.ROLES, ""),
+            (BroadcastAction.NOT_CONTRIBUTED, ""),
+            (BroadcastAction.INACTIVE, ""),
+            (BroadcastAction.KEEP, ""),
+            (BroadcastAction.ASK_RESEND_UNCERTAIN, ""),
+            (BroadcastAction.RESEND_UNCERTAIN, ""),
+            (BroadcastAction.KEEP_UNCERTAIN, ""),
         ]
     ],
 )
@@ -450,7 +466,10 @@ async def test_an_old_confirm_button_confirms_only_what_its_message_said(
     await admin.click("Retour")
     await admin.click("Urgent (ignorer")  # the draft changes after both questions were asked
 
-    sent = await admin.click_data(BroadcastCB(a="K", b=1, v="now").pack(), send_now_question)
+    sent = await admin.click_data(
+        BroadcastCB(action=BroadcastAction.CONFIRM, broadcast_id=1, value="now").pack(),
+        send_now_question,
+    )
     assert "expiré" in joined(sent)
     assert (await stored(app)).status == "draft"
     confirm = next(b for b in buttons_of(scheduled_question) if "Confirmer" in b.text)

@@ -6,7 +6,14 @@ import asyncio
 
 from aiogram.methods import SendMessage
 
-from bot.keyboards.callbacks import AnswerCB, ReviewCB, ThemeCB, VoiceChoiceCB
+from bot.keyboards.callbacks import (
+    AnswerAction,
+    AnswerCB,
+    ReviewAction,
+    ReviewCB,
+    ThemeCB,
+    VoiceChoiceCB,
+)
 from storage.models import Answer, Contribution, User
 from tests.handlers.conftest import onboard
 from tests.handlers.test_onboarding import restart
@@ -33,7 +40,12 @@ async def answer_theme_one(person, db) -> Contribution:
     await person.click("Logement")
     await person.click("Valider")
     await person.click_data(
-        AnswerCB(cid=contribution.id, q="entry_prescription", a="s", i=2).pack()
+        AnswerCB(
+            contribution_id=contribution.id,
+            question="entry_prescription",
+            action=AnswerAction.SCALE,
+            index=2,
+        ).pack()
     )
     await person.click("Orientation par France Travail")
     await person.send("Un référent mobilité partagé entre AI du département.")
@@ -65,7 +77,7 @@ async def test_contribution_is_submitted_when_every_question_is_answered(member,
 
 async def test_submit_is_recorded_once_when_button_is_tapped_twice(member, db) -> None:
     contribution = await answer_theme_one(member, db)
-    submit = ReviewCB(cid=contribution.id, a="s").pack()
+    submit = ReviewCB(contribution_id=contribution.id, action=ReviewAction.SUBMIT).pack()
     first = await member.click_data(submit)
     second = await member.click_data(submit)
 
@@ -132,7 +144,9 @@ async def test_skip_is_offered_only_when_question_is_optional(member, db) -> Non
     contribution = await current(db)
     sent = await member.send("Le suivi renforcé.")  # path_what_works (mandatory) answered
     assert "Passer" not in " ".join(button_labels(sent))  # path_links is mandatory
-    forged_skip = AnswerCB(cid=contribution.id, q="path_links", a="k").pack()
+    forged_skip = AnswerCB(
+        contribution_id=contribution.id, question="path_links", action=AnswerAction.SKIP
+    ).pack()
     sent = await member.click_data(forged_skip)
     assert EXPIRED in alerts(sent)[0]
 
@@ -273,7 +287,12 @@ async def test_button_of_an_old_message_has_expired_when_question_moved_on(membe
     await member.send("Réponse 1")
     await member.click("Mobilité")
     await member.click("Valider")
-    old_toggle = AnswerCB(cid=contribution.id, q="entry_top_barriers", a="v", m=1).pack()
+    old_toggle = AnswerCB(
+        contribution_id=contribution.id,
+        question="entry_top_barriers",
+        action=AnswerAction.VALIDATE,
+        mask=1,
+    ).pack()
     sent = await member.click_data(old_toggle)
 
     assert EXPIRED in alerts(sent)[0]
@@ -287,11 +306,25 @@ async def test_forged_callbacks_are_refused_when_data_is_invalid(member, db) -> 
     forged = [
         "garbage",
         "q:notanumber:x:o:0:0",
-        AnswerCB(cid=contribution.id + 999, q="entry_barriers", a="k").pack(),
-        AnswerCB(cid=contribution.id, q="entry_barriers", a="s", i=9).pack(),
-        AnswerCB(cid=contribution.id, q="entry_barriers", a="o", i=0).pack(),
+        AnswerCB(
+            contribution_id=contribution.id + 999,
+            question="entry_barriers",
+            action=AnswerAction.SKIP,
+        ).pack(),
+        AnswerCB(
+            contribution_id=contribution.id,
+            question="entry_barriers",
+            action=AnswerAction.SCALE,
+            index=9,
+        ).pack(),
+        AnswerCB(
+            contribution_id=contribution.id,
+            question="entry_barriers",
+            action=AnswerAction.OPTION,
+            index=0,
+        ).pack(),
         ThemeCB(key="nope").pack(),
-        ReviewCB(cid=contribution.id, a="s").pack(),
+        ReviewCB(contribution_id=contribution.id, action=ReviewAction.SUBMIT).pack(),
     ]
     for data in forged:
         sent = await member.click_data(data)
@@ -306,7 +339,9 @@ async def test_another_persons_draft_is_untouchable_when_ids_are_guessed(app, me
     intruder = app.person(user_id=2002)
     await onboard(intruder)
     sent = await intruder.click_data(
-        AnswerCB(cid=contribution.id, q="entry_barriers", a="p").pack()
+        AnswerCB(
+            contribution_id=contribution.id, question="entry_barriers", action=AnswerAction.PAUSE
+        ).pack()
     )
     assert EXPIRED in alerts(sent)[0]
     assert (await current(db)).in_focus is True
@@ -320,7 +355,12 @@ async def test_double_tap_on_an_option_records_one_answer_when_taps_are_concurre
     await member.click("Mobilité")
     await member.click("Valider")
     contribution = await current(db)
-    tap = AnswerCB(cid=contribution.id, q="entry_prescription", a="s", i=4).pack()
+    tap = AnswerCB(
+        contribution_id=contribution.id,
+        question="entry_prescription",
+        action=AnswerAction.SCALE,
+        index=4,
+    ).pack()
     await asyncio.gather(member.click_data(tap), member.click_data(tap))
 
     history = await db.answers(contribution.id, current_only=False)
@@ -329,9 +369,20 @@ async def test_double_tap_on_an_option_records_one_answer_when_taps_are_concurre
 
 async def test_review_change_returns_to_review_when_answer_is_edited(member, db) -> None:
     contribution = await answer_theme_one(member, db)
-    await member.click_data(ReviewCB(cid=contribution.id, a="e", q="entry_prescription").pack())
+    await member.click_data(
+        ReviewCB(
+            contribution_id=contribution.id,
+            action=ReviewAction.CHANGE,
+            question="entry_prescription",
+        ).pack()
+    )
     sent = await member.click_data(
-        AnswerCB(cid=contribution.id, q="entry_prescription", a="s", i=5).pack()
+        AnswerCB(
+            contribution_id=contribution.id,
+            question="entry_prescription",
+            action=AnswerAction.SCALE,
+            index=5,
+        ).pack()
     )
     assert has_button(sent, "Envoyer ma contribution")
     assert "5/5" in joined(sent)
@@ -409,7 +460,7 @@ async def test_returning_person_gets_the_menu_when_sending_start_again(member) -
 async def test_nothing_is_half_saved_and_person_is_told_when_a_handler_fails(
     member, db, monkeypatch
 ) -> None:
-    from storage.contributions import AnswerRepo
+    from storage.repositories.contributions import AnswerRepo
 
     await start_theme(member)
 

@@ -10,7 +10,7 @@ from aiogram.methods import EditMessageReplyMarkup
 from sqlalchemy import select
 
 from bot.delivery.outbox import Outbox
-from bot.keyboards.callbacks import MeetingCB
+from bot.keyboards.callbacks import MeetingAction, MeetingCB
 from storage.models import AuditEntry, Meeting, OutboxMessage, ReminderRun
 from tests.conftest import ADMIN_ID
 from tests.handlers.test_organiser import REFUSED
@@ -78,7 +78,9 @@ async def test_admin_adds_a_meeting_step_by_step_and_sees_its_reminders(app) -> 
     assert (meeting.starts_at, meeting.city, meeting.regions) == (starts_at, "Grenoble", ["84"])
     assert (meeting.theme_key, meeting.venue, meeting.created_by) == ("entry", None, ADMIN_ID)
 
-    sent = await admin.click_data(MeetingCB(a="ok", m=0).pack())  # double tap
+    sent = await admin.click_data(
+        MeetingCB(action=MeetingAction.CREATE, meeting_id=0).pack()
+    )  # double tap
     assert "expiré" in alerts(sent)[0]
     assert len(await meetings(app)) == 1
     async with app.session_factory() as session:
@@ -163,14 +165,20 @@ async def test_moving_a_meeting_withdraws_its_held_reminders_and_plans_them_agai
 async def test_editing_city_regions_and_theme_saves_each_at_once(app) -> None:
     await add_meeting(app)
     admin = app.person(ADMIN_ID)
-    await admin.click_data(MeetingCB(a="f", m=1, v="city").pack())
+    await admin.click_data(
+        MeetingCB(action=MeetingAction.EDIT_FIELD, meeting_id=1, value="city").pack()
+    )
     sent = await admin.send("Mérignac")
     assert "Où : Mérignac" in joined(sent)
-    await admin.click_data(MeetingCB(a="f", m=1, v="regions").pack())
+    await admin.click_data(
+        MeetingCB(action=MeetingAction.EDIT_FIELD, meeting_id=1, value="regions").pack()
+    )
     await admin.click("Bretagne")
     sent = await admin.click("Terminé")
     assert "Régions : Nouvelle-Aquitaine, Bretagne" in joined(sent)
-    await admin.click_data(MeetingCB(a="f", m=1, v="theme").pack())
+    await admin.click_data(
+        MeetingCB(action=MeetingAction.EDIT_FIELD, meeting_id=1, value="theme").pack()
+    )
     sent = await admin.click("2.")
     assert "Thème : 2." in joined(sent)
     [meeting] = await meetings(app)
@@ -185,11 +193,11 @@ async def test_form_buttons_outside_the_form_have_expired(app) -> None:
     await add_meeting(app)
     admin = app.person(ADMIN_ID)
     for data in (
-        MeetingCB(a="rg", m=0, v="84"),
-        MeetingCB(a="th", m=1, v="entry"),
-        MeetingCB(a="ok", m=0),
-        MeetingCB(a="f", m=1, v="status"),
-        MeetingCB(a="o", m=99),
+        MeetingCB(action=MeetingAction.REGION_TOGGLE, meeting_id=0, value="84"),
+        MeetingCB(action=MeetingAction.THEME, meeting_id=1, value="entry"),
+        MeetingCB(action=MeetingAction.CREATE, meeting_id=0),
+        MeetingCB(action=MeetingAction.EDIT_FIELD, meeting_id=1, value="status"),
+        MeetingCB(action=MeetingAction.OPEN, meeting_id=99),
     ):
         sent = await admin.click_data(data.pack())
         assert "expiré" in alerts(sent)[0]
@@ -200,25 +208,26 @@ async def test_form_buttons_outside_the_form_have_expired(app) -> None:
 @pytest.mark.parametrize(
     "action,value",
     [
-        ("l", ""),
-        ("o", ""),
-        ("p", ""),
-        ("c", ""),
-        ("C", ""),
-        ("e", ""),
-        ("f", "city"),
-        ("+", ""),
-        ("rg", "84"),
-        ("rd", ""),
-        ("th", "entry"),
-        ("sk", ""),
-        ("ok", ""),
-        ("X", ""),
+        (MeetingAction.LIST, ""),
+        (MeetingAction.OPEN, ""),
+        (MeetingAction.PREREAD, ""),
+        (MeetingAction.ASK_CANCEL, ""),
+        (MeetingAction.CANCEL, ""),
+        (MeetingAction.EDIT, ""),
+        (MeetingAction.EDIT_FIELD, "city"),
+        (MeetingAction.ADD, ""),
+        (MeetingAction.REGION_TOGGLE, "84"),
+        (MeetingAction.REGIONS_ALL, ""),
+        (MeetingAction.REGIONS_DONE, ""),
+        (MeetingAction.THEME, "entry"),
+        (MeetingAction.SKIP_VENUE, ""),
+        (MeetingAction.CREATE, ""),
+        (MeetingAction.DISCARD, ""),
     ],
 )
 async def test_field_staff_is_refused_every_meeting_button(app, member, action, value) -> None:
     await add_meeting(app)
-    sent = await member.click_data(MeetingCB(a=action, m=1, v=value).pack())
+    sent = await member.click_data(MeetingCB(action=action, meeting_id=1, value=value).pack())
     assert alerts(sent) and REFUSED in alerts(sent)[0]
     [meeting] = await meetings(app)
     assert (meeting.status, meeting.city) == ("scheduled", "Bordeaux")
@@ -231,7 +240,9 @@ async def test_the_entry_of_a_monday_meeting_shows_its_j1_reminder_on_saturday(a
     meeting = await add_meeting(app, days=days)
     admin = app.person(ADMIN_ID)
     await admin.send("/reunions")
-    sent = await admin.click_data(MeetingCB(a="o", m=meeting.id).pack())
+    sent = await admin.click_data(
+        MeetingCB(action=MeetingAction.OPEN, meeting_id=meeting.id).pack()
+    )
     entry = joined(sent)
     j1 = next(line for line in entry.splitlines() if "J-1" in line)
     assert "sam." in j1 and "dim." not in j1  # moved before the quiet Sunday, not after it

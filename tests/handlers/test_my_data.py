@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext
 from sqlalchemy import update
 
 from bot.i18n import use_locale
-from bot.keyboards.callbacks import AnswerCB, ForgetCB, MineCB
+from bot.keyboards.callbacks import AnswerAction, AnswerCB, ForgetCB, MineAction, MineCB
 from bot.services.profile import PRIVACY_VERSION
 from storage.models import (
     SCRUBBED_FULLY,
@@ -48,15 +48,23 @@ async def test_my_contributions_lists_and_shows_one_when_submitted(member, db) -
     assert len(button_labels(sent)) == 1
     assert "Repérage" in button_labels(sent)[0]
 
-    sent = await member.click_data(MineCB(cid=contribution.id, a="v").pack())
+    sent = await member.click_data(
+        MineCB(contribution_id=contribution.id, action=MineAction.VIEW).pack()
+    )
     assert contribution.public_id in joined(sent)
     assert "Un référent mobilité partagé" in joined(sent)
 
 
 async def test_editing_a_submitted_answer_keeps_the_previous_version(member, db) -> None:
     contribution = await submitted_contribution(member, db)
-    await member.click_data(MineCB(cid=contribution.id, a="e").pack())
-    sent = await member.click_data(MineCB(cid=contribution.id, a="q", q="entry_barriers").pack())
+    await member.click_data(
+        MineCB(contribution_id=contribution.id, action=MineAction.PICK_QUESTION).pack()
+    )
+    sent = await member.click_data(
+        MineCB(
+            contribution_id=contribution.id, action=MineAction.CHANGE, question="entry_barriers"
+        ).pack()
+    )
     assert "Les horaires des transports" in joined(sent)  # the current answer is shown
     sent = await member.send("Nouvelle réponse, plus précise.")
 
@@ -75,8 +83,16 @@ async def test_editing_a_submitted_answer_keeps_the_previous_version(member, db)
 
 async def test_cancelling_an_edit_changes_nothing_when_cancel_is_tapped(member, db) -> None:
     contribution = await submitted_contribution(member, db)
-    await member.click_data(MineCB(cid=contribution.id, a="q", q="entry_outreach").pack())
-    sent = await member.click_data(AnswerCB(cid=contribution.id, q="entry_outreach", a="p").pack())
+    await member.click_data(
+        MineCB(
+            contribution_id=contribution.id, action=MineAction.CHANGE, question="entry_outreach"
+        ).pack()
+    )
+    sent = await member.click_data(
+        AnswerCB(
+            contribution_id=contribution.id, question="entry_outreach", action=AnswerAction.PAUSE
+        ).pack()
+    )
 
     assert contribution.public_id in joined(sent)
     answers = await db.answers(contribution.id, current_only=False)
@@ -87,14 +103,22 @@ async def test_cancelling_an_edit_changes_nothing_when_cancel_is_tapped(member, 
 
 async def test_withdrawn_contribution_is_marked_and_cannot_be_edited(member, db) -> None:
     contribution = await submitted_contribution(member, db)
-    sent = await member.click_data(MineCB(cid=contribution.id, a="w").pack())
+    sent = await member.click_data(
+        MineCB(contribution_id=contribution.id, action=MineAction.ASK_WITHDRAW).pack()
+    )
     assert len(button_labels(sent)) == 2
-    sent = await member.click_data(MineCB(cid=contribution.id, a="W").pack())
+    sent = await member.click_data(
+        MineCB(contribution_id=contribution.id, action=MineAction.WITHDRAW).pack()
+    )
     assert "retirée" in joined(sent)
 
     assert (await current(db)).status == "withdrawn"
     assert (await current(db)).withdrawn_at is not None
-    sent = await member.click_data(MineCB(cid=contribution.id, a="q", q="entry_barriers").pack())
+    sent = await member.click_data(
+        MineCB(
+            contribution_id=contribution.id, action=MineAction.CHANGE, question="entry_barriers"
+        ).pack()
+    )
     assert EXPIRED in alerts(sent)[0]
     sent = await member.send("/mescontributions")
     assert "(retirée)" in button_labels(sent)[0]
@@ -561,8 +585,14 @@ async def test_data_export_csv_uses_commas_and_english_labels_when_the_person_is
 
 async def test_data_export_csv_defuses_a_formula_when_one_is_typed_as_an_answer(member, db) -> None:
     contribution = await submitted_contribution(member, db)
-    await member.click_data(MineCB(cid=contribution.id, a="e").pack())
-    await member.click_data(MineCB(cid=contribution.id, a="q", q="entry_barriers").pack())
+    await member.click_data(
+        MineCB(contribution_id=contribution.id, action=MineAction.PICK_QUESTION).pack()
+    )
+    await member.click_data(
+        MineCB(
+            contribution_id=contribution.id, action=MineAction.CHANGE, question="entry_barriers"
+        ).pack()
+    )
     await member.send(FORMULA)
     data, csv_bytes, _raw = await export(member)
 

@@ -7,6 +7,7 @@ from bot.keyboards.callbacks import (
     DepartmentCB,
     LanguageCB,
     ProfileCB,
+    ProfileField,
     RoleCB,
     StructureTypeCB,
 )
@@ -137,7 +138,7 @@ async def test_onboarding_resumes_from_database_when_bot_restarted(app, db, sett
 async def test_profile_command_changes_department_when_field_is_edited(member, db) -> None:
     sent = await member.send("/profil")
     assert "AI du Grésivaudan" in joined(sent) and "Isère (38)" in joined(sent)
-    await member.click_data(ProfileCB(field="department").pack())
+    await member.click_data(ProfileCB(field=ProfileField.DEPARTMENT).pack())
     sent = await member.send("971")
 
     assert "Guadeloupe (971)" in joined(sent)

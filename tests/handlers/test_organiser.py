@@ -12,9 +12,12 @@ from sqlalchemy import select
 
 from bot.keyboards.callbacks import (
     ConsentCB,
+    ExportAction,
     ExportCB,
     LanguageCB,
+    OrganiserAction,
     OrganiserCB,
+    SubscriptionAction,
     SubscriptionCB,
     VoiceCB,
     VoiceSource,
@@ -124,10 +127,10 @@ async def test_field_staff_is_refused_and_logged_when_typing_a_reserved_command(
 @pytest.mark.parametrize(
     "data",
     [
-        ExportCB(t=0, r=0, p="all", a="x").pack(),
-        SubscriptionCB(a="f", v="off").pack(),
-        VoiceCB(source=VoiceSource.DIGEST, ref=1).pack(),
-        OrganiserCB(a="R", u=2002).pack(),
+        ExportCB(themes=0, regions=0, period="all", action=ExportAction.XLSX).pack(),
+        SubscriptionCB(action=SubscriptionAction.FREQUENCY, value="off").pack(),
+        VoiceCB(source=VoiceSource.DIGEST, source_id=1).pack(),
+        OrganiserCB(action=OrganiserAction.REVOKE, user_id=2002).pack(),
     ],
 )
 async def test_field_staff_is_refused_when_forging_organiser_buttons(member, db, data) -> None:
@@ -149,8 +152,8 @@ async def test_admin_lists_and_revokes_an_organiser(app, db) -> None:
     admin = app.person(ADMIN_ID)
     sent = await admin.send("/organisateurs")
     assert "2002" in joined(sent)
-    await admin.click_data(OrganiserCB(a="r", u=2002).pack())
-    sent = await admin.click_data(OrganiserCB(a="R", u=2002).pack())
+    await admin.click_data(OrganiserCB(action=OrganiserAction.ASK_REVOKE, user_id=2002).pack())
+    sent = await admin.click_data(OrganiserCB(action=OrganiserAction.REVOKE, user_id=2002).pack())
 
     assert "ne fait plus partie des organisateurs" in joined(sent)
     assert (await db.user(2002)).is_organiser is False
@@ -254,17 +257,23 @@ async def test_subscription_settings_are_stored_when_buttons_are_tapped(app, db)
     organiser, _ = await become_organiser(app)
     sent = await organiser.send("/abonnement")
     assert "chaque jour à 08:00" in joined(sent)
-    await organiser.click_data(SubscriptionCB(a="f", v="weekly").pack())
-    await organiser.click_data(SubscriptionCB(a="h", v="17").pack())
-    await organiser.click_data(SubscriptionCB(a="t", v="territory").pack())
-    await organiser.click_data(SubscriptionCB(a="r").pack())
-    sent = await organiser.click_data(SubscriptionCB(a="g", v="84").pack())
+    await organiser.click_data(
+        SubscriptionCB(action=SubscriptionAction.FREQUENCY, value="weekly").pack()
+    )
+    await organiser.click_data(SubscriptionCB(action=SubscriptionAction.HOUR, value="17").pack())
+    await organiser.click_data(
+        SubscriptionCB(action=SubscriptionAction.THEME, value="territory").pack()
+    )
+    await organiser.click_data(SubscriptionCB(action=SubscriptionAction.REGIONS).pack())
+    sent = await organiser.click_data(
+        SubscriptionCB(action=SubscriptionAction.REGION, value="84").pack()
+    )
     assert any(
         "☑️ Auvergne-Rhône-Alpes" in b.text
         for row in organiser.last_message_with_keyboard().reply_markup.inline_keyboard
         for b in row
     )
-    sent = await organiser.click_data(SubscriptionCB(a="d").pack())
+    sent = await organiser.click_data(SubscriptionCB(action=SubscriptionAction.DONE).pack())
     assert "chaque lundi à 17:00" in joined(sent)
 
     async with db.session_factory() as session:
@@ -278,20 +287,26 @@ async def test_export_sends_xlsx_or_csv_with_chosen_filters(app, db) -> None:
     organiser, _ = await become_organiser(app)
     await seed_period(app)
     await organiser.send("/export")
-    sent = await organiser.click_data(ExportCB(t=0, r=0, p="7", a="c").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="7", action=ExportAction.CSV).pack()
+    )
     csv_file = next(r for r in sent if isinstance(r, SendDocument))
     lines = csv_file.document.data.decode("utf-8-sig").splitlines()
     assert len(lines) == 1 + 6 and lines[0].startswith("Thème,Référence")
     assert "5000" not in csv_file.document.data.decode("utf-8-sig")
 
-    sent = await organiser.click_data(ExportCB(t=0b001, r=0, p="all", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0b001, regions=0, period="all", action=ExportAction.XLSX).pack()
+    )
     xlsx = next(r for r in sent if isinstance(r, SendDocument))
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.document.data))
     assert len(workbook.sheetnames) == 2  # summary + the one chosen theme (entry)
     assert workbook.worksheets[1].max_row == 1 + 6
     assert "6 contributions" in xlsx.caption
 
-    sent = await organiser.click_data(ExportCB(t=0b010, r=0, p="all", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0b010, regions=0, period="all", action=ExportAction.XLSX).pack()
+    )
     assert not [r for r in sent if isinstance(r, SendDocument)]  # nobody answered theme 2
     assert "Moins de 5 personnes" in joined(sent)
     assert [e.details["format"] for e in await audit(db, "export")] == ["csv", "xlsx"]
@@ -300,9 +315,13 @@ async def test_export_sends_xlsx_or_csv_with_chosen_filters(app, db) -> None:
 
 async def test_export_toggles_are_validated_when_callback_is_forged(app) -> None:
     organiser, _ = await become_organiser(app)
-    sent = await organiser.click_data(ExportCB(t=99, r=0, p="all", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=99, regions=0, period="all", action=ExportAction.XLSX).pack()
+    )
     assert "expiré" in alerts(sent)[0]
-    sent = await organiser.click_data(ExportCB(t=0, r=0, p="365", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="365", action=ExportAction.XLSX).pack()
+    )
     assert "expiré" in alerts(sent)[0]
 
 
@@ -341,14 +360,19 @@ async def test_malformed_invitation_argument_gets_the_consent_prompt_when_new(ap
 
 
 async def test_negative_option_index_is_refused_when_forged(member, db) -> None:
-    from bot.keyboards.callbacks import AnswerCB, ThemeCB
+    from bot.keyboards.callbacks import AnswerAction, AnswerCB, ThemeCB
 
     await member.send("/contribuer")
     await member.click_data(ThemeCB(key="entry").pack())
     await member.send("Réponse 1")
     contribution = (await db.contributions())[-1]
     sent = await member.click_data(
-        AnswerCB(cid=contribution.id, q="entry_top_barriers", a="t", i=-1).pack()
+        AnswerCB(
+            contribution_id=contribution.id,
+            question="entry_top_barriers",
+            action=AnswerAction.TOGGLE,
+            index=-1,
+        ).pack()
     )
     assert "expiré" in alerts(sent)[0]
 
@@ -363,7 +387,9 @@ async def test_export_never_shows_a_description_fewer_than_five_people_share(app
         await add_people(session, people)
         for person in people:
             await add_contribution(session, person.id, "entry", when, entry_answers())
-    sent = await organiser.click_data(ExportCB(t=0, r=0, p="7", a="c").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="7", action=ExportAction.CSV).pack()
+    )
     rows = next(r for r in sent if isinstance(r, SendDocument)).document.data.decode("utf-8-sig")
     lines = rows.splitlines()[1:]
     assert len(lines) == 11
@@ -372,7 +398,7 @@ async def test_export_never_shows_a_description_fewer_than_five_people_share(app
 
 
 async def test_admin_lists_meetings_gets_a_preread_and_cancels_one(app, db) -> None:
-    from bot.keyboards.callbacks import MeetingCB
+    from bot.keyboards.callbacks import MeetingAction, MeetingCB
     from storage.models import Meeting
 
     await onboard(app.person(ADMIN_ID))
@@ -390,16 +416,16 @@ async def test_admin_lists_meetings_gets_a_preread_and_cancels_one(app, db) -> N
     sent = await admin.send("/reunions")
     assert "Grenoble" in joined(sent)
 
-    sent = await admin.click_data(MeetingCB(a="p", m=1).pack())
+    sent = await admin.click_data(MeetingCB(action=MeetingAction.PREREAD, meeting_id=1).pack())
     assert "Pré-lecture" in joined(sent) and "<b>6</b> nouvelles contributions" in joined(sent)
     assert any(isinstance(r, SendDocument) for r in sent)
 
-    await admin.click_data(MeetingCB(a="c", m=1).pack())
-    sent = await admin.click_data(MeetingCB(a="C", m=1).pack())
+    await admin.click_data(MeetingCB(action=MeetingAction.ASK_CANCEL, meeting_id=1).pack())
+    sent = await admin.click_data(MeetingCB(action=MeetingAction.CANCEL, meeting_id=1).pack())
     assert "annulée" in joined(sent)
     async with app.session_factory() as session:
         assert (await session.get(Meeting, 1)).status == "cancelled"
-    sent = await admin.click_data(MeetingCB(a="p", m=1).pack())
+    sent = await admin.click_data(MeetingCB(action=MeetingAction.PREREAD, meeting_id=1).pack())
     assert "expiré" in alerts(sent)[0]
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.cli import export as export_command
 from bot.domain.geo import all_regions
-from bot.keyboards.callbacks import ExportCB, ProfileCB, VoiceCB, VoiceSource
+from bot.keyboards.callbacks import ExportAction, ExportCB, ProfileCB, VoiceCB, VoiceSource
 from storage.models import AuditEntry, DigestRun, DigestSubscription, Meeting, PrereadRun, User
 from tests.conftest import ADMIN_ID
 from tests.handlers.test_organiser import become_organiser
@@ -54,21 +54,25 @@ async def test_export_of_a_region_with_one_contributor_is_refused(app, db) -> No
     organiser, _ = await become_organiser(app)
     await seed(app, [*isere(5000, 6), Person(7001, "33", "75"), *ile_de_france(8000, 5)])
     await organiser.send("/export")
-    for action in ("x", "c"):
+    for action in (ExportAction.XLSX, ExportAction.CSV):
         sent = await organiser.click_data(
-            ExportCB(t=0, r=region_bit("75"), p="all", a=action).pack()
+            ExportCB(themes=0, regions=region_bit("75"), period="all", action=action).pack()
         )
         assert not [r for r in sent if isinstance(r, SendDocument)]
         assert REFUSAL in joined(sent)
     # The region with six people exports; its rows are dated to the day, not the minute.
-    sent = await organiser.click_data(ExportCB(t=0, r=region_bit("84"), p="all", a="c").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=region_bit("84"), period="all", action=ExportAction.CSV).pack()
+    )
     document = next(r for r in sent if isinstance(r, SendDocument))
     rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))
     assert len(rows) == 1 + 6
     assert all(len(row[2]) == len("2025-03-05") for row in rows[1:])
     # Adding the lone person's region to a selection does not show them either.
     both = region_bit("84") | region_bit("75")
-    sent = await organiser.click_data(ExportCB(t=0, r=both, p="all", a="c").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=both, period="all", action=ExportAction.CSV).pack()
+    )
     assert REFUSAL in joined(sent) and not [r for r in sent if isinstance(r, SendDocument)]
 
 
@@ -77,9 +81,13 @@ async def test_export_of_a_region_is_refused_when_what_it_leaves_out_is_one_pers
     organiser, _ = await become_organiser(app)
     await seed(app, [*isere(5000, 6), Person(7001, "33", "75")])
     await organiser.send("/export")
-    sent = await organiser.click_data(ExportCB(t=0, r=region_bit("84"), p="all", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=region_bit("84"), period="all", action=ExportAction.XLSX).pack()
+    )
     assert REFUSAL in joined(sent)
-    sent = await organiser.click_data(ExportCB(t=0, r=0, p="all", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="all", action=ExportAction.XLSX).pack()
+    )
     assert [r for r in sent if isinstance(r, SendDocument)]  # everything, as one set, is fine
 
 
@@ -92,7 +100,9 @@ async def test_a_lone_description_within_a_region_is_coarsened_in_that_regions_e
     aci = [Person(5000 + i, structure_type="aci") for i in range(5)]
     await seed(app, [*aci, Person(5100), *ile_de_france(8000, 5)])
     await organiser.send("/export")
-    sent = await organiser.click_data(ExportCB(t=0, r=region_bit("84"), p="all", a="c").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=region_bit("84"), period="all", action=ExportAction.CSV).pack()
+    )
     document = next(r for r in sent if isinstance(r, SendDocument))
     rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))[1:]
     types = sorted(row[3] for row in rows)
@@ -105,9 +115,13 @@ async def test_export_of_a_short_period_is_refused_when_one_person_answered_in_i
     await seed(app, isere(5000, 6), when=NOW - timedelta(days=20))
     await seed(app, [Person(5100)], when=NOW - timedelta(days=1))
     await organiser.send("/export")
-    sent = await organiser.click_data(ExportCB(t=0, r=0, p="7", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="7", action=ExportAction.XLSX).pack()
+    )
     assert REFUSAL in joined(sent) and not [r for r in sent if isinstance(r, SendDocument)]
-    sent = await organiser.click_data(ExportCB(t=0, r=0, p="30", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="30", action=ExportAction.XLSX).pack()
+    )
     workbook = openpyxl.load_workbook(
         io.BytesIO(next(r for r in sent if isinstance(r, SendDocument)).document.data)
     )
@@ -119,7 +133,9 @@ async def test_export_leaves_out_a_theme_sheet_when_fewer_than_five_answered_it(
     await seed(app, isere(5000, 6))
     await seed(app, [Person(5100)], theme="pathway")
     await organiser.send("/export")
-    sent = await organiser.click_data(ExportCB(t=0, r=0, p="all", a="x").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="all", action=ExportAction.XLSX).pack()
+    )
     document = next(r for r in sent if isinstance(r, SendDocument))
     workbook = openpyxl.load_workbook(io.BytesIO(document.document.data))
     assert len(workbook.sheetnames) == 2  # summary and theme 1: no sheet for the lone person
@@ -198,7 +214,7 @@ async def test_voice_replay_is_bound_to_the_organisers_own_digest(app) -> None:
     assert run.trigger == "on_demand" and run.user_id == 2002
     # Another organiser forging this digest's button gets nothing.
     other, _ = await become_organiser(app, user_id=2003)
-    sent = await other.click_data(VoiceCB(source=VoiceSource.DIGEST, ref=run.id).pack())
+    sent = await other.click_data(VoiceCB(source=VoiceSource.DIGEST, source_id=run.id).pack())
     assert alerts(sent) and not [r for r in sent if isinstance(r, SendVoice)]
 
 
@@ -215,7 +231,7 @@ async def test_voice_replay_is_refused_when_its_scope_now_holds_fewer_than_five(
             regions=["75"],  # as if the subscription had been narrowed to one small region
         )
         session.add(run)
-    sent = await organiser.click_data(VoiceCB(source=VoiceSource.DIGEST, ref=run.id).pack())
+    sent = await organiser.click_data(VoiceCB(source=VoiceSource.DIGEST, source_id=run.id).pack())
     assert alerts(sent) and REFUSAL in alerts(sent)[0]
     assert not [r for r in sent if isinstance(r, SendVoice)]
 
@@ -242,7 +258,9 @@ async def test_organiser_sees_no_exact_time_in_an_export(app) -> None:
     organiser, _ = await become_organiser(app)
     await seed(app, isere(5000, 5), when=datetime(2025, 3, 5, 14, 37, tzinfo=UTC))
     await organiser.send("/export")
-    sent = await organiser.click_data(ExportCB(t=0, r=0, p="all", a="c").pack())
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="all", action=ExportAction.CSV).pack()
+    )
     data = next(r for r in sent if isinstance(r, SendDocument)).document.data.decode("utf-8-sig")
     assert "2025-03-05" in data and "14:37" not in data and "15:37" not in data
     assert date(2025, 3, 5).isoformat() in data
@@ -256,11 +274,15 @@ async def test_pre_read_voice_button_is_refused_for_a_pre_read_never_sent(app) -
             starts_at=NOW + timedelta(days=30), city="Grenoble", regions=["84"], status="cancelled"
         )
         session.add(meeting)
-    sent = await organiser.click_data(VoiceCB(source=VoiceSource.PREREAD, ref=meeting.id).pack())
+    sent = await organiser.click_data(
+        VoiceCB(source=VoiceSource.PREREAD, source_id=meeting.id).pack()
+    )
     assert alerts(sent) and not [r for r in sent if isinstance(r, SendVoice)]
     async with app.session_factory() as session, session.begin():
         session.add(PrereadRun(meeting_id=meeting.id, recipients=1, claimed_by="t", created_at=NOW))
-    sent = await organiser.click_data(VoiceCB(source=VoiceSource.PREREAD, ref=meeting.id).pack())
+    sent = await organiser.click_data(
+        VoiceCB(source=VoiceSource.PREREAD, source_id=meeting.id).pack()
+    )
     assert len([r for r in sent if isinstance(r, SendVoice)]) == 6
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from bot.services.audience import Audience, count_audience, select_audience
 from storage.models import User
+from storage.repositories.audience import Audience, AudienceRepo
 from tests.seed import Person, add_contribution, add_people, entry_answers
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)  # people joined on 2025-01-01
@@ -32,14 +32,14 @@ async def seed(session) -> None:
 
 
 async def ids(session, audience: Audience) -> list[int]:
-    people = await select_audience(session, audience, NOW)
-    assert await count_audience(session, audience, NOW) == len(people)
+    people = await AudienceRepo(session).members(audience, NOW)
+    assert await AudienceRepo(session).count(audience, NOW) == len(people)
     return [user_id for user_id, _ in people]
 
 
 async def test_everyone_means_every_reachable_person_with_their_language(session) -> None:
     await seed(session)
-    assert await select_audience(session, Audience(), NOW) == [
+    assert await AudienceRepo(session).members(Audience(), NOW) == [
         (1, "fr"),
         (2, "fr"),
         (3, "fr"),

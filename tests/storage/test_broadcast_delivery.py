@@ -46,8 +46,8 @@ async def test_two_schedulers_start_a_broadcast_once(db_url) -> None:
         broadcast_id = await scheduled_broadcast(factories[0], people=40)
         await warm_up(factories)
         started = await asyncio.gather(
-            scheduler(factories[0], "a").start_broadcasts(),
-            scheduler(factories[1], "b").start_broadcasts(),
+            scheduler(factories[0], "a").broadcasts.start(),
+            scheduler(factories[1], "b").broadcasts.start(),
         )
         assert sorted(started) == [0, 1]
         async with factories[0]() as session:
@@ -64,7 +64,7 @@ async def test_a_broadcast_cancelled_before_its_time_never_starts(session_factor
     async with session_factory() as session, session.begin():
         counts = await BroadcastService(session, clock=lambda: NOW).cancel(broadcast_id)
         assert counts is not None and counts.total == 0
-    assert await scheduler(session_factory, "a").start_broadcasts() == 0
+    assert await scheduler(session_factory, "a").broadcasts.start() == 0
 
 
 async def test_a_finished_broadcast_is_reported_once_by_two_schedulers(db_url) -> None:
@@ -72,11 +72,11 @@ async def test_a_finished_broadcast_is_reported_once_by_two_schedulers(db_url) -
     factories = [create_session_factory(engine) for engine in engines]
     try:
         await scheduled_broadcast(factories[0], people=0)
-        await scheduler(factories[0], "a").start_broadcasts()
+        await scheduler(factories[0], "a").broadcasts.start()
         await warm_up(factories)
         finished = await asyncio.gather(
-            scheduler(factories[0], "a").track_broadcasts(),
-            scheduler(factories[1], "b").track_broadcasts(),
+            scheduler(factories[0], "a").broadcasts.track(),
+            scheduler(factories[1], "b").broadcasts.track(),
         )
         assert sorted(finished) == [0, 1]
         async with factories[0]() as session:
@@ -94,4 +94,4 @@ async def test_scheduled_for_later_waits(session_factory) -> None:
         service = BroadcastService(session, clock=lambda: NOW)
         draft = await service.create_draft(1, "Plus tard", None, None)
         assert await service.confirm(draft.id, 1, 1, 10, due_at=NOW + timedelta(hours=2))
-    assert await scheduler(session_factory, "a").start_broadcasts() == 0
+    assert await scheduler(session_factory, "a").broadcasts.start() == 0

@@ -12,9 +12,9 @@ from bot.config import load_settings
 from bot.delivery.outbox import Outbox
 from bot.devtools.fake_api import FakeTelegramSession
 from bot.domain.questionnaire import default_questionnaire
+from bot.jobs.retention import purge_once_a_day
 from bot.services.contributions import ContributionService
-from bot.services.erasure import apply_ledger, erase_person, export_ledger, person_ref
-from bot.services.retention import purge_once_a_day
+from bot.services.erasure import ErasureService, person_ref
 from storage.base import utcnow
 from storage.models import (
     Answer,
@@ -63,8 +63,8 @@ async def test_erasure_deletes_messages_to_the_person_and_unlinks_their_id(
             Invitation(token_hash="h", created_by=1, created_at=NOW, expires_at=NOW, used_by=2)
         )
     async with session_factory() as session, session.begin():
-        assert await erase_person(session, 1, KEY)
-        assert not await erase_person(session, 99, KEY)
+        assert await ErasureService(session, KEY).erase_person(1)
+        assert not await ErasureService(session, KEY).erase_person(99)
 
     assert [m.recipient_id for m in await rows(session_factory, OutboxMessage)] == [2]
     assert (await rows(session_factory, Meeting))[0].created_by is None
@@ -185,10 +185,10 @@ async def test_ledger_erases_again_after_a_backup_from_before_the_erasure_is_res
         await add_people(session, [Person(1), Person(2)])
         contribution = await add_contribution(session, 2, "entry", NOW, entry_answers())
     async with session_factory() as session, session.begin():
-        await erase_person(session, 1, KEY)
+        await ErasureService(session, KEY).erase_person(1)
         await ContributionService(session, default_questionnaire()).withdraw(2, contribution.id)
     async with session_factory() as session:
-        ledger = await export_ledger(session)
+        ledger = await ErasureService(session, KEY).export_ledger()
     assert "person" in ledger and contribution.public_id in ledger and '"1"' not in ledger
 
     # The restored backup: person 1 is back, the contribution submitted, the ledger empty.
@@ -198,7 +198,7 @@ async def test_ledger_erases_again_after_a_backup_from_before_the_erasure_is_res
         for entry in await session.scalars(select(ErasureLedger)):
             await session.delete(entry)
     async with session_factory() as session, session.begin():
-        done = await apply_ledger(session, ledger, KEY)
+        done = await ErasureService(session, KEY).apply_ledger(ledger)
     assert (done.people, done.contributions) == (1, 1)
     assert await rows(session_factory, User, User.id == 1) == []
     assert (await rows(session_factory, Contribution))[0].status == "withdrawn"
@@ -224,10 +224,10 @@ async def test_digest_failing_three_times_is_given_up_and_admins_are_told(
     async def broken(*args, **kwargs):
         raise RuntimeError(f"cannot reach https://api.telegram.org/bot{token}/sendMessage")
 
-    monkeypatch.setattr("bot.jobs.scheduler.build_package_in_worker", broken)
+    monkeypatch.setattr("bot.jobs.digests.build_package_in_worker", broken)
     clock = Clock(NOW)
     jobs = scheduler(session_factory, clock)
-    jobs.secrets = (token,)
+    jobs.digests.secrets = (token,)  # what BOT_TOKEN would give
     for _ in range(4):
         assert await jobs.tick() == 0
 
@@ -269,7 +269,7 @@ async def test_erasure_withdraws_and_empties_other_peoples_queued_digests_at_onc
         )
     assert await scheduler(session_factory, Clock(NOW)).tick() == 1
     async with session_factory() as session, session.begin():
-        await erase_person(session, 200, KEY)
+        await ErasureService(session, KEY).erase_person(200)
 
     queued = await rows(session_factory, OutboxMessage)
     assert queued and {m.status for m in queued} == {"cancelled"}
@@ -282,14 +282,14 @@ async def test_ledger_keeps_a_person_who_came_back_after_being_erased(session_fa
     async with session_factory() as session, session.begin():
         await add_people(session, [Person(1)])
     async with session_factory() as session, session.begin():
-        await erase_person(session, 1, KEY)
+        await ErasureService(session, KEY).erase_person(1)
     async with session_factory() as session:
-        ledger = await export_ledger(session)
+        ledger = await ErasureService(session, KEY).export_ledger()
     async with session_factory() as session, session.begin():
         await add_people(session, [Person(1)])  # they came back and accepted the notice again
         (await session.get(User, 1)).consented_at = utcnow() + timedelta(seconds=1)
     async with session_factory() as session, session.begin():
-        done = await apply_ledger(session, ledger, KEY)
+        done = await ErasureService(session, KEY).apply_ledger(ledger)
     assert done.people == 0 and len(await rows(session_factory, User)) == 1
 
 

@@ -14,11 +14,13 @@ from bot.devtools.fake_api import FAKE_TOKEN, FakeTelegramSession
 from bot.domain.questionnaire import default_questionnaire
 from bot.domain.quiet import QuietHours
 from bot.jobs.scheduler import Scheduler
+from bot.services.meetings import MeetingService
 from storage.models import Meeting, OutboxMessage, ReminderRun, User
 from tests.seed import Person, add_contribution, add_people, entry_answers
 
 MEETING_AT = datetime(2025, 4, 3, 7, 30, tzinfo=UTC)  # 09:30 in Paris
 J1 = datetime(2025, 4, 2, 8, 30, tzinfo=UTC)  # 10:30 in Paris, the day before
+SETTINGS = load_settings(database_url="sqlite+aiosqlite:///:memory:")
 
 
 class Clock:
@@ -65,8 +67,8 @@ async def test_reminder_goes_once_to_the_regions_staff_with_a_thank_you_for_cont
 ) -> None:
     await setup(session_factory)
     clock = Clock(J1)
-    assert await scheduler(session_factory, clock).send_reminders() == 1
-    assert await scheduler(session_factory, clock).send_reminders() == 0
+    assert await scheduler(session_factory, clock).reminders.run() == 1
+    assert await scheduler(session_factory, clock).reminders.run() == 0
 
     async with session_factory() as session:
         messages = {m.recipient_id: m for m in await session.scalars(select(OutboxMessage))}
@@ -107,30 +109,27 @@ async def test_pending_reminders_wait_for_the_morning_in_quiet_hours(session_fac
 
 
 async def test_cancelling_a_meeting_withdraws_its_pending_reminders(session_factory) -> None:
-    from bot.services.meetings import cancel_meeting
-
     await setup(session_factory)
-    await scheduler(session_factory, Clock(J1)).send_reminders()
+    await scheduler(session_factory, Clock(J1)).reminders.run()
     async with session_factory() as session, session.begin():
         meeting_id = (await session.scalars(select(Meeting.id))).one()
-        assert await cancel_meeting(session, meeting_id) == 2
+        assert await MeetingService(session, SETTINGS).cancel(meeting_id) == 2
     async with session_factory() as session:
         statuses = set(await session.scalars(select(OutboxMessage.status)))
     assert statuses == {"cancelled"}
-    assert await scheduler(session_factory, Clock(J1)).send_reminders() == 0
+    assert await scheduler(session_factory, Clock(J1)).reminders.run() == 0
 
 
 async def test_moving_a_meeting_plans_its_unsent_reminders_again(session_factory) -> None:
-    from bot.services.meetings import reschedule_meeting
-
     await setup(session_factory)
-    await scheduler(session_factory, Clock(J1)).send_reminders()  # J-1 queued, not yet sent
+    await scheduler(session_factory, Clock(J1)).reminders.run()  # J-1 queued, not yet sent
     async with session_factory() as session, session.begin():
         meeting_id = (await session.scalars(select(Meeting.id))).one()
-        assert await reschedule_meeting(session, meeting_id, MEETING_AT + timedelta(days=14))
-    assert await scheduler(session_factory, Clock(J1)).send_reminders() == 0  # not due any more
+        moved = MEETING_AT + timedelta(days=14)
+        assert await MeetingService(session, SETTINGS).reschedule(meeting_id, moved)
+    assert await scheduler(session_factory, Clock(J1)).reminders.run() == 0  # not due any more
     seven_days_before = datetime(2025, 4, 10, 8, 30, tzinfo=UTC)  # 10:30 Paris, J-7 of the new date
-    assert await scheduler(session_factory, Clock(seven_days_before)).send_reminders() == 1
+    assert await scheduler(session_factory, Clock(seven_days_before)).reminders.run() == 1
     async with session_factory() as session:
         rows = list(
             await session.execute(
@@ -148,16 +147,14 @@ async def test_moving_a_meeting_plans_its_unsent_reminders_again(session_factory
 async def test_editing_after_a_wave_partly_went_out_reminds_only_those_it_missed(
     session_factory,
 ) -> None:
-    from bot.services.meetings import update_meeting
-
     await setup(session_factory)
-    await scheduler(session_factory, Clock(J1)).send_reminders()  # J-1 for persons 1 and 2
+    await scheduler(session_factory, Clock(J1)).reminders.run()  # J-1 for persons 1 and 2
     async with session_factory() as session, session.begin():
         first = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).first()
         first.status = "sent"  # person 1 got it; person 2's is still held (quiet hours, say)
         meeting_id = (await session.scalars(select(Meeting.id))).one()
-        assert await update_meeting(session, meeting_id, venue="Salle B")
-    assert await scheduler(session_factory, Clock(J1)).send_reminders() == 1
+        assert await MeetingService(session, SETTINGS).update(meeting_id, venue="Salle B")
+    assert await scheduler(session_factory, Clock(J1)).reminders.run() == 1
     async with session_factory() as session:
         rows = [
             (m.recipient_id, m.status, "Salle B" in m.payload["text"])
@@ -167,15 +164,14 @@ async def test_editing_after_a_wave_partly_went_out_reminds_only_those_it_missed
 
 
 async def test_a_meeting_cancelled_after_the_list_was_read_gets_no_wave(session_factory) -> None:
-    from bot.services.meetings import cancel_meeting
-
     await setup(session_factory)
     job = scheduler(session_factory, Clock(J1))
     async with session_factory() as session:
         meeting = (await session.scalars(select(Meeting))).one()
     async with session_factory() as session, session.begin():
-        await cancel_meeting(session, meeting.id)
-    assert await job._send_wave(meeting, 1, [7], set()) is False  # the stale copy says scheduled
+        await MeetingService(session, SETTINGS).cancel(meeting.id)
+    # The stale copy of the meeting still says scheduled: the wave reads it again, locked.
+    assert await job.reminders._send_wave(meeting, 1, [7], set()) is False
     async with session_factory() as session:
         assert (await session.scalars(select(OutboxMessage))).all() == []
         assert (await session.scalars(select(ReminderRun))).all() == []
@@ -194,8 +190,8 @@ async def test_preread_goes_once_to_organisers_and_admins_two_days_before(sessio
                 session, 60 + i, "entry", MEETING_AT - timedelta(days=4), entry_answers()
             )
     two_days_before = datetime(2025, 4, 1, 8, 5, tzinfo=UTC)  # 10:05 in Paris, J-2
-    assert await scheduler(session_factory, Clock(two_days_before)).send_prereads() == 1
-    assert await scheduler(session_factory, Clock(two_days_before)).send_prereads() == 0
+    assert await scheduler(session_factory, Clock(two_days_before)).prereads.run() == 1
+    assert await scheduler(session_factory, Clock(two_days_before)).prereads.run() == 0
 
     rows = await package_rows(session_factory)
     assert {r.recipient_id for r in rows} == {50, 51}
@@ -213,7 +209,7 @@ async def test_preread_of_a_small_region_shows_nothing_when_fewer_than_five_cont
     async with session_factory() as session, session.begin():
         await add_people(session, [Person(50, organiser=True)])
     two_days_before = datetime(2025, 4, 1, 8, 5, tzinfo=UTC)
-    assert await scheduler(session_factory, Clock(two_days_before)).send_prereads() == 1
+    assert await scheduler(session_factory, Clock(two_days_before)).prereads.run() == 1
 
     rows = await package_rows(session_factory)
     body = rows[1].payload["text"]
@@ -239,4 +235,4 @@ async def test_no_preread_before_it_is_due(session_factory) -> None:
     async with session_factory() as session, session.begin():
         await add_people(session, [Person(50, organiser=True)])
     three_days_before = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
-    assert await scheduler(session_factory, Clock(three_days_before)).send_prereads() == 0
+    assert await scheduler(session_factory, Clock(three_days_before)).prereads.run() == 0

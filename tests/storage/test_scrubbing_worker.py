@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
-from bot.services.export import export_xlsx
-from bot.services.scrubbing import scrub_pending
+from bot.jobs.outputs import export_xlsx
+from bot.jobs.scrubbing import scrub_pending
 from storage.models import Answer, OutboxMessage
 from storage.reports import ReportRepo, Scope
 from tests.seed import Person, add_contribution, add_people, entry_answers

@@ -16,11 +16,11 @@ from bot.domain.questionnaire import default_questionnaire
 from bot.services.contributions import REVIEW, ContributionService, StepKind
 from bot.services.profile import PRIVACY_VERSION
 from storage.base import Base
-from storage.contributions import AnswerRepo, ContributionRepo
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import current_revision, head_revision
 from storage.models import Answer, Contribution, User
-from storage.people import UserRepo
+from storage.repositories.contributions import AnswerRepo, ContributionRepo
+from storage.repositories.people import UserRepo
 
 QUESTIONNAIRE = default_questionnaire()
 

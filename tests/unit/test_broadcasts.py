@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.audience import Audience
 from bot.services.broadcasts import (
     DeliveryCounts,
     ScheduleError,
     measure_progress,
     parse_schedule,
-    progress_bar,
 )
+from bot.views.broadcasts import progress_bar
+from storage.repositories.audience import Audience
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

@@ -8,10 +8,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
-from storage.models import (
-    ErasureLedger,
-)
-from storage.outbox import OutboxRepo
+from storage.models import ErasureLedger
+from storage.repositories.outbox import OutboxRepo
 
 
 class LedgerRepo:

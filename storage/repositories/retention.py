@@ -27,7 +27,7 @@ from storage.models import (
     ReminderRun,
     User,
 )
-from storage.outbox import FINISHED, OutboxRepo
+from storage.repositories.outbox import FINISHED, OutboxRepo
 
 
 async def inactive_people(session: AsyncSession, cutoff: datetime) -> list[int]:

@@ -1,7 +1,8 @@
 """Read-only queries for `/mesdonnees`: every row that is about one person, table by table.
 
-Like the repositories, these never write and never commit. They return rows as stored; turning
-them into something the person can read is `bot/services/personal_data.py`'s job.
+Like the repositories, these never write and never commit. They return rows as stored
+(`bot/services/personal_data.py` gathers them); turning them into something the person can read
+is `bot/views/personal_data.py`'s job.
 """
 
 from __future__ import annotations

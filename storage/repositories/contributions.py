@@ -100,6 +100,26 @@ class ContributionRepo:
         )
         return result.rowcount == 1
 
+    async def withdraw_submitted(self, public_ids: set[str]) -> int:
+        """Withdraw the submitted contributions among `public_ids` (replaying the erasure
+        ledger after a restore); returns how many were."""
+        if not public_ids:
+            return 0
+        result = await self.session.execute(
+            update(Contribution)
+            .where(
+                Contribution.public_id.in_(public_ids),
+                Contribution.status == ContributionStatus.SUBMITTED,
+            )
+            .values(
+                status=ContributionStatus.WITHDRAWN,
+                withdrawn_at=utcnow(),
+                in_focus=False,
+                cursor=None,
+            )
+        )
+        return result.rowcount
+
     async def set_status(self, contribution_id: int, expected: str, new: str) -> bool:
         """Compare-and-set the status: a double tap on "submit" flips it exactly once."""
         now = utcnow()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,14 +26,21 @@ class UserRepo:
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
-    def add(self, user: User) -> User:
+    async def add(self, user: User) -> User:
+        """Stage a new person's row and flush it: what the update does next refers to it."""
         self.session.add(user)
+        await self.session.flush()
         return user
 
     async def delete(self, user_id: int) -> bool:
         # Contributions and answers follow through ON DELETE CASCADE.
         result = await self.session.execute(delete(User).where(User.id == user_id))
         return bool(result.rowcount)
+
+    async def consent_times(self) -> list[tuple[int, datetime]]:
+        """Everyone's id and when they (last) accepted the notice."""
+        rows = await self.session.execute(select(User.id, User.consented_at))
+        return [(user_id, consented_at) for user_id, consented_at in rows]
 
     async def set_active(self, user_id: int, active: bool) -> None:
         await self.session.execute(

@@ -1,4 +1,5 @@
-"""What the scheduler records about its jobs: digest runs, failures."""
+"""What the scheduler records about its jobs (digest runs, pre-read runs, failures), and who
+they go to."""
 
 from __future__ import annotations
 
@@ -12,10 +13,21 @@ from storage.models import (
     DigestRun,
     DigestSubscription,
     JobFailure,
+    PrereadRun,
     User,
 )
 
 MAX_JOB_ATTEMPTS = 3
+
+
+def _organisers_and_admins(admin_ids: tuple[int, ...], notice_version: int) -> list:
+    """Organisers and admins (granted or in ADMIN_IDS) who can be reached and accepted the
+    current privacy notice (nothing reaches them until they accept a new one)."""
+    return [
+        or_(User.is_organiser, User.is_admin, User.id.in_(admin_ids)),
+        User.is_active,
+        User.privacy_version >= notice_version,
+    ]
 
 
 class JobFailureRepo:
@@ -42,6 +54,15 @@ class DigestRunRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def get(self, run_id: int) -> DigestRun | None:
+        return await self.session.get(DigestRun, run_id)
+
+    async def add(self, run: DigestRun) -> DigestRun:
+        """Stage a run and flush it, so that it has its id (a digest's voice-note button)."""
+        self.session.add(run)
+        await self.session.flush()
+        return run
+
     async def recipients(
         self, admin_ids: tuple[int, ...], notice_version: int, only: int | None = None
     ) -> list[tuple[DigestSubscription, User]]:
@@ -52,9 +73,7 @@ class DigestRunRepo:
             select(DigestSubscription, User)
             .join(User, User.id == DigestSubscription.user_id)
             .where(
-                or_(User.is_organiser, User.is_admin, User.id.in_(admin_ids)),
-                User.is_active,
-                User.privacy_version >= notice_version,
+                *_organisers_and_admins(admin_ids, notice_version),
                 DigestSubscription.frequency != "off",
             )
             .order_by(User.id)
@@ -84,3 +103,28 @@ class DigestRunRepo:
             )
         ).first()
         return (first is not None), (first[0] if first else None)
+
+    async def last_period_ends(self) -> dict[int, datetime]:
+        """Per organiser, the end of the latest period a digest run covers."""
+        rows = await self.session.execute(
+            select(DigestRun.user_id, func.max(DigestRun.period_end)).group_by(DigestRun.user_id)
+        )
+        return dict(rows.all())
+
+
+class PrereadRunRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_for_meeting(self, meeting_id: int) -> PrereadRun | None:
+        return await self.session.scalar(
+            select(PrereadRun).where(PrereadRun.meeting_id == meeting_id)
+        )
+
+    async def recipients(self, admin_ids: tuple[int, ...], notice_version: int) -> list[User]:
+        """Who receives pre-reads: the organisers and admins who can be reached and accepted
+        the current notice."""
+        rows = await self.session.scalars(
+            select(User).where(*_organisers_and_admins(admin_ids, notice_version)).order_by(User.id)
+        )
+        return list(rows)

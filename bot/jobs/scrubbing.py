@@ -15,14 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.delivery.outbox import Outbox
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.scrub import SCRUBBER_VERSION, scrub_many
 from bot.i18n import use_locale
 from bot.views import messages
-from storage.contributions import AnswerRepo, WaitingText
+from storage.repositories.contributions import AnswerRepo, WaitingText
+from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -41,7 +40,7 @@ def scrub_batch(rows: list[WaitingText]) -> list[tuple[WaitingText, str, list[st
 
 
 async def scrub_pending(
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: UnitOfWorkFactory,
     questionnaire: Questionnaire,
     default_locale: str,
 ) -> int:

@@ -9,6 +9,7 @@ from storage.models import (
     DigestRun,
     OutboxFile,
     OutboxMessage,
+    OutboxStatus,
     PrereadRun,
 )
 
@@ -29,7 +30,9 @@ class OutboxRepo:
             update(OutboxMessage)
             .where(
                 OutboxMessage.group_key == group,
-                OutboxMessage.status.in_(("pending", "claimed", "sending")),
+                OutboxMessage.status.in_(
+                    (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING)
+                ),
             )
             .values(
                 status="cancelled",
@@ -64,7 +67,7 @@ class OutboxRepo:
             await self.session.scalars(
                 select(OutboxMessage.group_key).where(
                     OutboxMessage.kind.in_(PACKAGE_KINDS),
-                    OutboxMessage.status.in_(("pending", "claimed")),
+                    OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.CLAIMED)),
                     OutboxMessage.ledger_mark < mark,
                 )
             )
@@ -86,6 +89,18 @@ class OutboxRepo:
         )
         await self.delete_unused_files()
         return result.rowcount
+
+    async def recipients_of(self, group: str) -> set[int]:
+        """Who a group of messages (e.g. a reminder wave) reached or still will: every
+        recipient whose message was not withdrawn."""
+        return set(
+            await self.session.scalars(
+                select(OutboxMessage.recipient_id).where(
+                    OutboxMessage.group_key == group,
+                    OutboxMessage.status != OutboxStatus.CANCELLED,
+                )
+            )
+        )
 
     async def delete_unused_files(self) -> int:
         used = select(OutboxMessage.id).where(OutboxMessage.file_id == OutboxFile.id).exists()

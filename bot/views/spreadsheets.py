@@ -1,0 +1,192 @@
+"""Organisers' spreadsheets: an export (bot/services/export.py) written as XLSX or CSV, in the
+reader's language.
+
+The XLSX is a summary sheet, then one sheet per theme (one row per contribution); the CSV is one
+file whose themes each follow their own header row (themes have different questions). Both
+stream to temporary files, so memory stays flat. The submission time is shown to the day; a
+text the scrubbing worker has not reached yet is replaced by a note. Cells that a spreadsheet
+would read as a formula are defused, and characters a spreadsheet cannot hold are removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from bot.domain.geo import get_department, get_region
+from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
+from bot.domain.questionnaire import Question, Questionnaire, Theme
+from bot.services.export import ExportData, ExportEntry
+from bot.views.messages import fewer_than
+from storage.reports import AnswerCells
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]\*\?/\\:]")
+
+
+# Control characters that XML (so XLSX) cannot hold, and bidi controls that would reorder what
+# organisers read. Input is cleaned as it arrives; this is the last guard.
+_ILLEGAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def defuse(value: object) -> object:
+    """Keep spreadsheet software from running text as a formula (CSV/formula injection), and
+    drop characters that would make the file unreadable."""
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+def sheet_title(theme: Theme, locale: str) -> str:
+    return _SHEET_FORBIDDEN.sub(" ", f"{theme.number}. {theme.title.get(locale)}")[:31]
+
+
+def export_filename(now: datetime, tz: ZoneInfo, *, as_csv: bool) -> str:
+    stamp = now.astimezone(tz).strftime("%Y-%m-%d")
+    return f"relais-export-{stamp}.{'csv' if as_csv else 'xlsx'}"
+
+
+class RowRenderer:
+    """One theme's contributions as spreadsheet cells, in the reader's language."""
+
+    def __init__(self, theme: Theme, locale: str, tz: ZoneInfo) -> None:
+        self.theme, self.locale, self.tz = theme, locale, tz
+        self.other = _("other")
+
+    def header(self) -> list[str]:
+        fixed = [
+            _("Reference"),
+            _("Submitted"),
+            _("Type of structure"),
+            _("Department"),
+            _("Region"),
+            _("Role"),
+        ]
+        return fixed + [
+            f"{n}. {q.prompt.get(self.locale)}" for n, q in enumerate(self.theme.questions, start=1)
+        ]
+
+    def cells(self, entry: ExportEntry) -> list[object]:
+        row, who = entry.row, entry.who
+        department = None if who.place_is_region else get_department(who.place or "")
+        region = (
+            get_region(who.place or "")
+            if who.place_is_region
+            else (department.region if department else None)
+        )
+        fixed = [
+            row.public_id,
+            row.submitted_at.astimezone(self.tz).date(),  # to the day: no finer trail
+            _(STRUCTURE_TYPES[who.structure_type]) if who.structure_type else self.other,
+            f"{department.name} ({department.code})" if department else self.other,
+            region.name if region else self.other,
+            _(ROLES[who.role]) if who.role else self.other,
+        ]
+        return fixed + [
+            defuse(self.answer(q, entry.answers.get(q.key))) for q in self.theme.questions
+        ]
+
+    def answer(self, question: Question, answer: AnswerCells | None) -> object:
+        if answer is None:
+            return None
+        if answer.skipped:
+            return _("(skipped)")
+        if answer.voice_file_id:
+            return _("🎤 voice note ({seconds} s)").format(seconds=answer.voice_duration or 0)
+        if answer.pending:
+            return _("(being checked for personal data: in the next export)")
+        if answer.text_value is not None:
+            return answer.text_value
+        if answer.scale_value is not None:
+            return answer.scale_value
+        if answer.choice_keys is not None:
+            return question.labels(answer.choice_keys, self.locale)
+        return None
+
+
+async def write_xlsx(
+    export: ExportData, questionnaire: Questionnaire, locale: str, tz: ZoneInfo
+) -> bytes:
+    """A workbook: a summary sheet, then one sheet per theme. openpyxl's write-only mode
+    streams rows to temporary files."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("Summary")[:31])
+    bold = Font(bold=True)
+    renderers = {theme.key: RowRenderer(theme, locale, tz) for theme in export.themes}
+    sheets = {}
+    for key, renderer in renderers.items():
+        sheet = workbook.create_sheet(sheet_title(renderer.theme, locale))
+        sheet.append([_bold(sheet, title, bold) for title in renderer.header()])
+        sheets[key] = sheet
+    counts = dict.fromkeys(renderers, 0)
+    async for entry in export.entries():
+        sheets[entry.theme.key].append(renderers[entry.theme.key].cells(entry))
+        counts[entry.theme.key] += 1
+    summary.append([_bold(summary, _("Theme"), bold), _bold(summary, _("Contributions"), bold)])
+    threshold = export.threshold
+    for theme in questionnaire.themes:
+        if theme.key in counts:
+            summary.append([f"{theme.number}. {theme.title.get(locale)}", counts[theme.key]])
+        elif not export.scope.themes or theme.key in export.scope.themes:
+            summary.append([f"{theme.number}. {theme.title.get(locale)}", fewer_than(threshold)])
+    summary.append([_("Total"), sum(counts.values())])
+    summary.append([])
+    summary.append(
+        [
+            _(
+                "Groups of fewer than {threshold} contributors are shown as “other”; a theme "
+                "fewer than {threshold} people answered has no sheet."
+            ).format(threshold=threshold)
+        ]
+    )
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        return handle.read()
+
+
+def _bold(sheet: object, value: str, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+async def write_csv(export: ExportData, locale: str, tz: ZoneInfo) -> bytes:
+    """One CSV, one row per contribution; each theme's rows follow their own header row."""
+    renderers = {theme.key: RowRenderer(theme, locale, tz) for theme in export.themes}
+    headed: set[str] = set()
+    with tempfile.TemporaryFile() as handle:
+        # UTF-8 with a BOM so that spreadsheet software opens accents correctly.
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        async for entry in export.entries():
+            theme, renderer = entry.theme, renderers[entry.theme.key]
+            if theme.key not in headed:
+                headed.add(theme.key)
+                writer.writerow([_("Theme"), *renderer.header()])
+            label = f"{theme.number}. {theme.title.get(locale)}"
+            writer.writerow([label, *(_csv(c) for c in renderer.cells(entry))])
+        text.flush()
+        handle.seek(0)
+        content = handle.read()
+        text.detach()
+        return content
+
+
+def _csv(value: object) -> object:
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    return "" if value is None else value
