@@ -13,13 +13,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram.utils.i18n import gettext as _
-from redis.asyncio import BlockingConnectionPool, Redis
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import SHUTDOWN_GRACE_SECONDS, Settings
+from bot.config import SHUTDOWN_GRACE_SECONDS, SUPPORTED_LOCALES, Settings
 from bot.delivery.ratelimit import SendRateLimiter
 from bot.delivery.sender import PacedSender
 from bot.domain.questionnaire import Questionnaire, default_questionnaire
@@ -42,6 +39,7 @@ from handlers.middlewares import (
     RetryDirectReplies,
     ServicesMiddleware,
 )
+from storage.unit_of_work import UnitOfWorkFactory
 
 # (command, aliases) in menu order; descriptions are translated in `bot_commands`.
 COMMANDS = (
@@ -60,6 +58,9 @@ def create_fsm_storage(settings: Settings) -> BaseStorage:
     """Redis when REDIS_URL is set (several instances share where each person is), else memory
     (the truth is in the database anyway; see docs/architecture.md)."""
     if settings.redis_url:
+        # Loaded only when configured: ~100 ms and a few MB at every start otherwise.
+        from aiogram.fsm.storage.redis import RedisStorage
+
         return RedisStorage(redis=redis_client(settings.redis_url))
     return MemoryStorage()
 
@@ -68,6 +69,8 @@ def redis_client(url: str, connections: int = 50):
     """A Redis client whose pool makes callers wait for a free connection: redis-py's default
     pool raises MaxConnectionsError past 100 concurrent commands, which a burst of updates
     reaches."""
+    from redis.asyncio import BlockingConnectionPool, Redis  # only when REDIS_URL is set
+
     return Redis(
         connection_pool=BlockingConnectionPool.from_url(
             url, max_connections=connections, timeout=10
@@ -93,7 +96,7 @@ def create_bot(
 
 def create_dispatcher(
     settings: Settings,
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: UnitOfWorkFactory,
     questionnaire: Questionnaire | None = None,
     fsm_storage: BaseStorage | None = None,
     metrics: Metrics | None = None,
@@ -135,17 +138,20 @@ def bot_commands(locale: str) -> list[BotCommand]:
         return [BotCommand(command=c, description=descriptions[c]) for c in COMMANDS]
 
 
-async def set_bot_commands(bot: Bot) -> None:
-    """The command menu in French (default) and English, for private chats."""
+async def set_bot_commands(bot: Bot, default_locale: str = "fr") -> None:
+    """The command menu for private chats: in `default_locale` for everyone, and in each other
+    language of locales/ for the people whose Telegram is set to it."""
     scope = BotCommandScopeAllPrivateChats()
-    await bot.set_my_commands(bot_commands("fr"), scope=scope)
-    await bot.set_my_commands(bot_commands("en"), scope=scope, language_code="en")
+    await bot.set_my_commands(bot_commands(default_locale), scope=scope)
+    for locale in SUPPORTED_LOCALES:
+        if locale != default_locale:
+            await bot.set_my_commands(bot_commands(locale), scope=scope, language_code=locale)
 
 
 def attach_background_jobs(
     dp: Dispatcher,
     bot: Bot,
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: UnitOfWorkFactory,
     settings: Settings,
     questionnaire: Questionnaire | None = None,
 ) -> None:

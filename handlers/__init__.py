@@ -1,10 +1,12 @@
 """The router tree.
 
-Order matters: commands and buttons first (onboarding, admin, organiser, my data, contribute), so
-a command always wins over "a text message answers the question in focus" and over contribute's
-"unknown command" reply; admin and organiser routers check roles on the server side (their
-middleware refuses and logs). The errors router comes last because its callback handler catches
-every button nobody else recognised (stale or forged).
+Order matters (the list below; docs/architecture.md shows it, checked by a test): commands and
+buttons first (onboarding, then the admin, meetings, broadcasts and organiser routers, my data,
+contribute), so a command always wins over "a text message answers the question in focus" and
+over contribute's "unknown command" reply; the admin and organiser routers check roles on the
+server side (`RequireRole` refuses and logs). Membership (the person blocked or unblocked the
+bot) comes next; the errors router comes last because its callback handler catches every button
+nobody else recognised (stale or forged).
 Every router only listens to private chats: messages in groups and channels are ignored.
 """
 

@@ -59,11 +59,7 @@ from handlers.common import (
 from handlers.errors import UNSEEN
 from handlers.filters import has_text_or_voice, looks_like_command
 from handlers.onboarding import continue_profile, save_profile_text
-from handlers.profile_required import (
-    profile_or_ask_consent,
-    profile_or_expired,
-    require_profiles,
-)
+from handlers.profile_required import profile_or_ask_consent, profile_or_expired, require_profiles
 from storage.models import VOICE_KEEP, VOICE_TYPE, ContributionStatus, User
 
 router = Router(name=__name__)
@@ -123,15 +119,12 @@ async def on_choice_toggled(
 ) -> None:
     """Tick or untick an option: only the keyboard changes (its buttons carry the selection)."""
     step = await _asked(services, user, callback_data)
-    question, index = step.question, callback_data.index
-    if question is None or question.kind != "multi" or not 0 <= index < len(question.options):
+    question = step.question
+    mask = flows.toggled_mask(question, callback_data.mask, callback_data.index)
+    if question is None or mask is None:
         await expired(callback)
         return
-    if not flows.mask_is_valid(question, callback_data.mask):
-        await expired(callback)
-        return
-    mask = flows.toggle_choice(question, callback_data.mask, index)
-    if mask is None:
+    if mask == flows.TOO_MANY:
         await callback.answer(messages.too_many_choices(question.max_choices or 0), show_alert=True)
         return
     await callback.answer()
@@ -145,10 +138,7 @@ async def on_option_chosen(
     callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
 ) -> None:
     step = await _asked(services, user, callback_data)
-    question, index = step.question, callback_data.index
-    value = None
-    if question is not None and question.kind == "single" and 0 <= index < len(question.options):
-        value = AnswerValue(choices=(question.options[index].key,))
+    value = flows.option_answer(step.question, callback_data.index)
     await _record_tapped(callback, bot, services, step, value)
 
 
@@ -157,13 +147,7 @@ async def on_scale_chosen(
     callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
 ) -> None:
     step = await _asked(services, user, callback_data)
-    question, value = step.question, None
-    if (
-        question is not None
-        and question.kind == "scale"
-        and flows.is_valid_scale(callback_data.index)
-    ):
-        value = AnswerValue(scale=callback_data.index)
+    value = flows.scale_answer(step.question, callback_data.index)
     await _record_tapped(callback, bot, services, step, value)
 
 
@@ -178,10 +162,7 @@ async def on_choices_validated(
     if question is not None and not mask:
         await callback.answer(messages.choose_at_least_one(), show_alert=True)
         return
-    value = None
-    if question is not None and question.kind == "multi" and flows.mask_is_valid(question, mask):
-        value = AnswerValue(choices=flows.keys_from_mask(question, mask))
-    await _record_tapped(callback, bot, services, step, value)
+    await _record_tapped(callback, bot, services, step, flows.choices_answer(question, mask))
 
 
 @router.callback_query(AnswerCB.filter(F.action == AnswerAction.SKIP), flags=profile_or_expired())
@@ -189,10 +170,7 @@ async def on_question_skipped(
     callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
 ) -> None:
     step = await _asked(services, user, callback_data)
-    optional = step.question is not None and step.question.optional
-    await _record_tapped(
-        callback, bot, services, step, AnswerValue(skipped=True) if optional else None
-    )
+    await _record_tapped(callback, bot, services, step, flows.skip_answer(step.question))
 
 
 @router.callback_query(AnswerCB.filter(F.action == AnswerAction.BACK), flags=profile_or_expired())

@@ -87,9 +87,13 @@ async def on_error(
     try:
         # The update's unit of work was rolled back and closed: this one only reads.
         async with session_factory() as session:
-            services = Services(session, settings, questionnaire, session_factory)
+            services = Services(session, settings, questionnaire)
             profile = await services.profile.get(user.id)
-            language = profile.language if profile else pick_locale(user.language_code)
+            language = (
+                profile.language
+                if profile
+                else pick_locale(user.language_code, settings.default_locale)
+            )
             # The update's middlewares (and their i18n context) are gone: set the locale here.
             with use_locale(language, settings.default_locale):
                 if not telegram_failed:

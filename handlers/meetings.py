@@ -24,7 +24,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.config import Settings
 from bot.delivery.packages import send_package
-from bot.jobs.outputs import build_preread
+from bot.jobs.outputs import preread_build
 from bot.keyboards import buttons
 from bot.keyboards.callbacks import MeetingAction, MeetingCB, VoiceSource
 from bot.services.container import Services
@@ -42,6 +42,7 @@ from bot.views import meetings as mv
 from handlers.access import RequireRole
 from handlers.common import expired, locale
 from handlers.filters import has_text
+from handlers.heavy_builds import build_fresh_package
 from handlers.states import MeetingForm
 from storage.base import utcnow
 from storage.models import Meeting
@@ -161,11 +162,8 @@ async def on_preread_chosen(
     meeting = await _scheduled_meeting(callback, callback_data, services)
     if meeting is None:
         return
-    # Answering the button went through CommitBeforeTelegram: the update holds no transaction
-    # (on SQLite, not the only connection) while the worker builds.
-    package = await build_preread(
-        services.settings, services.questionnaire, meeting, utcnow(), locale()
-    )
+    build = preread_build(services.settings, services.questionnaire, meeting, utcnow(), locale())
+    package = await build_fresh_package(services, locale(), build)
     voice = (VoiceSource.PREREAD, meeting.id)
     await send_package(bot, callback.from_user.id, package, voice=voice)
 

@@ -1,9 +1,10 @@
-"""Update-level middlewares, outermost first: per-person ordering, DB transaction, profile+locale.
+"""The dispatcher's middlewares (their order is in docs/architecture.md, checked by a test).
 
-One session per update, opened here; repositories never commit. The transaction is committed
-when the handler returns, rolled back when it raises, and also committed just before each call
-to Telegram (`CommitBeforeTelegram`): a reply never confirms what is not yet durable, and no
-transaction (and no SQLite write lock) is ever held while waiting on the network.
+One unit of work per update, opened here; repositories and services never commit. The
+transaction is committed when the handler returns, rolled back when it raises, and also
+committed just before each call to Telegram (`CommitBeforeTelegram`): a reply never confirms
+what is not yet durable, and no transaction (and no SQLite write lock) is ever held while
+waiting on the network.
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -162,7 +160,7 @@ class CommitBeforeTelegram(BaseRequestMiddleware):
 
 class CleanInputMiddleware(BaseMiddleware):
     """Message-level: remove control and bidi characters from text and captions before any
-    handler sees them (services/scrub.py `clean_input`), so nothing stored, exported or shown to
+    handler sees them (`clean_input`, bot/domain/scrub.py), so nothing stored, exported or shown to
     organisers carries them. Entity offsets (formatting of an admin's broadcast) are moved to
     match."""
 
@@ -291,9 +289,7 @@ class ServicesMiddleware(BaseMiddleware):
     """Gives each update its services (`services: Services`) over the update's unit of work."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        data["services"] = Services(
-            data["session"], data["settings"], data["questionnaire"], data["session_factory"]
-        )
+        data["services"] = Services(data["session"], data["settings"], data["questionnaire"])
         return await handler(event, data)
 
 

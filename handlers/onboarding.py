@@ -40,11 +40,7 @@ from handlers.common import (
     show_menu,
 )
 from handlers.filters import has_text
-from handlers.profile_required import (
-    profile_or_ask_consent,
-    profile_or_expired,
-    require_profiles,
-)
+from handlers.profile_required import profile_or_ask_consent, profile_or_expired, require_profiles
 from storage.models import VOICE_KEEP, User
 
 router = Router(name=__name__)

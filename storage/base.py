@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, func
@@ -56,6 +57,9 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+Clock = Callable[[], datetime]  # utcnow, or a test's or the sandbox's clock
 
 
 def instance_name() -> str:

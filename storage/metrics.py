@@ -7,10 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from storage.models import DigestRun, OutboxMessage, OutboxStatus
+from storage.models import IN_QUEUE, DigestRun, OutboxMessage
 from storage.unit_of_work import UnitOfWork
-
-IN_QUEUE = (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING)
 
 
 @dataclass(frozen=True)

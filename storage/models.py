@@ -164,7 +164,7 @@ class Answer(Base):
     # What organisers read: the text scrubbed once per revision. `scrubbed_with` says how far:
     # "patterns" right after the answer (regexes and checksums, in the reply path), "model"
     # once the background worker has run the named-entity model. Organiser outputs show only
-    # "model" texts; the others wait (see bot/services/scrubbing.py).
+    # "model" texts; the others wait (see bot/jobs/scrubbing.py).
     scrubbed_text: Mapped[str | None] = mapped_column(Text)
     scrubbed_with: Mapped[str | None] = mapped_column(String(8), index=True)
     scrubbed_version: Mapped[int | None] = mapped_column(SmallInteger)  # SCRUBBER_VERSION
@@ -258,6 +258,10 @@ class OutboxStatus(StrEnum):
     # The Bot API call may or may not have delivered it (a dropped connection, a timeout, a
     # crash during the call): resending could show it twice.
     UNKNOWN = "unknown"
+
+
+NOT_YET_SENT = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)  # may still be withdrawn
+IN_QUEUE = (*NOT_YET_SENT, OutboxStatus.SENDING)  # not finished yet
 
 
 class OutboxFile(Base):

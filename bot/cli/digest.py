@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
 from bot.jobs.outputs import build_package
+from bot.services.digest import next_period_start
 from bot.services.profile import PRIVACY_VERSION
 from storage.base import utcnow
 from storage.reports import Scope
@@ -21,7 +22,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     engine, factory = await open_database(settings)
     try:
         async with factory() as session:
-            # The same people, and the same window, as the scheduler's digests.
+            # The same people, and the same start, as the scheduler's next digests; a preview
+            # ends now, where a digest ends at its slot.
             runs = DigestRunRepo(session)
             rows = await runs.recipients(settings.admin_ids, PRIVACY_VERSION, args.organiser)
             if not rows:
@@ -33,10 +35,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 )
                 return 1
             for subscription, user in rows:
-                _, start = await runs.next_start(user.id)
+                end = utcnow()
                 scope = Scope(
-                    start=start,
-                    end=utcnow(),
+                    start=await next_period_start(session, subscription, end, settings.tz),
+                    end=end,
                     themes=tuple(subscription.themes or ()),
                     regions=tuple(subscription.regions or ()),
                 )

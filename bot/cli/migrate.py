@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.config import (
-    Settings,
-)
+from bot.config import Settings
 from storage.engine import check_reachable, create_engine
 from storage.migrate import current_revision, upgrade_to_head
 

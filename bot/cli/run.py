@@ -13,9 +13,7 @@ from bot.app import (
     create_fsm_storage,
     set_bot_commands,
 )
-from bot.config import (
-    Settings,
-)
+from bot.config import Settings
 from bot.web.metrics import Metrics
 from bot.web.server import serve_webhook
 from storage.engine import (
@@ -55,7 +53,7 @@ async def run(
     dispatcher = create_dispatcher(settings, factory, fsm_storage=fsm_storage, metrics=metrics)
     attach_background_jobs(dispatcher, bot, factory, settings)
     try:
-        await set_bot_commands(bot)
+        await set_bot_commands(bot, settings.default_locale)
         if webhook:
             await serve_webhook(settings, dispatcher, bot, factory, metrics)
         else:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.config import (
-    Settings,
-)
+from bot.config import Settings
 from bot.devtools.sandbox import run_sandbox
 
 

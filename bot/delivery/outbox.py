@@ -1,49 +1,31 @@
-"""The one delivery engine: an outbox table and a paced sender.
+"""The one delivery engine, first half: the outbox.
 
-Everything that is not a direct reply (digests, reminders, pre-reads, broadcasts and their reports)
-is enqueued with `Outbox` in the caller's transaction, so a message exists if and only if the
-work that produced it was committed. `PacedSender` delivers it:
-
-- a global rate (aiolimiter's leaky bucket, `SEND_RATE`, default 25/s, under Telegram's ~30/s)
-  and at least one second between two messages to the same chat;
-- 429: wait `retry_after`, retry; 403 (blocked, deactivated): mark the person inactive, do not
-  retry; 400: fail (retrying cannot help); network errors and 5xx: retry with bounded
-  exponential backoff, then give up visibly: `failed` when Telegram answered with an error,
-  `unknown` when no answer came (it may have been delivered);
-- claims are compare-and-set (and `FOR UPDATE SKIP LOCKED` on PostgreSQL), so two senders never
-  take the same row. A row is `claimed` while queued in this process and `sending` only during
-  its Bot API call. After a crash, `claimed` rows go back to `pending`; a row left `sending`
-  may or may not have reached Telegram, and is marked `unknown` rather than sent again. The
-  real guarantee is in docs/delivery.md: Telegram has no idempotency key, so a call whose
-  answer was lost (and retried) can show a message twice.
+Everything that is not a direct reply (digests, reminders, pre-reads, broadcasts and their
+reports) is enqueued with `Outbox` in the caller's unit of work, so a message exists if and only
+if the work that produced it was committed. `PacedSender` (bot/delivery/sender.py) delivers it;
+docs/delivery.md has the guarantees.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from aiogram.exceptions import (
-    TelegramNetworkError,
-)
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.types import InlineKeyboardMarkup
 from aiohttp import ClientError
 
-from storage.base import utcnow
+from storage.base import Clock, utcnow
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories.outbox_queue import OutboxQueueRepo
 from storage.unit_of_work import UnitOfWork
 
-log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 ADMIN_KINDS = ("report", "notice")
 # No answer came back: Telegram may have delivered the message (see docs/delivery.md).
 NO_ANSWER = (TelegramNetworkError, TimeoutError, ClientError, OSError)
 RECIPIENT_ERASED = "recipient erased"  # broadcast reports, notices of failed jobs
 CLAIM_LEASE = timedelta(minutes=5)
-Clock = Callable[[], datetime]
 
 
 class Outbox:

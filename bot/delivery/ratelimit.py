@@ -15,7 +15,6 @@ from aiolimiter import AsyncLimiter
 from limits import RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from redis.asyncio import BlockingConnectionPool
 
 SHARED_KEY = "relais-send"
 
@@ -29,6 +28,8 @@ class SendRateLimiter:
         self._pool = None
         self.window = RateLimitItemPerSecond(max(1, int(rate)))
         if redis_url:
+            from redis.asyncio import BlockingConnectionPool  # only when REDIS_URL is set
+
             self._pool = BlockingConnectionPool.from_url(redis_url, max_connections=20, timeout=10)
             storage = storage_from_string(
                 f"async+{redis_url}", implementation="redispy", connection_pool=self._pool

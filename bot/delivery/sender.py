@@ -1,10 +1,24 @@
-"""The paced sender: delivers outbox rows within Telegram's limits (see bot/delivery/outbox.py
-and docs/delivery.md for the guarantees)."""
+"""The one delivery engine, second half: the paced sender, which delivers outbox rows.
+
+- a global rate (aiolimiter's leaky bucket, `SEND_RATE`, default 25/s, under Telegram's ~30/s)
+  and at least one second between two messages to the same chat;
+- 429: wait `retry_after`, retry; 403 (blocked, deactivated): mark the person inactive, do not
+  retry; 400: fail (retrying cannot help); network errors and 5xx: retry with bounded
+  exponential backoff, then give up visibly: `failed` when Telegram answered with an error,
+  `unknown` when no answer came (it may have been delivered);
+- claims are compare-and-set (and `FOR UPDATE SKIP LOCKED` on PostgreSQL), so two senders never
+  take the same row. A row is `claimed` while queued in this process and `sending` only during
+  its Bot API call. After a crash, `claimed` rows go back to `pending`; a row left `sending`
+  may or may not have reached Telegram, and is marked `unknown` rather than sent again. The
+  real guarantee is in docs/delivery.md: Telegram has no idempotency key, so a call whose
+  answer was lost (and retried) can show a message twice.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,25 +32,19 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
-from bot.delivery.outbox import (
-    ADMIN_KINDS,
-    CLAIM_LEASE,
-    MAX_ATTEMPTS,
-    NO_ANSWER,
-    RECIPIENT_ERASED,
-    Clock,
-    log,
-)
+from bot.delivery.outbox import ADMIN_KINDS, CLAIM_LEASE, MAX_ATTEMPTS, NO_ANSWER, RECIPIENT_ERASED
 from bot.delivery.ratelimit import SendRateLimiter
 from bot.domain.quiet import QuietHours
 from bot.logs import redact
-from storage.base import instance_name, utcnow
+from storage.base import Clock, instance_name, utcnow
 from storage.models import OutboxFile, OutboxMessage, OutboxStatus
 from storage.repositories.erasures import LedgerRepo
 from storage.repositories.outbox import PACKAGE_KINDS, OutboxRepo
 from storage.repositories.outbox_queue import OutboxQueueRepo, is_single_sender
 from storage.repositories.people import UserRepo
 from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 
 async def send_payload(bot: Bot, chat_id: int, payload: dict[str, Any], upload: Any = None) -> Any:

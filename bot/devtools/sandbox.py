@@ -162,7 +162,7 @@ async def run_sandbox(
     bot = create_bot(settings, session=fake, token=FAKE_TOKEN)
     factory = create_session_factory(engine)
     dispatcher = create_dispatcher(settings, factory)
-    await set_bot_commands(bot)
+    await set_bot_commands(bot, settings.default_locale)
     questionnaire = default_questionnaire()
     state: Session
     scheduler = Scheduler(factory, settings, questionnaire, clock=lambda: state.now(), bot=bot)

@@ -107,3 +107,48 @@ def mask_from_keys(question: Question, keys: Collection[str]) -> int:
 
 def is_valid_scale(value: int) -> bool:
     return value in SCALE_VALUES
+
+
+# --- What a tapped button answers ---------------------------------------------------------------
+# Each returns None when the button cannot answer this question (forged, or drawn for another
+# version of it): the handler then says "this button has expired".
+
+
+def option_answer(question: Question | None, index: int) -> AnswerValue | None:
+    """Option `index` of a single-choice question."""
+    if question is None or question.kind != "single" or not 0 <= index < len(question.options):
+        return None
+    return AnswerValue(choices=(question.options[index].key,))
+
+
+def scale_answer(question: Question | None, value: int) -> AnswerValue | None:
+    if question is None or question.kind != "scale" or not is_valid_scale(value):
+        return None
+    return AnswerValue(scale=value)
+
+
+def choices_answer(question: Question | None, mask: int) -> AnswerValue | None:
+    """The options ticked on a multi-choice keyboard (`mask`), validated."""
+    if question is None or question.kind != "multi" or not mask_is_valid(question, mask):
+        return None
+    return AnswerValue(choices=keys_from_mask(question, mask))
+
+
+def skip_answer(question: Question | None) -> AnswerValue | None:
+    if question is None or not question.optional:
+        return None
+    return AnswerValue(skipped=True)
+
+
+TOO_MANY = -1  # `toggled_mask`: ticking this option would exceed the question's max_choices
+
+
+def toggled_mask(question: Question | None, mask: int, index: int) -> int | None:
+    """The multi-choice selection after ticking or unticking option `index`; TOO_MANY past the
+    question's limit; None if the button cannot belong to this question."""
+    if question is None or question.kind != "multi" or not 0 <= index < len(question.options):
+        return None
+    if not mask_is_valid(question, mask):
+        return None
+    toggled = toggle_choice(question, mask, index)
+    return TOO_MANY if toggled is None else toggled

@@ -3,18 +3,13 @@ this instance (written on every claim, so that logs and rows say who did the wor
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from aiogram import Bot
 
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.quiet import QuietHours
-from storage.base import instance_name, utcnow
+from storage.base import Clock, instance_name, utcnow
 from storage.unit_of_work import UnitOfWorkFactory
-
-Clock = Callable[[], datetime]
 
 
 class Job:

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import NamedTuple
 
 from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardMarkup
 from babel.dates import format_datetime
 
 from bot.delivery.outbox import Outbox
 from bot.i18n import use_locale
 from bot.jobs.base import Job
-from bot.keyboards.buttons import (
-    broadcast_report_keyboard,
-    broadcast_running_keyboard,
-)
+from bot.keyboards.buttons import broadcast_report_keyboard, broadcast_running_keyboard
 from bot.services.broadcasts import (
     PROGRESS_EVERY,
     BroadcastService,
@@ -26,13 +25,17 @@ from bot.services.broadcasts import (
     measure_progress,
 )
 from bot.views import broadcasts as bv
-from storage.models import (
-    Broadcast,
-)
+from storage.models import Broadcast
 from storage.repositories.broadcasts import BroadcastRepo, group_key
 from storage.repositories.people import UserRepo
 
 log = logging.getLogger(__name__)
+
+
+class ProgressEdit(NamedTuple):
+    text: str
+    markup: InlineKeyboardMarkup | None
+    finished: bool  # the broadcast is done (its report enqueued)
 
 
 class BroadcastJob(Job):
@@ -72,12 +75,12 @@ class BroadcastJob(Job):
         for broadcast in running:
             edit = await self._track(broadcast, now)
             if edit is not None:
-                finished += edit[2]
-                await self._edit_progress(broadcast, edit[0], edit[1])
+                finished += edit.finished
+                await self._edit_progress(broadcast, edit.text, edit.markup)
         return finished
 
-    async def _track(self, broadcast: Broadcast, now: datetime):
-        """(progress text, keyboard, finished?) to show, or None if it is not time yet."""
+    async def _track(self, broadcast: Broadcast, now: datetime) -> ProgressEdit | None:
+        """The edit of the progress message to make, or None if it is not time yet."""
         async with self.session_factory() as session, session.begin():
             broadcasts = BroadcastRepo(session)
             counts = await BroadcastService(session).delivery_counts(broadcast.id)
@@ -105,7 +108,9 @@ class BroadcastJob(Job):
                         ),
                         urgent=broadcast.urgent,
                     )
-                    return bv.finished(broadcast.id, counts, locale), None, 1
+                    return ProgressEdit(
+                        bv.finished(broadcast.id, counts, locale), None, finished=True
+                    )
                 if not await broadcasts.claim_progress_edit(broadcast.id, now, PROGRESS_EVERY):
                     return None  # edited less than PROGRESS_EVERY ago (maybe elsewhere)
                 quiet = self.quiet
@@ -126,7 +131,7 @@ class BroadcastJob(Job):
                         else None
                     ),
                 )
-                return text, broadcast_running_keyboard(broadcast.id), 0
+                return ProgressEdit(text, broadcast_running_keyboard(broadcast.id), finished=False)
 
     async def _edit_progress(self, broadcast: Broadcast, text: str, markup) -> None:
         """A direct edit, not an outbox message: it must not queue behind the broadcast it

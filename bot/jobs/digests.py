@@ -19,14 +19,10 @@ from bot.jobs.base import Job
 from bot.jobs.outputs import build_package_in_worker
 from bot.keyboards.callbacks import VoiceSource
 from bot.logs import redact
-from bot.services.digest import default_period_start, latest_due
+from bot.services.digest import latest_due, next_period_start
 from bot.services.profile import PRIVACY_VERSION
 from bot.views.messages import digest_gave_up
-from storage.models import (
-    DigestRun,
-    DigestSubscription,
-    User,
-)
+from storage.models import DigestRun, DigestSubscription, User
 from storage.reports import Scope
 from storage.repositories.jobs import MAX_JOB_ATTEMPTS, DigestRunRepo, JobFailureRepo
 from storage.repositories.people import admins_to_tell
@@ -53,9 +49,7 @@ class DigestJob(Job):
             if last_end is None and due < subscription.created_at:
                 continue  # subscribed after that slot: the first digest is the next one
             async with self.session_factory() as session:
-                has_runs, start = await DigestRunRepo(session).next_start(user.id)
-            if not has_runs:
-                start = default_period_start(subscription, due, self.settings.tz)
+                start = await next_period_start(session, subscription, due, self.settings.tz)
             try:
                 if await self._send_digest(subscription, user, start, due):
                     enqueued += 1

@@ -69,25 +69,51 @@ async def build_package_in_worker(
     )
 
 
+async def build_preread_package(
+    uow: UnitOfWork,
+    questionnaire: Questionnaire,
+    meeting: Meeting,
+    now: datetime,
+    *,
+    threshold: int,
+    locale: str,
+    tz: ZoneInfo,
+) -> DigestPackage:
+    """A meeting's pre-read: its header, then a digest of everything its region(s) said until
+    `now`. Call inside `use_locale(locale)` (the worker sets it)."""
+    return await build_package(
+        uow,
+        questionnaire,
+        preread_scope(meeting, now),
+        threshold=threshold,
+        locale=locale,
+        tz=tz,
+        header=preread_header(meeting, locale, tz),
+        filename_stem=f"relais-prelecture-{meeting.id}",
+    )
+
+
+def preread_build(
+    settings: Settings, questionnaire: Questionnaire, meeting: Meeting, now: datetime, locale: str
+) -> Build[DigestPackage]:
+    """`build_preread_package` for `run_on_worker`: all but the unit of work given."""
+    return partial(
+        build_preread_package,
+        questionnaire=questionnaire,
+        meeting=meeting,
+        now=now,
+        threshold=settings.small_group_threshold,
+        locale=locale,
+        tz=settings.tz,
+    )
+
+
 async def build_preread(
     settings: Settings, questionnaire: Questionnaire, meeting: Meeting, now: datetime, locale: str
 ) -> DigestPackage:
-    """A meeting's pre-read, on the worker: its header, then a digest of everything its
-    region(s) said until `now`."""
-
-    async def build(uow: UnitOfWork) -> DigestPackage:
-        return await build_package(
-            uow,
-            questionnaire,
-            preread_scope(meeting, now),
-            threshold=settings.small_group_threshold,
-            locale=locale,
-            tz=settings.tz,
-            header=preread_header(meeting, locale, settings.tz),
-            filename_stem=f"relais-prelecture-{meeting.id}",
-        )
-
-    return await run_on_worker(settings, locale, build)
+    return await run_on_worker(
+        settings, locale, preread_build(settings, questionnaire, meeting, now, locale)
+    )
 
 
 async def export_xlsx(

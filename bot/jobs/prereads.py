@@ -11,9 +11,7 @@ from bot.jobs.base import Job
 from bot.jobs.outputs import build_preread
 from bot.keyboards.callbacks import VoiceSource
 from bot.services.preread import preread_due_at, preread_recipients
-from storage.models import (
-    PrereadRun,
-)
+from storage.models import PrereadRun
 from storage.repositories.meetings import MeetingRepo
 from storage.unit_of_work import AlreadyClaimed
 

@@ -13,16 +13,11 @@ from datetime import time
 from bot.delivery.outbox import Outbox
 from bot.i18n import use_locale
 from bot.jobs.base import Job
-from bot.keyboards.buttons import (
-    reminder_keyboard,
-)
+from bot.keyboards.buttons import reminder_keyboard
 from bot.services.reminders import due_waves, wave_due_at
 from bot.views.reminders import reminder_text
-from storage.models import (
-    Meeting,
-    ReminderRun,
-)
-from storage.repositories.meetings import MeetingRepo
+from storage.models import Meeting, ReminderRun
+from storage.repositories.meetings import MeetingRepo, reminder_group
 from storage.repositories.outbox import OutboxRepo
 from storage.unit_of_work import AlreadyClaimed
 
@@ -88,7 +83,7 @@ class ReminderJob(Job):
                 ]
                 await meetings_repo.claim_wave(run, skipped)
                 outbox = Outbox(session, self.clock)
-                group = f"reminder:{meeting.id}:{wave}"
+                group = reminder_group(meeting.id, wave)
                 # A wave planned again after an edit goes only to those it had not reached.
                 reached = await OutboxRepo(session).recipients_of(group)
                 audience = await MeetingRepo(session).reminder_recipients(fresh)

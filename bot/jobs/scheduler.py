@@ -21,14 +21,13 @@ from aiogram import Bot
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.quiet import QuietHours
-from bot.jobs.base import Clock
 from bot.jobs.broadcasts import BroadcastJob
 from bot.jobs.digests import DigestJob
 from bot.jobs.prereads import PrereadJob
 from bot.jobs.reminders import ReminderJob
 from bot.jobs.retention import purge_once_a_day
 from bot.jobs.scrubbing import scrub_pending
-from storage.base import instance_name, utcnow
+from storage.base import Clock, instance_name, utcnow
 from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

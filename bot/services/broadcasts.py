@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 from bot.services.meetings import parse_date, parse_time
 from storage.base import utcnow
-from storage.models import Broadcast, BroadcastStatus, OutboxStatus
+from storage.models import IN_QUEUE, Broadcast, BroadcastStatus, OutboxStatus
 from storage.repositories.audience import Audience, AudienceRepo
 from storage.repositories.broadcasts import BroadcastRepo
 from storage.unit_of_work import UnitOfWork
 
 MAX_SCHEDULE_AHEAD = timedelta(days=90)
 PROGRESS_EVERY = timedelta(seconds=3)  # at most one progress edit this often
-WAITING = (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING)
+WAITING = IN_QUEUE  # a broadcast is finished when none of its messages is
 
 
 def broadcast_payload(broadcast: Broadcast) -> dict[str, Any]:

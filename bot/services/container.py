@@ -1,8 +1,10 @@
 """The services of one update, handed to handlers by `ServicesMiddleware` (handlers/middlewares.py).
 
 A handler asks for `services: Services` and uses what it needs; each service is built on first
-use, over the update's unit of work, with the settings and questionnaire of this dispatcher.
-Handlers therefore never build a service by hand nor touch the unit of work.
+use, over the update's unit of work, with the settings and questionnaire of this dispatcher, so
+handlers never build a service by hand. Two places in handlers/ touch the unit of work itself,
+each for a reason it documents: handlers/heavy_builds.py commits it before a heavy build, and
+the error handler (handlers/errors.py) opens its own, the update's being rolled back by then.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from bot.services.personal_data import PersonalDataService
 from bot.services.profile import ProfileService
 from bot.services.roles import RoleService
 from bot.services.subscriptions import SubscriptionService
-from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from storage.unit_of_work import UnitOfWork
 
 
 class Services:
@@ -30,13 +32,10 @@ class Services:
         session: UnitOfWork,
         settings: Settings,
         questionnaire: Questionnaire,
-        session_factory: UnitOfWorkFactory,
     ) -> None:
         self.session = session
         self.settings = settings
         self.questionnaire = questionnaire
-        # Heavy read-only work (spreadsheets, charts) runs on a worker with its own units of work.
-        self.session_factory = session_factory
 
     @cached_property
     def contributions(self) -> ContributionService:

@@ -13,13 +13,7 @@ from enum import StrEnum
 from bot.domain.flows import AnswerValue, next_question, previous_question
 from bot.domain.questionnaire import Question, Questionnaire, Theme
 from bot.domain.scrub import scrub
-from storage.models import (
-    SCRUBBED_PATTERNS,
-    Answer,
-    Contribution,
-    ContributionStatus,
-    LedgerKind,
-)
+from storage.models import SCRUBBED_PATTERNS, Answer, Contribution, ContributionStatus, LedgerKind
 from storage.repositories.contributions import AnswerRepo, ContributionRepo
 from storage.repositories.erasures import LedgerRepo
 from storage.unit_of_work import UnitOfWork
@@ -288,7 +282,7 @@ class ContributionService:
 def _answer_row(contribution: Contribution, question: Question, value: AnswerValue) -> Answer:
     """The revision to store. A text is scrubbed by the patterns at once (cheap, no model):
     what they found is told to the author now; the worker completes it with the model before
-    any organiser sees it (services/scrubbing.py)."""
+    any organiser sees it (bot/jobs/scrubbing.py)."""
     scrubbed = scrub(value.text) if value.text is not None else None
     return Answer(
         scrubbed_text=scrubbed.text if scrubbed else None,

@@ -15,15 +15,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.privacy import Attribution, Group, attribute, suppress_small_groups, visible_count
 from bot.domain.questionnaire import Questionnaire
-from bot.services.disclosure import (
-    people_counts,
-    scope_is_disclosable,
-    themes_to_show,
-    voice_scope,
-)
+from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show, voice_scope
 from storage.models import DigestSubscription
 from storage.reports import ReportRepo, Scope
 from storage.repositories.erasures import LedgerRepo
+from storage.repositories.jobs import DigestRunRepo
 from storage.unit_of_work import UnitOfWork
 
 EXCERPTS = 5
@@ -189,6 +185,16 @@ def default_period_start(subscription: DigestSubscription, due: datetime, tz: Zo
     days = 7 if subscription.frequency == "weekly" else 1
     local = due.astimezone(tz).replace(tzinfo=None) - timedelta(days=days)
     return local.replace(tzinfo=tz).astimezone(due.tzinfo)
+
+
+async def next_period_start(
+    session: UnitOfWork, subscription: DigestSubscription, end: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """Where an organiser's next digest starts, for the scheduler and `digest --preview` alike:
+    where the digests they received end (their runs), or, before the first one, one period
+    (a day or a week) before `end`."""
+    has_runs, start = await DigestRunRepo(session).next_start(subscription.user_id)
+    return start if has_runs else default_period_start(subscription, end, tz)
 
 
 def chart_days(end: datetime, tz: ZoneInfo, days: int = CHART_DAYS) -> list[date]:

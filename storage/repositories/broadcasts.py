@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus
+from storage.models import NOT_YET_SENT, Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus
 
 ACTIVE = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
-NOT_YET_SENT = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
 
 
 def group_key(broadcast_id: int) -> str:

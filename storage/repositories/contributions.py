@@ -10,13 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
-from storage.models import (
-    SCRUBBED_FULLY,
-    Answer,
-    Contribution,
-    ContributionStatus,
-    User,
-)
+from storage.models import SCRUBBED_FULLY, Answer, Contribution, ContributionStatus, User
 
 _PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in meetings
 

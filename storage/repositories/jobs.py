@@ -9,13 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
-from storage.models import (
-    DigestRun,
-    DigestSubscription,
-    JobFailure,
-    PrereadRun,
-    User,
-)
+from storage.models import DigestRun, DigestSubscription, JobFailure, PrereadRun, User
 
 MAX_JOB_ATTEMPTS = 3
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    NOT_YET_SENT,
     Contribution,
     ContributionStatus,
     Meeting,
@@ -19,8 +20,6 @@ from storage.models import (
     User,
 )
 from storage.unit_of_work import insert_claim
-
-NOT_YET_SENT = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
 
 
 def reminder_group(meeting_id: int, days_before: int) -> str:

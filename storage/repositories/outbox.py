@@ -6,6 +6,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    IN_QUEUE,
+    NOT_YET_SENT,
     DigestRun,
     OutboxFile,
     OutboxMessage,
@@ -30,9 +32,7 @@ class OutboxRepo:
             update(OutboxMessage)
             .where(
                 OutboxMessage.group_key == group,
-                OutboxMessage.status.in_(
-                    (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING)
-                ),
+                OutboxMessage.status.in_(IN_QUEUE),
             )
             .values(
                 status="cancelled",
@@ -67,7 +67,7 @@ class OutboxRepo:
             await self.session.scalars(
                 select(OutboxMessage.group_key).where(
                     OutboxMessage.kind.in_(PACKAGE_KINDS),
-                    OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.CLAIMED)),
+                    OutboxMessage.status.in_(NOT_YET_SENT),
                     OutboxMessage.ledger_mark < mark,
                 )
             )

@@ -2,7 +2,9 @@
 
 The rules (pacing, retries, what a refusal means) live in bot/delivery; this module only knows
 how a row moves between statuses, each move a compare-and-set so that two senders (instances)
-never deliver the same row. docs/delivery.md has the guarantees.
+never deliver the same row. docs/delivery.md has the guarantees. The features that own rows
+withdraw their own (a cancelled broadcast or meeting, a stale digest): see broadcasts.py,
+meetings.py and outbox.py next to this module.
 """
 
 from __future__ import annotations

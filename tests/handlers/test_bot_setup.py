@@ -33,6 +33,18 @@ async def test_command_menu_is_set_in_french_and_english_when_bot_starts(app) ->
     assert english["oubli"] == "Erase all my data"
 
 
+async def test_command_menu_is_set_in_every_language_of_locales_when_a_third_exists(
+    app, monkeypatch
+) -> None:
+    monkeypatch.setattr("bot.app.SUPPORTED_LOCALES", ("en", "fr", "de"))
+    await set_bot_commands(app.bot, "en")
+
+    calls = [r for r in app.fake.requests if isinstance(r, SetMyCommands)]
+    assert [c.language_code for c in calls] == [None, "fr", "de"]
+    assert calls[0].commands[-1].description == "Help"  # the default menu, in English
+    assert calls[1].commands[-1].description == "Aide"
+
+
 def test_bot_talks_to_the_configured_api_server_when_telegram_api_url_is_set() -> None:
     settings = load_settings(
         bot_token="123:abc",

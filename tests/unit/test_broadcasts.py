@@ -7,12 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.broadcasts import (
-    DeliveryCounts,
-    ScheduleError,
-    measure_progress,
-    parse_schedule,
-)
+from bot.services.broadcasts import DeliveryCounts, ScheduleError, measure_progress, parse_schedule
 from bot.views.broadcasts import progress_bar
 from storage.repositories.audience import Audience
 

@@ -83,3 +83,48 @@ def test_check_text_flags_empty_when_only_whitespace() -> None:
 @pytest.mark.parametrize(("value", "valid"), [(1, True), (5, True), (0, False), (6, False)])
 def test_scale_accepts_only_one_to_five(value: int, valid: bool) -> None:
     assert flows.is_valid_scale(value) is valid
+
+
+SINGLE = THEME.question("entry_outreach")  # 6 options
+SCALE = THEME.question("entry_prescription")
+OPTIONAL = default_questionnaire().theme("pathway").question("path_after_exit")
+
+
+def test_a_tapped_button_answers_its_question_when_its_values_fit() -> None:
+    assert flows.option_answer(SINGLE, 5).choices == (SINGLE.options[5].key,)
+    assert flows.scale_answer(SCALE, 4).scale == 4
+    assert flows.choices_answer(MULTI, 0b101).choices == (
+        MULTI.options[0].key,
+        MULTI.options[2].key,
+    )
+    assert flows.skip_answer(OPTIONAL).skipped is True
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda: flows.option_answer(SINGLE, 6),  # past the last option
+        lambda: flows.option_answer(SINGLE, -1),
+        lambda: flows.option_answer(MULTI, 0),  # not a single-choice question
+        lambda: flows.option_answer(None, 0),
+        lambda: flows.scale_answer(SCALE, 6),
+        lambda: flows.scale_answer(SINGLE, 3),
+        lambda: flows.choices_answer(MULTI, 0b1111),  # four ticked, at most three
+        lambda: flows.choices_answer(MULTI, 1 << 8),  # an option that does not exist
+        lambda: flows.choices_answer(SINGLE, 1),
+        lambda: flows.skip_answer(TEXT),  # not optional
+    ],
+)
+def test_a_tapped_button_answers_nothing_when_forged_or_drawn_for_another_question(
+    answer,
+) -> None:
+    assert answer() is None
+
+
+def test_toggling_says_too_many_past_the_limit_and_none_when_the_button_cannot_fit() -> None:
+    assert flows.toggled_mask(MULTI, 0b011, 2) == 0b111
+    assert flows.toggled_mask(MULTI, 0b111, 0) == 0b110  # unticking is always allowed
+    assert flows.toggled_mask(MULTI, 0b111, 3) == flows.TOO_MANY
+    assert flows.toggled_mask(MULTI, 0, 8) is None
+    assert flows.toggled_mask(MULTI, 0b1111, 5) is None  # a selection no keyboard can hold
+    assert flows.toggled_mask(SINGLE, 0, 1) is None
