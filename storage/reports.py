@@ -68,6 +68,17 @@ class GroupCount:
 
 
 @dataclass(frozen=True)
+class ClosedRow:
+    """One person's current answer to a closed question (choices or a scale value)."""
+
+    user_id: int
+    theme_key: str
+    question_key: str
+    choice_keys: list[str] | None
+    scale_value: int | None
+
+
+@dataclass(frozen=True)
 class ProposalRow:
     public_id: str
     theme_key: str
@@ -213,6 +224,28 @@ class ReportRepo:
             .limit(limit)
         )
         return [ProposalRow(*row) for row in (await self.session.execute(query)).all()]
+
+    async def closed_answers(self, scope: Scope, question_keys: Sequence[str]) -> list[ClosedRow]:
+        """The current, non-skipped answers to these closed questions, in the scope, one row per
+        contribution (the tally counts people: bot/domain/tallies.py)."""
+        query = (
+            self._contributions(
+                scope,
+                Contribution.user_id,
+                Contribution.theme_key,
+                Answer.question_key,
+                Answer.choice_keys,
+                Answer.scale_value,
+            )
+            .join(Answer, Answer.contribution_id == Contribution.id)
+            .where(
+                *scope.where(),
+                Answer.is_current,
+                Answer.skipped.is_(False),
+                Answer.question_key.in_(question_keys),
+            )
+        )
+        return [ClosedRow(*row) for row in (await self.session.execute(query)).all()]
 
     async def voice_notes(self, scope: Scope, limit: int | None = None) -> list[VoiceRow]:
         query = (

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.privacy import Attribution, Group, attribute, suppress_small_groups, visible_count
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.tallies import Tally
 from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show, voice_scope
+from bot.services.tallies import collect_tallies
 from storage.models import DigestSubscription
 from storage.reports import ReportRepo, Scope
 from storage.repositories.erasures import LedgerRepo
@@ -49,6 +51,8 @@ class DigestData:
     new_contributors: int | None = None
     excerpts: list[Excerpt] = field(default_factory=list)
     voice_notes: int = 0  # 0 when fewer than `threshold` people are behind them
+    # {theme key: tallies of its closed questions}, for the themes that may be shown
+    tallies: dict[str, list[Tally]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -110,6 +114,7 @@ async def collect_digest(
     people = await reports.new_contributors(scope)
     data.new_contributors = visible_count(people, people, threshold)
     shown_themes = tuple(await themes_to_show(reports, scope, threshold))
+    data.tallies = await collect_tallies(uow, questionnaire, scope, threshold, shown_themes)
     proposal_keys = [q.key for t in questionnaire.themes for q in t.questions if q.proposal]
     rows = (
         await reports.proposals(replace(scope, themes=shown_themes), proposal_keys, EXCERPTS)

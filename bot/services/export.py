@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 from bot.domain.geo import all_regions
 from bot.domain.privacy import Attribution, PeopleCounts, attribute
 from bot.domain.questionnaire import Questionnaire, Theme
+from bot.domain.tallies import Tally
 from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show
+from bot.services.tallies import collect_tallies
 from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope
 from storage.repositories.roles import AuditLog
 from storage.unit_of_work import UnitOfWork
@@ -87,12 +89,14 @@ class ExportData:
         threshold: int,
         themes: list[Theme],
         people: PeopleCounts,
+        tallies: dict[str, list[Tally]] | None = None,
     ) -> None:
         self.reports = reports
         self.scope = scope
         self.threshold = threshold
         self.themes = themes
         self._people = people
+        self.tallies = tallies or {}  # {theme key: its closed questions' tallies}
 
     async def entries(self) -> AsyncIterator[ExportEntry]:
         by_key = {theme.key: theme for theme in self.themes}
@@ -129,6 +133,7 @@ async def export_counts(
 
 class ExportService:
     def __init__(self, session: UnitOfWork, questionnaire: Questionnaire, threshold: int) -> None:
+        self.session = session
         self.reports = ReportRepo(session)
         self.audit_log = AuditLog(session)
         self.questionnaire = questionnaire
@@ -141,7 +146,10 @@ class ExportService:
             return None
         themes = [t for t in self.questionnaire.themes if t.key in counts]
         people = await people_counts(self.reports, scope=scope)
-        return ExportData(self.reports, scope, self.threshold, themes, people)
+        tallies = await collect_tallies(
+            self.session, self.questionnaire, scope, self.threshold, [t.key for t in themes]
+        )
+        return ExportData(self.reports, scope, self.threshold, themes, people, tallies)
 
     async def record(
         self,

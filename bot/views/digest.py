@@ -15,18 +15,27 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 
 from bot.domain.geo import get_department, get_region
 from bot.domain.privacy import OTHER, Attribution, visible_count
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
-from bot.domain.questionnaire import Questionnaire
+from bot.domain.questionnaire import Question, Questionnaire, Theme
+from bot.domain.tallies import OptionCount, Tally
 from bot.i18n import format_number
 from bot.services.digest import CHART_DAYS, ChartData, DigestData, DigestReport
 from bot.views.charts import daily_chart
-from bot.views.messages import count_text, escape, small_scope_sentence, split_for_telegram
+from bot.views.messages import (
+    count_text,
+    escape,
+    option_label,
+    small_scope_sentence,
+    split_for_telegram,
+)
 from storage.models import Meeting
 
 EXCERPT_LENGTH = 280
+QUESTION_LENGTH = 70  # a closed question's wording, shortened in a digest
 SERIES_LABEL_LENGTH = 40
 
 
@@ -150,6 +159,48 @@ def period_label(start: datetime | None, end: datetime, locale: str, tz: ZoneInf
     )
 
 
+LEADING_OPTIONS = 3  # per closed question, in a digest (the spreadsheet has them all)
+
+
+def tally_lines(theme: Theme, tallies: list[Tally], locale: str, threshold: int) -> list[str]:
+    """ "1.2 Among these barriers… — Mobilité 12 (60 %) · Logement 6 (30 %)" per question."""
+    lines = []
+    for result in tallies:
+        question = theme.question(result.question)
+        if question is None:
+            continue
+        leading = result.leading(LEADING_OPTIONS)
+        figures = [option_figure(question, option, result, locale) for option in leading]
+        if result.median is not None:
+            value = format_decimal(result.median, locale=locale)
+            figures.append(_("median {value}").format(value=value))
+        if not figures:
+            continue
+        figures.append(
+            ngettext("{count} respondent", "{count} respondents", result.respondents).format(
+                count=format_number(result.respondents, locale)
+            )
+        )
+        number = f"{theme.number}.{theme.index_of(question.key) + 1}"
+        wording = escape(shorten(question.prompt.get(locale), QUESTION_LENGTH))
+        lines.append(f"{number} <i>{wording}</i>\n   " + " · ".join(figures))
+    return lines
+
+
+def option_figure(question: Question, option: OptionCount, result: Tally, locale: str) -> str:
+    """ "Mobilité 12 (60 %)", or "Mobilité at least 8" when its exact count would tell who did
+    not choose it (bot/domain/tallies.py)."""
+    label = escape(option_label(question, option.key or "", locale))
+    if option.people is None:
+        count = format_number(option.at_least or 0, locale)
+        return _("{option} at least {count}").format(option=label, count=count)
+    return _("{option} {count} ({share})").format(
+        option=label,
+        count=format_number(option.people, locale),
+        share=format_percent(option.share(result.respondents) or 0, locale=locale),
+    )
+
+
 def render_digest(
     data: DigestData,
     questionnaire: Questionnaire,
@@ -200,6 +251,12 @@ def render_digest(
         label = escape(region_label(group.key))
         count = shown(visible_count(group.contributions, group.contributors, data.threshold))
         lines.append("• " + _("{label}: {count}").format(label=label, count=count))
+    if data.tallies:
+        lines += ["", _("<b>Closed questions</b> (the most chosen answers)")]
+        for theme_key, tallies in data.tallies.items():
+            theme = questionnaire.theme(theme_key)
+            if theme is not None:
+                lines += tally_lines(theme, tallies, locale, data.threshold)
     if data.excerpts:
         lines += ["", _("<b>Latest concrete proposals</b>")]
         for excerpt in data.excerpts:

@@ -16,7 +16,7 @@ from bot.config import Settings, language_name
 from bot.domain.flows import text_limit
 from bot.domain.geo import department_label, get_department, get_region
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
-from bot.domain.questionnaire import Question, Theme
+from bot.domain.questionnaire import SCALE_VALUES, Question, Theme
 from bot.i18n import format_day, format_number
 from bot.services.contributions import Step, ThemeProgress
 from storage.models import Answer, Contribution, ContributionStatus, User
@@ -834,3 +834,13 @@ def reminders_toggled(*, muted: bool) -> str:
     if muted:
         return _("🔕 You will no longer receive meeting reminders. /rappels to turn them back on.")
     return _("🔔 Meeting reminders are on again. /rappels to turn them off.")
+
+
+def option_label(question: Question, key: str, locale: str) -> str:
+    """An option's label, or a scale value with the scale's ends ("5 (Très bien)")."""
+    if question.kind == "scale":
+        ends = {min(SCALE_VALUES): question.scale_min, max(SCALE_VALUES): question.scale_max}
+        end = ends.get(int(key))
+        return f"{key} ({end.get(locale)})" if end else key
+    option = question.option(key)
+    return option.label.get(locale) if option else key

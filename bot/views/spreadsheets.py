@@ -23,10 +23,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from bot.domain.geo import get_department, get_region
+from bot.domain.privacy import OTHER
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
 from bot.domain.questionnaire import Question, Questionnaire, Theme
 from bot.services.export import ExportData, ExportEntry
-from bot.views.messages import fewer_than
+from bot.views.messages import fewer_than, option_label
 from storage.reports import AnswerCells
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -142,6 +143,8 @@ async def write_xlsx(
             summary.append([f"{theme.number}. {theme.title.get(locale)}", counts[theme.key]])
         elif not export.scope.themes or theme.key in export.scope.themes:
             summary.append([f"{theme.number}. {theme.title.get(locale)}", fewer_than(threshold)])
+    if export.tallies:
+        write_tallies(workbook, export, questionnaire, locale, bold)
     summary.append([_("Total"), sum(counts.values())])
     summary.append([])
     summary.append(
@@ -156,6 +159,42 @@ async def write_xlsx(
         workbook.save(handle)
         handle.seek(0)
         return handle.read()
+
+
+def write_tallies(
+    workbook: Workbook, export: ExportData, questionnaire: Questionnaire, locale: str, bold: Font
+) -> None:
+    """The "Tallies" sheet: every option of every closed question, in people, one row each
+    (bot/domain/tallies.py decides what may be shown)."""
+    sheet = workbook.create_sheet(_("Tallies")[:31])
+    header = [_("Theme"), _("Question"), _("Answer"), _("People"), _("Share"), _("Respondents")]
+    sheet.append([_bold(sheet, title, bold) for title in header])
+    threshold = export.threshold
+    for theme in questionnaire.themes:
+        for result in export.tallies.get(theme.key, ()):
+            question = theme.question(result.question)
+            if question is None:
+                continue
+            number = f"{theme.number}.{theme.index_of(question.key) + 1}"
+            wording = defuse(f"{number} {question.prompt.get(locale)}")
+            for option in result.options:
+                if option.key is OTHER:
+                    label = _("other answers (small groups merged)")
+                else:
+                    label = option_label(question, option.key or "", locale)
+                if option.people is not None:
+                    people, share = option.people, option.share(result.respondents)
+                elif option.at_least is not None:
+                    people, share = _("at least {count}").format(count=option.at_least), None
+                else:
+                    people, share = fewer_than(threshold), None
+                share_cell = WriteOnlyCell(sheet, value=share)
+                share_cell.number_format = "0%"
+                sheet.append(
+                    [theme.number, wording, defuse(label), people, share_cell, result.respondents]
+                )
+            if result.median is not None:
+                sheet.append([theme.number, wording, _("median"), result.median, None, None])
 
 
 def _bold(sheet: object, value: str, font: Font) -> WriteOnlyCell:

@@ -300,7 +300,7 @@ async def test_export_sends_xlsx_or_csv_with_chosen_filters(app, db) -> None:
     )
     xlsx = next(r for r in sent if isinstance(r, SendDocument))
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.document.data))
-    assert len(workbook.sheetnames) == 2  # summary + the one chosen theme (entry)
+    assert len(workbook.sheetnames) == 3  # summary, the one chosen theme (entry), the tallies
     assert workbook.worksheets[1].max_row == 1 + 6
     assert "6 contributions" in xlsx.caption
 
@@ -432,3 +432,43 @@ async def test_admin_lists_meetings_gets_a_preread_and_cancels_one(app, db) -> N
 async def test_field_staff_cannot_see_meetings_admin(member) -> None:
     sent = await member.send("/reunions")
     assert REFUSED in joined(sent)
+
+
+async def test_digest_tallies_the_closed_questions_per_option_under_the_small_group_rule(
+    app,
+) -> None:
+    organiser, _ = await become_organiser(app)
+    when = datetime.now(UTC) - timedelta(hours=1)
+    async with app.session_factory() as session, session.begin():
+        people = [Person(6000 + i) for i in range(8)]
+        await add_people(session, people)
+        for index, person in enumerate(people):
+            answers = entry_answers()
+            if index >= 6:  # two people: health alone, and a 5 on the scale
+                answers["entry_top_barriers"] = {"choice_keys": ["health"]}
+                answers["entry_prescription"] = {"scale_value": 5}
+            await add_contribution(session, person.id, "entry", when, answers)
+    sent = await organiser.send("/digest")
+    text = joined(sent)
+
+    assert "<b>Questions fermées</b>" in text
+    # Mobilité: 6 of 8; the 2 who did not tick it are too few to be told apart.
+    assert "Mobilité au moins 4" in text and "Logement au moins 4" in text
+    assert "Santé" not in text  # 2 people: left to the spreadsheet, as "fewer than 5"
+    assert "Orientation par France Travail 8 (100" in text  # single choice, exact
+    assert "médiane 3" in text and "8 personnes ont répondu" in text
+
+    (document,) = [r for r in sent if isinstance(r, SendDocument)]
+    workbook = openpyxl.load_workbook(io.BytesIO(document.document.data))
+    rows = list(workbook["Décomptes"].iter_rows(values_only=True))
+    assert rows[0] == ("Thème", "Question", "Réponse", "Personnes", "Part", "Répondants")
+    barriers = {row[2]: row[3:] for row in rows if row[1].startswith("1.2 ")}
+    assert barriers["Mobilité"] == ("au moins 4", None, 8)
+    assert barriers["Santé"] == ("moins de 5", None, 8)
+    assert barriers["Numérique"] == ("moins de 5", None, 8)  # nobody: not "0"
+    outreach = [row for row in rows if row[1].startswith("1.4 ")]
+    assert outreach == [
+        (1, outreach[0][1], "Orientation par France Travail", 8, 1.0, 8),
+    ]
+    scale = {row[2]: row[3] for row in rows if row[1].startswith("1.3 ")}
+    assert scale == {"autres réponses (petits groupes regroupés)": 8, "médiane": 3}
