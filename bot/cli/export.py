@@ -16,6 +16,7 @@ from bot.i18n import use_locale
 from bot.jobs.outputs import export_csv, export_xlsx
 from bot.services.export import ExportService
 from bot.services.roles import CONSOLE
+from bot.views.spreadsheets import CSV_DIALECTS
 from storage.base import utcnow
 from storage.reports import Scope
 
@@ -46,8 +47,15 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         async with factory() as session:
             with use_locale(locale, settings.default_locale):
-                writer = export_csv if args.format == "csv" else export_xlsx
-                content = await writer(session, questionnaire, scope, threshold, locale, tz)
+                if args.format == "csv":
+                    dialect = CSV_DIALECTS[args.csv_dialect]
+                    content = await export_csv(
+                        session, questionnaire, scope, threshold, locale, tz, dialect
+                    )
+                else:
+                    content = await export_xlsx(
+                        session, questionnaire, scope, threshold, locale, tz
+                    )
             count = await ExportService(session, questionnaire, threshold).record(
                 None, scope, written=content is not None, format=args.format, by=CONSOLE
             )

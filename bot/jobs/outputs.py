@@ -19,7 +19,7 @@ from bot.services.digest import collect_report
 from bot.services.export import ExportService
 from bot.services.preread import preread_scope
 from bot.views.digest import DigestPackage, preread_header, render_package
-from bot.views.spreadsheets import write_csv, write_xlsx
+from bot.views.spreadsheets import FRENCH_EXCEL, CsvDialect, write_csv, write_xlsx
 from storage.models import Meeting
 from storage.reports import Scope
 from storage.unit_of_work import UnitOfWork
@@ -136,10 +136,11 @@ async def export_csv(
     threshold: int,
     locale: str,
     tz: ZoneInfo,
+    dialect: CsvDialect = FRENCH_EXCEL,
 ) -> bytes | None:
     """The export of `scope` as one CSV; None when it may not be shown."""
     export = await ExportService(uow, questionnaire, threshold).data(scope)
-    return None if export is None else await write_csv(export, locale, tz)
+    return None if export is None else await write_csv(export, locale, tz, dialect)
 
 
 def export_build(

@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -203,21 +204,38 @@ def _bold(sheet: object, value: str, font: Font) -> WriteOnlyCell:
     return cell
 
 
-async def write_csv(export: ExportData, locale: str, tz: ZoneInfo) -> bytes:
-    """One CSV, one row per contribution; each theme's rows follow their own header row."""
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV is written: French office software by default (a double-click in French Excel
+    splits on semicolons and reads day/month/year dates), or RFC 4180 on request."""
+
+    name: str
+    delimiter: str
+    date_format: str
+
+
+FRENCH_EXCEL = CsvDialect("excel-fr", ";", "%d/%m/%Y")
+RFC_4180 = CsvDialect("rfc4180", ",", "%Y-%m-%d")
+CSV_DIALECTS = {dialect.name: dialect for dialect in (FRENCH_EXCEL, RFC_4180)}
+
+
+async def write_csv(
+    export: ExportData, locale: str, tz: ZoneInfo, dialect: CsvDialect = FRENCH_EXCEL
+) -> bytes:
+    """One CSV, one row per contribution; each theme's rows follow their own header row.
+    UTF-8 with a BOM (so that accents open correctly), CRLF line ends (RFC 4180, and Excel)."""
     renderers = {theme.key: RowRenderer(theme, locale, tz) for theme in export.themes}
     headed: set[str] = set()
     with tempfile.TemporaryFile() as handle:
-        # UTF-8 with a BOM so that spreadsheet software opens accents correctly.
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
+        writer = csv.writer(text, delimiter=dialect.delimiter, lineterminator="\r\n")
         async for entry in export.entries():
             theme, renderer = entry.theme, renderers[entry.theme.key]
             if theme.key not in headed:
                 headed.add(theme.key)
                 writer.writerow([_("Theme"), *renderer.header()])
             label = f"{theme.number}. {theme.title.get(locale)}"
-            writer.writerow([label, *(_csv(c) for c in renderer.cells(entry))])
+            writer.writerow([label, *(_csv(c, dialect) for c in renderer.cells(entry))])
         text.flush()
         handle.seek(0)
         content = handle.read()
@@ -225,7 +243,7 @@ async def write_csv(export: ExportData, locale: str, tz: ZoneInfo) -> bytes:
         return content
 
 
-def _csv(value: object) -> object:
+def _csv(value: object, dialect: CsvDialect) -> object:
     if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
+        return value.strftime(dialect.date_format)
     return "" if value is None else value

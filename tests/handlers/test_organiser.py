@@ -292,7 +292,7 @@ async def test_export_sends_xlsx_or_csv_with_chosen_filters(app, db) -> None:
     )
     csv_file = next(r for r in sent if isinstance(r, SendDocument))
     lines = csv_file.document.data.decode("utf-8-sig").splitlines()
-    assert len(lines) == 1 + 6 and lines[0].startswith("Thème,Référence")
+    assert len(lines) == 1 + 6 and lines[0].startswith("Thème;Référence")  # French Excel
     assert "5000" not in csv_file.document.data.decode("utf-8-sig")
 
     sent = await organiser.click_data(

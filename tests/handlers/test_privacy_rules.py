@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 from aiogram.methods import SendDocument, SendPhoto, SendVoice
@@ -65,9 +66,9 @@ async def test_export_of_a_region_with_one_contributor_is_refused(app, db) -> No
         ExportCB(themes=0, regions=region_bit("84"), period="all", action=ExportAction.CSV).pack()
     )
     document = next(r for r in sent if isinstance(r, SendDocument))
-    rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + 6
-    assert all(len(row[2]) == len("2025-03-05") for row in rows[1:])
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", row[2]) for row in rows[1:])
     # Adding the lone person's region to a selection does not show them either.
     both = region_bit("84") | region_bit("75")
     sent = await organiser.click_data(
@@ -104,7 +105,8 @@ async def test_a_lone_description_within_a_region_is_coarsened_in_that_regions_e
         ExportCB(themes=0, regions=region_bit("84"), period="all", action=ExportAction.CSV).pack()
     )
     document = next(r for r in sent if isinstance(r, SendDocument))
-    rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))[1:]
+    rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig")), delimiter=";"))
+    rows = rows[1:]
     types = sorted(row[3] for row in rows)
     assert "Association intermédiaire (AI)" not in types
     assert types.count("autre") == 1 and len(types) == 6
@@ -167,6 +169,28 @@ async def test_cli_export_of_a_region_with_one_contributor_writes_nothing(
         ("export_refused", "console", None),
         ("export", "console", None),
     ]
+
+
+async def test_cli_csv_opens_in_french_excel_by_default_and_is_rfc_4180_on_request(
+    app, tmp_path, settings
+) -> None:
+    await seed(app, isere(5000, 6), when=datetime(2025, 3, 5, 14, 37, tzinfo=UTC))
+    output = tmp_path / "out.csv"
+    args = argparse.Namespace(
+        theme=[], region=[], since=None, until=None, locale="fr", format="csv", output=output
+    )
+    args.csv_dialect = "excel-fr"
+    assert await export_command.run(settings, args) == 0
+    french = output.read_bytes()
+    assert french.startswith(b"\xef\xbb\xbf") and b"\r\n" in french  # BOM, CRLF
+    rows = list(csv.reader(io.StringIO(french.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Thème", "Référence"] and rows[1][2] == "05/03/2025"
+
+    args.csv_dialect = "rfc4180"
+    assert await export_command.run(settings, args) == 0
+    rows = list(csv.reader(io.StringIO(output.read_bytes().decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Thème", "Référence"] and rows[1][2] == "2025-03-05"
+    assert len(rows) == 1 + 6 and all(len(row) == len(rows[0]) for row in rows)
 
 
 async def test_digest_narrowed_to_a_small_region_shows_no_excerpt_and_no_count(app, db) -> None:
@@ -265,8 +289,7 @@ async def test_organiser_sees_no_exact_time_in_an_export(app) -> None:
         ExportCB(themes=0, regions=0, period="all", action=ExportAction.CSV).pack()
     )
     data = next(r for r in sent if isinstance(r, SendDocument)).document.data.decode("utf-8-sig")
-    assert "2025-03-05" in data and "14:37" not in data and "15:37" not in data
-    assert date(2025, 3, 5).isoformat() in data
+    assert "05/03/2025" in data and "14:37" not in data and "15:37" not in data
 
 
 async def test_pre_read_voice_button_is_refused_for_a_pre_read_never_sent(app) -> None:
