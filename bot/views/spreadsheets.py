@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from bot.domain.geo import get_department, get_region
 from bot.domain.privacy import OTHER
@@ -126,18 +127,22 @@ async def write_xlsx(
     streams rows to temporary files."""
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("Summary")[:31])
-    bold = Font(bold=True)
+    lay_out(summary, [ANSWER_WIDTH, LABEL_WIDTH])
     renderers = {theme.key: RowRenderer(theme, locale, tz) for theme in export.themes}
     sheets = {}
     for key, renderer in renderers.items():
         sheet = workbook.create_sheet(sheet_title(renderer.theme, locale))
-        sheet.append([_bold(sheet, title, bold) for title in renderer.header()])
+        header = renderer.header()
+        lay_out(sheet, [CODE_WIDTH, DATE_WIDTH, *[LABEL_WIDTH] * 4], len(header))
+        sheet.append([_header(sheet, title) for title in header])
         sheets[key] = sheet
     counts = dict.fromkeys(renderers, 0)
     async for entry in export.entries():
         sheets[entry.theme.key].append(renderers[entry.theme.key].cells(entry))
         counts[entry.theme.key] += 1
-    summary.append([_bold(summary, _("Theme"), bold), _bold(summary, _("Contributions"), bold)])
+    for key, sheet in sheets.items():
+        filter_header(sheet, len(renderers[key].header()), counts[key])
+    summary.append([_header(summary, _("Theme")), _header(summary, _("Contributions"))])
     threshold = export.threshold
     for theme in questionnaire.themes:
         if theme.key in counts:
@@ -145,7 +150,7 @@ async def write_xlsx(
         elif not export.scope.themes or theme.key in export.scope.themes:
             summary.append([f"{theme.number}. {theme.title.get(locale)}", fewer_than(threshold)])
     if export.tallies:
-        write_tallies(workbook, export, questionnaire, locale, bold)
+        write_tallies(workbook, export, questionnaire, locale)
     summary.append([_("Total"), sum(counts.values())])
     summary.append([])
     summary.append(
@@ -163,13 +168,15 @@ async def write_xlsx(
 
 
 def write_tallies(
-    workbook: Workbook, export: ExportData, questionnaire: Questionnaire, locale: str, bold: Font
+    workbook: Workbook, export: ExportData, questionnaire: Questionnaire, locale: str
 ) -> None:
     """The "Tallies" sheet: every option of every closed question, in people, one row each
     (bot/domain/tallies.py decides what may be shown)."""
     sheet = workbook.create_sheet(_("Tallies")[:31])
     header = [_("Theme"), _("Question"), _("Answer"), _("People"), _("Share"), _("Respondents")]
-    sheet.append([_bold(sheet, title, bold) for title in header])
+    lay_out(sheet, [CODE_WIDTH, ANSWER_WIDTH, LABEL_WIDTH, CODE_WIDTH, CODE_WIDTH, CODE_WIDTH])
+    sheet.append([_header(sheet, title) for title in header])
+    rows = 0
     threshold = export.threshold
     for theme in questionnaire.themes:
         for result in export.tallies.get(theme.key, ()):
@@ -194,13 +201,37 @@ def write_tallies(
                 sheet.append(
                     [theme.number, wording, defuse(label), people, share_cell, result.respondents]
                 )
+                rows += 1
             if result.median is not None:
                 sheet.append([theme.number, wording, _("median"), result.median, None, None])
+                rows += 1
+    filter_header(sheet, len(header), rows)
 
 
-def _bold(sheet: object, value: str, font: Font) -> WriteOnlyCell:
+# Column widths, in characters: a code or a count, a date, a label, an answer's text.
+CODE_WIDTH, DATE_WIDTH, LABEL_WIDTH, ANSWER_WIDTH = 12, 12, 28, 60
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+
+
+def lay_out(sheet: object, widths: list[int], columns: int | None = None) -> None:
+    """Widths (the first columns as given, the rest as answers: `columns` in all), and the
+    header row frozen. In write-only mode this must come before the first row."""
+    for index in range(1, max(columns or 0, len(widths)) + 1):
+        width = widths[index - 1] if index <= len(widths) else ANSWER_WIDTH
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def filter_header(sheet: object, columns: int, rows: int) -> None:
+    """An autofilter over the header and the `rows` rows below it."""
+    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+
+
+def _header(sheet: object, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
+    cell.font = HEADER_FONT
+    cell.alignment = HEADER_ALIGNMENT
     return cell
 
 

@@ -472,3 +472,24 @@ async def test_digest_tallies_the_closed_questions_per_option_under_the_small_gr
     ]
     scale = {row[2]: row[3] for row in rows if row[1].startswith("1.3 ")}
     assert scale == {"autres réponses (petits groupes regroupés)": 8, "médiane": 3}
+
+
+async def test_exported_workbook_has_widths_a_frozen_wrapped_header_and_filters(app) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed_period(app)
+    await organiser.send("/export")
+    sent = await organiser.click_data(
+        ExportCB(themes=0, regions=0, period="all", action=ExportAction.XLSX).pack()
+    )
+    document = next(r for r in sent if isinstance(r, SendDocument))
+    workbook = openpyxl.load_workbook(io.BytesIO(document.document.data))
+    theme = workbook.worksheets[1]
+    assert theme.freeze_panes == "A2"
+    assert (
+        theme.auto_filter.ref == f"A1:{theme.cell(row=1, column=theme.max_column).column_letter}7"
+    )
+    assert theme.column_dimensions["A"].width == 12  # the reference
+    assert theme.column_dimensions["G"].width == 60  # the first answer
+    assert theme["G1"].alignment.wrap_text and theme["G1"].font.bold
+    tallies = workbook["Décomptes"]
+    assert tallies.freeze_panes == "A2" and tallies.auto_filter.ref.startswith("A1:F")
