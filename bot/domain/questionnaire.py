@@ -23,6 +23,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "questionnaire.yaml"
 QuestionKind = Literal["text", "single", "multi", "scale"]
 KINDS: tuple[str, ...] = ("text", "single", "multi", "scale")
 SCALE_VALUES = (1, 2, 3, 4, 5)
+SHORT_TITLE_MAX = 26  # + "N. " within Excel's 31 characters for a sheet name
 MAX_TEXT_LENGTH = 3500  # leaves room for the prompt around an answer in a 4096-char message
 _KEY = re.compile(r"^[a-z0-9_]+$")
 
@@ -76,6 +77,8 @@ class Theme:
     title: Localized
     description: Localized
     questions: tuple[Question, ...]
+    # For a spreadsheet's tab (Excel allows 31 characters, "N. " included); optional.
+    short_title: Localized | None = None
 
     def question(self, key: str) -> Question | None:
         return next((q for q in self.questions if q.key == key), None)
@@ -152,6 +155,11 @@ def _parse_theme(raw: Any, number: int, where: str, seen: set[str]) -> Theme:
         title=_localized(raw.get("title"), f"{where}: 'title'", max_len=60),
         description=_localized(raw.get("description"), f"{where}: 'description'", max_len=400),
         questions=tuple(questions),
+        short_title=(
+            _localized(raw["short_title"], f"{where}: 'short_title'", max_len=SHORT_TITLE_MAX)
+            if "short_title" in raw
+            else None
+        ),
     )
 
 

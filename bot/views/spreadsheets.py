@@ -54,7 +54,13 @@ def defuse(value: object) -> object:
 
 
 def sheet_title(theme: Theme, locale: str) -> str:
-    return _SHEET_FORBIDDEN.sub(" ", f"{theme.number}. {theme.title.get(locale)}")[:31]
+    """ "1. Repérage et entrée en IAE": the theme's short title, else its title cut at a word,
+    within Excel's 31 characters and without the characters Excel refuses."""
+    title = (theme.short_title or theme.title).get(locale)
+    name = _SHEET_FORBIDDEN.sub(" ", f"{theme.number}. {title}")
+    if len(name) > 31:
+        name = name[:31].rsplit(" ", 1)[0].rstrip(" ,;.-")
+    return name
 
 
 def export_filename(now: datetime, tz: ZoneInfo, *, as_csv: bool) -> str:

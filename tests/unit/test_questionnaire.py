@@ -67,6 +67,11 @@ def broken(mutate) -> dict:
             "'optional' must be true or false",
         ),
         (lambda r: r["themes"][0].update(key="Entry Theme"), "theme #1: 'key'"),
+        (
+            lambda r: r["themes"][0]["short_title"].update(fr="Repérage, entrée, freins, IAE"),
+            "theme 'entry': 'short_title' 'fr' is longer than 26 characters",
+        ),
+        (lambda r: r["themes"][0].pop("short_title"), None),  # optional
     ],
 )
 def test_invalid_file_is_refused_with_file_theme_and_question_named(mutate, expected) -> None:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import format_day, format_number, pick_locale, use_locale
 from bot.views import messages
+from bot.views.spreadsheets import sheet_title
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -88,3 +91,15 @@ def test_plurals_follow_the_count_when_listing_contributions(count: int, expecte
 )
 def test_telegram_language_maps_to_a_supported_locale(code, locale) -> None:
     assert pick_locale(code) == locale
+
+
+def test_sheet_names_are_the_short_title_or_the_title_cut_at_a_word_within_31() -> None:
+    theme = default_questionnaire().theme("entry")
+    assert sheet_title(theme, "fr") == "1. Repérage et entrée en IAE"
+    untitled = replace(theme, short_title=None)  # "1. Repérage, entrée en IAE et levée…"
+    assert sheet_title(untitled, "fr") == "1. Repérage, entrée en IAE et"
+    assert all(
+        len(sheet_title(t, locale)) <= 31
+        for t in default_questionnaire().themes
+        for locale in ("fr", "en")
+    )
