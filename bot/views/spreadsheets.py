@@ -84,9 +84,12 @@ class RowRenderer:
             _("Region"),
             _("Role"),
         ]
-        return fixed + [
-            f"{n}. {q.prompt.get(self.locale)}" for n, q in enumerate(self.theme.questions, start=1)
-        ]
+        columns = []
+        for number, question in enumerate(self.theme.questions, start=1):
+            columns.append(f"{number}. {question.prompt.get(self.locale)}")
+            if question.kind == "multi":  # then one 0/1 column per option, for filters and sums
+                columns += [f"{number}. {o.label.get(self.locale)}" for o in question.options]
+        return fixed + columns
 
     def cells(self, entry: ExportEntry) -> list[object]:
         row, who = entry.row, entry.who
@@ -104,9 +107,38 @@ class RowRenderer:
             region.name if region else self.other,
             _(ROLES[who.role]) if who.role else self.other,
         ]
-        return fixed + [
-            defuse(self.answer(q, entry.answers.get(q.key))) for q in self.theme.questions
-        ]
+        cells = []
+        for question in self.theme.questions:
+            answer = entry.answers.get(question.key)
+            cells.append(defuse(self.answer(question, answer)))
+            if question.kind == "multi":
+                chosen = answer.choice_keys if answer and not answer.skipped else None
+                cells += [
+                    None if chosen is None else int(o.key in chosen) for o in question.options
+                ]
+        return fixed + cells
+
+    def long_rows(self, entry: ExportEntry) -> list[list[object]]:
+        """The "Answers" sheet's rows for one contribution, for pivot tables: one per answer,
+        and one per ticked option of a multiple-choice answer."""
+        rows = []
+        for number, question in enumerate(self.theme.questions, start=1):
+            answer = entry.answers.get(question.key)
+            if answer is None:
+                continue
+            wording = f"{self.theme.number}.{number} {question.prompt.get(self.locale)}"
+            if question.kind in ("single", "multi") and answer.choice_keys and not answer.skipped:
+                values: list[object] = [
+                    o.label.get(self.locale)
+                    for o in question.options
+                    if o.key in answer.choice_keys
+                ]
+            else:
+                values = [self.answer(question, answer)]
+            rows += [
+                [entry.row.public_id, self.theme.number, wording, defuse(value)] for value in values
+            ]
+        return rows
 
     def answer(self, question: Question, answer: AnswerCells | None) -> object:
         if answer is None:
@@ -142,12 +174,22 @@ async def write_xlsx(
         lay_out(sheet, [CODE_WIDTH, DATE_WIDTH, *[LABEL_WIDTH] * 4], len(header))
         sheet.append([_header(sheet, title) for title in header])
         sheets[key] = sheet
+    answers = workbook.create_sheet(_("Answers")[:31])
+    long_header = [_("Reference"), _("Theme"), _("Question"), _("Answer")]
+    lay_out(answers, [CODE_WIDTH, CODE_WIDTH, ANSWER_WIDTH, ANSWER_WIDTH])
+    answers.append([_header(answers, title) for title in long_header])
+    answer_rows = 0
     counts = dict.fromkeys(renderers, 0)
     async for entry in export.entries():
-        sheets[entry.theme.key].append(renderers[entry.theme.key].cells(entry))
+        renderer = renderers[entry.theme.key]
+        sheets[entry.theme.key].append(renderer.cells(entry))
         counts[entry.theme.key] += 1
+        for row in renderer.long_rows(entry):
+            answers.append(row)
+            answer_rows += 1
     for key, sheet in sheets.items():
         filter_header(sheet, len(renderers[key].header()), counts[key])
+    filter_header(answers, len(long_header), answer_rows)
     summary.append([_header(summary, _("Theme")), _header(summary, _("Contributions"))])
     threshold = export.threshold
     for theme in questionnaire.themes:

@@ -300,7 +300,8 @@ async def test_export_sends_xlsx_or_csv_with_chosen_filters(app, db) -> None:
     )
     xlsx = next(r for r in sent if isinstance(r, SendDocument))
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.document.data))
-    assert len(workbook.sheetnames) == 3  # summary, the one chosen theme (entry), the tallies
+    # The summary, the one chosen theme (entry), the long answers sheet, the tallies.
+    assert len(workbook.sheetnames) == 4
     assert workbook.worksheets[1].max_row == 1 + 6
     assert "6 contributions" in xlsx.caption
 
@@ -493,3 +494,21 @@ async def test_exported_workbook_has_widths_a_frozen_wrapped_header_and_filters(
     assert theme["G1"].alignment.wrap_text and theme["G1"].font.bold
     tallies = workbook["Décomptes"]
     assert tallies.freeze_panes == "A2" and tallies.auto_filter.ref.startswith("A1:F")
+    # A multiple-choice question has one 0/1 column per option after its own, for filters.
+    header = [cell.value for cell in theme[1]]
+    first = [cell.value for cell in theme[2]]
+    column = {title: value for title, value in zip(header, first, strict=True)}
+    assert (
+        column[
+            "2. Parmi ces freins, lesquels pèsent le plus pour les personnes que vous accompagnez ?"
+        ]
+        == "Mobilité, Logement"
+    )
+    assert (column["2. Mobilité"], column["2. Logement"], column["2. Santé"]) == (1, 1, 0)
+    # The long "Réponses" sheet: one row per answer, one per ticked option, for pivot tables.
+    long_rows = list(workbook["Réponses"].iter_rows(values_only=True))
+    assert long_rows[0] == ("Référence", "Thème", "Question", "Réponse")
+    reference = first[0]
+    barriers = [row[3] for row in long_rows if row[0] == reference and row[2].startswith("1.2 ")]
+    assert barriers == ["Mobilité", "Logement"]
+    assert len({row[0] for row in long_rows[1:]}) == 6  # every contribution of the export
