@@ -225,9 +225,12 @@ class ReportRepo:
         )
         return [ProposalRow(*row) for row in (await self.session.execute(query)).all()]
 
-    async def closed_answers(self, scope: Scope, question_keys: Sequence[str]) -> list[ClosedRow]:
+    async def stream_closed_answers(
+        self, scope: Scope, question_keys: Sequence[str], batch: int = 5000
+    ) -> AsyncIterator[list[ClosedRow]]:
         """The current, non-skipped answers to these closed questions, in the scope, one row per
-        contribution (the tally counts people: bot/domain/tallies.py)."""
+        contribution, in batches, ordered by person (the tally counts people:
+        bot/domain/tallies.py)."""
         query = (
             self._contributions(
                 scope,
@@ -245,7 +248,11 @@ class ReportRepo:
                 Answer.question_key.in_(question_keys),
             )
         )
-        return [ClosedRow(*row) for row in (await self.session.execute(query)).all()]
+        # In person order, so that the tally counts each person once without remembering who.
+        query = query.order_by(Contribution.user_id, Contribution.id)
+        result = await self.session.stream(query.execution_options(yield_per=batch))
+        async for partition in result.partitions(batch):
+            yield [ClosedRow(*row) for row in partition]
 
     async def voice_notes(self, scope: Scope, limit: int | None = None) -> list[VoiceRow]:
         query = (

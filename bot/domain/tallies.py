@@ -68,52 +68,83 @@ class Tally:
         ]
 
 
-def tally(question: Question, answers: Iterable[ClosedAnswer], threshold: int) -> Tally | None:
-    """The tally organisers may see, or None when fewer than `threshold` people answered."""
-    if question.kind not in CLOSED_KINDS:
-        raise ValueError(f"{question.key} is not a closed question")
-    chosen: dict[str, set[int]] = {}
-    respondents: set[int] = set()
-    scale_values: dict[int, int] = {}  # person -> their value (their latest, if several)
-    known = {option.key for option in question.options}
-    for answer in answers:
-        if question.kind == "scale":
-            keys = (str(answer.scale),) if answer.scale in SCALE_VALUES else ()
-        else:  # an option removed from the questionnaire since is left out
-            keys = tuple(key for key in answer.choices if key in known)
+class TallyCounter:
+    """Counts one closed question's answers as they stream in, one person at a time, keeping
+    only counts (never the answers, never who): 100,000 contributions tally in a few kB.
+    Feed it with `add_person` once per person, whatever number of contributions they have."""
+
+    def __init__(self, question: Question) -> None:
+        if question.kind not in CLOSED_KINDS:
+            raise ValueError(f"{question.key} is not a closed question")
+        self.question = question
+        self.known = {option.key for option in question.options}
+        self.counts: dict[str, int] = {}  # option key (a scale value as text) -> people
+        self.respondents = 0
+
+    def add_person(self, answers: Iterable[ClosedAnswer]) -> None:
+        """One person's answers to this question (several if they answered it twice), oldest
+        first: each option they chose counts once; a scale counts their latest value."""
+        keys: set[str] = set()
+        scale = None
+        for answer in answers:
+            if self.question.kind == "scale":
+                scale = answer.scale if answer.scale in SCALE_VALUES else scale
+            else:  # an option removed from the questionnaire since is left out
+                keys.update(key for key in answer.choices if key in self.known)
+        if scale is not None:
+            keys = {str(scale)}
         if not keys:
-            continue
-        respondents.add(answer.person)
+            return
+        self.respondents += 1
         for key in keys:
-            chosen.setdefault(key, set()).add(answer.person)
-        if answer.scale is not None:
-            scale_values[answer.person] = answer.scale
-    if len(respondents) < threshold:
-        return None
-    total = len(respondents)
-    if question.kind == "multi":
-        for option in question.options:  # an option nobody ticked reads "fewer than N" too
-            chosen.setdefault(option.key, set())
-        options = _each_option(chosen, total, threshold)
-    else:
-        options = _partition(chosen, threshold)
-    median = statistics.median(scale_values.values()) if question.kind == "scale" else None
-    return Tally(question.key, question.kind, total, options, median)
+            self.counts[key] = self.counts.get(key, 0) + 1
+
+    def result(self, threshold: int) -> Tally | None:
+        """The tally organisers may see, or None when fewer than `threshold` people answered."""
+        question, total = self.question, self.respondents
+        if total < threshold:
+            return None
+        if question.kind == "multi":
+            counts = dict.fromkeys(self.known, 0)  # an option nobody ticked: "fewer than N"
+            counts.update(self.counts)
+            options = _each_option(counts, total, threshold)
+        else:
+            options = _partition(self.counts, threshold)
+        median = _median(self.counts) if question.kind == "scale" else None
+        return Tally(question.key, question.kind, total, options, median)
 
 
-def _partition(chosen: dict[str, set[int]], threshold: int) -> tuple[OptionCount, ...]:
+def _median(counts: dict[str, int]) -> float:
+    """The median of a scale's answers, from how many people gave each value."""
+    values = sorted((int(key), count) for key, count in counts.items())
+    return statistics.median(value for value, count in values for _ in range(count))
+
+
+def tally(question: Question, answers: Iterable[ClosedAnswer], threshold: int) -> Tally | None:
+    """The tally organisers may see, or None when fewer than `threshold` people answered.
+    `answers` in any order (in memory: the service streams them person by person instead)."""
+    counter = TallyCounter(question)
+    by_person: dict[int, list[ClosedAnswer]] = {}
+    for answer in answers:
+        by_person.setdefault(answer.person, []).append(answer)
+    for person_answers in by_person.values():
+        counter.add_person(person_answers)
+    return counter.result(threshold)
+
+
+def _partition(counts: dict[str, int], threshold: int) -> tuple[OptionCount, ...]:
     groups = suppress_small_groups(
-        [Group(key, len(people), len(people)) for key, people in chosen.items()], threshold
+        [Group(key, people, people) for key, people in counts.items()], threshold
     )
     return tuple(OptionCount(group.key, group.contributors) for group in groups)
 
 
 def _each_option(
-    chosen: dict[str, set[int]], respondents: int, threshold: int
+    counts: dict[str, int], respondents: int, threshold: int
 ) -> tuple[OptionCount, ...]:
     lines = []
-    for key, people in sorted(chosen.items(), key=lambda item: (-len(item[1]), item[0])):
-        count, left_out = len(people), respondents - len(people)
+    for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        left_out = respondents - count
         if count < threshold:
             lines.append(OptionCount(key, None))
         elif 0 < left_out < threshold:

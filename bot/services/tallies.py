@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.tallies import CLOSED_KINDS, ClosedAnswer, Tally, tally
+from bot.domain.tallies import CLOSED_KINDS, ClosedAnswer, Tally, TallyCounter
 from bot.services.disclosure import themes_to_show
 from storage.reports import ReportRepo, Scope
 from storage.unit_of_work import UnitOfWork
@@ -36,18 +36,29 @@ async def collect_tallies(
     ]
     if not questions:
         return {}
-    answers: dict[str, list[ClosedAnswer]] = {}
-    for row in await reports.closed_answers(scope, [q.key for q in questions]):
-        answers.setdefault(row.question_key, []).append(
-            ClosedAnswer(row.user_id, tuple(row.choice_keys or ()), row.scale_value)
-        )
+    counters = {question.key: TallyCounter(question) for question in questions}
+    person: int | None = None
+    pending: dict[str, list[ClosedAnswer]] = {}  # the current person's answers, per question
+
+    def flush() -> None:
+        for key, answers in pending.items():
+            counters[key].add_person(answers)
+        pending.clear()
+
+    async for batch in reports.stream_closed_answers(scope, list(counters)):
+        for row in batch:
+            if row.user_id != person:
+                flush()
+                person = row.user_id
+            pending.setdefault(row.question_key, []).append(
+                ClosedAnswer(row.user_id, tuple(row.choice_keys or ()), row.scale_value)
+            )
+    flush()
     tallies: dict[str, list[Tally]] = {}
     for theme in questionnaire.themes:
-        if theme.key not in shown:
-            continue
         for question in theme.questions:
-            if question.kind in CLOSED_KINDS:
-                result = tally(question, answers.get(question.key, ()), threshold)
-                if result is not None:
-                    tallies.setdefault(theme.key, []).append(result)
+            counter = counters.get(question.key)
+            result = counter.result(threshold) if counter else None
+            if result is not None:
+                tallies.setdefault(theme.key, []).append(result)
     return tallies

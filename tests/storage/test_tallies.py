@@ -1,0 +1,29 @@
+"""Tallies read from the database: streamed person by person, each person counted once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.questionnaire import default_questionnaire
+from bot.services.tallies import collect_tallies
+from storage.reports import Scope
+from tests.seed import Person, add_contribution, add_people, entry_answers
+
+END = datetime(2025, 3, 5, 7, 0, tzinfo=UTC)
+
+
+async def test_tallies_count_a_person_once_even_with_two_submitted_contributions(session) -> None:
+    await add_people(session, [Person(100 + i) for i in range(6)])
+    for i in range(6):
+        await add_contribution(session, 100 + i, "entry", END - timedelta(days=2), entry_answers())
+    again = entry_answers()
+    again["entry_top_barriers"] = {"choice_keys": ["mobility", "health"]}
+    await add_contribution(session, 100, "entry", END - timedelta(days=1), again)
+    await session.flush()
+
+    tallies = await collect_tallies(session, default_questionnaire(), Scope(end=END), 5)
+    barriers = next(t for t in tallies["entry"] if t.question == "entry_top_barriers")
+    counts = {o.key: (o.people, o.at_least) for o in barriers.options}
+    assert barriers.respondents == 6  # six people, seven contributions
+    assert counts["mobility"] == (6, None) and counts["housing"] == (6, None)
+    assert counts["health"] == (None, None)  # one person: "fewer than 5"
