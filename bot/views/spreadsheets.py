@@ -91,6 +91,16 @@ class RowRenderer:
                 columns += [f"{number}. {o.label.get(self.locale)}" for o in question.options]
         return fixed + columns
 
+    def widths(self) -> list[int]:
+        """Each header column's width: the fixed six, then a text or label per question and a
+        narrow 0/1 column per option of a multiple-choice question."""
+        widths = [CODE_WIDTH, DATE_WIDTH, *[LABEL_WIDTH] * 4]
+        for question in self.theme.questions:
+            widths.append(CODE_WIDTH if question.kind == "scale" else ANSWER_WIDTH)
+            if question.kind == "multi":
+                widths += [FLAG_WIDTH] * len(question.options)
+        return widths
+
     def cells(self, entry: ExportEntry) -> list[object]:
         row, who = entry.row, entry.who
         department = None if who.place_is_region else get_department(who.place or "")
@@ -170,9 +180,8 @@ async def write_xlsx(
     sheets = {}
     for key, renderer in renderers.items():
         sheet = workbook.create_sheet(sheet_title(renderer.theme, locale))
-        header = renderer.header()
-        lay_out(sheet, [CODE_WIDTH, DATE_WIDTH, *[LABEL_WIDTH] * 4], len(header))
-        sheet.append([_header(sheet, title) for title in header])
+        lay_out(sheet, renderer.widths())
+        sheet.append([_header(sheet, title) for title in renderer.header()])
         sheets[key] = sheet
     answers = workbook.create_sheet(_("Answers")[:31])
     long_header = [_("Reference"), _("Theme"), _("Question"), _("Answer")]
@@ -256,8 +265,8 @@ def write_tallies(
     filter_header(sheet, len(header), rows)
 
 
-# Column widths, in characters: a code or a count, a date, a label, an answer's text.
-CODE_WIDTH, DATE_WIDTH, LABEL_WIDTH, ANSWER_WIDTH = 12, 12, 28, 60
+# Column widths, in characters: a code or a count, a date, a label, an answer's text, a 0/1 flag.
+CODE_WIDTH, DATE_WIDTH, LABEL_WIDTH, ANSWER_WIDTH, FLAG_WIDTH = 12, 12, 28, 60, 14
 HEADER_FONT = Font(bold=True)
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 

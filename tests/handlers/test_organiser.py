@@ -491,6 +491,7 @@ async def test_exported_workbook_has_widths_a_frozen_wrapped_header_and_filters(
     )
     assert theme.column_dimensions["A"].width == 12  # the reference
     assert theme.column_dimensions["G"].width == 60  # the first answer
+    assert theme.column_dimensions["I"].width == 14  # "2. Mobilité", a 0/1 column
     assert theme["G1"].alignment.wrap_text and theme["G1"].font.bold
     tallies = workbook["Décomptes"]
     assert tallies.freeze_panes == "A2" and tallies.auto_filter.ref.startswith("A1:F")
