@@ -440,3 +440,22 @@ class JobFailure(Base):
     gave_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WorkshopNote(Base):
+    """What was said at a workshop day, imported by organisers from a CSV file
+    (`python -m bot workshop import`). A note is no person: no profile, no Telegram id, and it
+    counts in no contributor total. `text` is the scrubbed text only; the original stays in the
+    organiser's file. `reference` is "W-<id given in the file>", or "W-auto-<n>" when the file
+    gave none (a given id may not start with "auto-", so the two never collide)."""
+
+    __tablename__ = "workshop_notes"
+    __table_args__ = (Index("ix_workshop_notes_theme_region", "theme_key", "region_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(48), unique=True)
+    theme_key: Mapped[str] = mapped_column(String(32))
+    region_code: Mapped[str | None] = mapped_column(String(2))  # INSEE; None: national
+    text: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    source: Mapped[str] = mapped_column(String(255))  # the imported file's name

@@ -92,6 +92,18 @@ class ProposalRow:
 
 
 @dataclass(frozen=True)
+class TextRow:
+    """One current free-text answer, scrubbed, for grouping: `user_id` counts people (it is
+    never shown)."""
+
+    public_id: str
+    theme_key: str
+    question_key: str
+    text: str
+    user_id: int
+
+
+@dataclass(frozen=True)
 class VoiceRow:
     public_id: str
     theme_key: str
@@ -224,6 +236,49 @@ class ReportRepo:
             .limit(limit)
         )
         return [ProposalRow(*row) for row in (await self.session.execute(query)).all()]
+
+    async def texts(self, scope: Scope, question_keys: Sequence[str]) -> list[TextRow]:
+        """Every scrubbed current answer to these text questions in the scope, in reference
+        order (grouping is deterministic: bot/domain/grouping.py). Texts the scrubbing worker has
+        not reached yet are left out, as everywhere organisers read."""
+        query = (
+            self._contributions(
+                scope,
+                Contribution.public_id,
+                Contribution.theme_key,
+                Answer.question_key,
+                Answer.scrubbed_text,
+                Contribution.user_id,
+            )
+            .join(Answer, Answer.contribution_id == Contribution.id)
+            .where(
+                *scope.where(),
+                Answer.is_current,
+                Answer.question_key.in_(question_keys),
+                Answer.text_value.is_not(None),
+                Answer.scrubbed_with == SCRUBBED_FULLY,
+            )
+            .order_by(Contribution.public_id, Answer.question_key)
+        )
+        return [TextRow(*row) for row in (await self.session.execute(query)).all()]
+
+    async def count_texts(self, scope: Scope, question_keys: Sequence[str]) -> dict[str, int]:
+        """{question: how many answers `texts` would return}."""
+        if not question_keys:
+            return {}
+        query = (
+            self._contributions(scope, Answer.question_key, func.count())
+            .join(Answer, Answer.contribution_id == Contribution.id)
+            .where(
+                *scope.where(),
+                Answer.is_current,
+                Answer.question_key.in_(question_keys),
+                Answer.text_value.is_not(None),
+                Answer.scrubbed_with == SCRUBBED_FULLY,
+            )
+            .group_by(Answer.question_key)
+        )
+        return {key: count for key, count in (await self.session.execute(query)).all()}
 
     async def stream_closed_answers(
         self, scope: Scope, question_keys: Sequence[str], batch: int = 5000

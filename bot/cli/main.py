@@ -27,7 +27,10 @@ COMMANDS = {
     "migrate": "bot.cli.migrate",
     "export": "bot.cli.export",
     "digest": "bot.cli.digest",
+    "synthesis": "bot.cli.synthesis",
+    "brief": "bot.cli.brief",
     "meetings": "bot.cli.meetings",
+    "workshop": "bot.cli.workshop",
     "deliver": "bot.cli.deliver",
     "grant": "bot.cli.grant",
     "erasures": "bot.cli.erasures",
@@ -61,6 +64,18 @@ def main(argv: list[str] | None = None) -> int:
     digest = commands.add_parser("digest", help="print an organiser's digest, sending nothing")
     digest.add_argument("--preview", action="store_true", required=True)
     digest.add_argument("--organiser", type=int, help="organiser's Telegram id (default: all)")
+    synthesis = commands.add_parser(
+        "synthesis", help="what the field says: tallies, grouped answers, workshop notes"
+    )
+    synthesis.add_argument("--theme", help="theme key (entry, pathway, territory)")
+    synthesis.add_argument("--region", help="region INSEE code (84 = Auvergne-Rhône-Alpes)")
+    synthesis.add_argument("--since", type=_date, help="YYYY-MM-DD (local time, inclusive)")
+    synthesis.add_argument("--format", choices=("text", "json"), default="text")
+    synthesis.add_argument("--locale", choices=SUPPORTED_LOCALES, default=None)
+    brief = commands.add_parser("brief", help="a meeting's brief (PDF) written to a file")
+    brief.add_argument("--meeting", type=int, required=True, help="the meeting's id")
+    brief.add_argument("--output", required=True, help="file to write (.pdf)")
+    brief.add_argument("--locale", choices=SUPPORTED_LOCALES, default=None)
     meetings = commands.add_parser("meetings", help="regional meetings: import a CSV, list")
     meeting_commands = meetings.add_subparsers(dest="meetings_command", required=True)
     importer = meeting_commands.add_parser("import", help="add meetings from a CSV file")
@@ -68,6 +83,22 @@ def main(argv: list[str] | None = None) -> int:
     meeting_commands.add_parser("list", help="upcoming meetings")
     canceller = meeting_commands.add_parser("cancel", help="cancel a meeting and its reminders")
     canceller.add_argument("id", type=int)
+    workshop = commands.add_parser(
+        "workshop", help="workshop notes (what was said at workshop days): import a CSV, list"
+    )
+    workshop_commands = workshop.add_subparsers(dest="workshop_command", required=True)
+    notes_import = workshop_commands.add_parser(
+        "import", help="add workshop notes from a CSV file (all of them or none)"
+    )
+    notes_import.add_argument(
+        "file", help="CSV (UTF-8, ',' or ';') with the header theme,region,text and optionally id"
+    )
+    notes_import.add_argument(
+        "--dry-run", action="store_true", help="check the file, import nothing"
+    )
+    notes_list = workshop_commands.add_parser("list", help="imported workshop notes")
+    notes_list.add_argument("--theme", action="append", default=[], help="key or number")
+    notes_list.add_argument("--region", action="append", default=[], help="code or name")
     deliver = commands.add_parser("deliver", help="run only the paced sender (the outbox)")
     deliver.add_argument("--until-empty", action="store_true", help="stop when nothing is due")
     grant = commands.add_parser(

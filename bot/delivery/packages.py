@@ -3,7 +3,7 @@
 `/digest` and a pre-read asked for in /reunions reply directly (`send_package`); the scheduler
 queues digests and pre-reads in the outbox (`enqueue_package`). Both walk `package_messages`,
 so an organiser receives the same either way: the texts (the voice-note button on the last),
-then the spreadsheet, then the chart.
+then a pre-read's PDF brief, the spreadsheet, the chart.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ def package_messages(
         )
         messages.append(PackageMessage(text, markup))
     stem = package.filename_stem
+    if package.pdf is not None:
+        messages.append(PackageMessage(filename=package.pdf_filename, content=package.pdf))
     if package.xlsx is not None:
         messages.append(PackageMessage(filename=f"{stem}.xlsx", content=package.xlsx))
     if package.chart is not None:

@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
 from bot.jobs.worker import Build, run_on_worker
+from bot.services.brief import collect_brief
 from bot.services.digest import collect_report
 from bot.services.export import ExportService
 from bot.services.preread import preread_scope
+from bot.views.brief import brief_filename, render_brief
 from bot.views.digest import DigestPackage, preread_header, render_package
 from bot.views.spreadsheets import FRENCH_EXCEL, CsvDialect, write_csv, write_xlsx
 from storage.models import Meeting
@@ -80,8 +82,8 @@ async def build_preread_package(
     tz: ZoneInfo,
 ) -> DigestPackage:
     """A meeting's pre-read: its header, then a digest of everything its region(s) said until
-    `now`. Call inside `use_locale(locale)` (the worker sets it)."""
-    return await build_package(
+    `now`, with the PDF brief. Call inside `use_locale(locale)` (the worker sets it)."""
+    package = await build_package(
         uow,
         questionnaire,
         preread_scope(meeting, now),
@@ -91,6 +93,28 @@ async def build_preread_package(
         header=preread_header(meeting, locale, tz),
         filename_stem=f"relais-prelecture-{meeting.id}",
     )
+    # After the package: its ledger mark, read first, covers the brief too. A brief is
+    # attached when it has something to say: what people said, or the workshop notes.
+    brief = await collect_brief(uow, questionnaire, meeting, now, threshold, tz)
+    if not package.withheld or brief.synthesis.notes:
+        package.pdf = render_brief(brief, questionnaire, locale, tz)
+        package.pdf_filename = brief_filename(meeting.id)
+    return package
+
+
+async def build_brief(
+    uow: UnitOfWork,
+    questionnaire: Questionnaire,
+    meeting: Meeting,
+    now: datetime,
+    *,
+    threshold: int,
+    locale: str,
+    tz: ZoneInfo,
+) -> bytes:
+    """A meeting's brief as a PDF (bot/views/brief.py). Call inside `use_locale(locale)`."""
+    data = await collect_brief(uow, questionnaire, meeting, now, threshold, tz)
+    return render_brief(data, questionnaire, locale, tz)
 
 
 def preread_build(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.grouping import Proposal, ProposalGroup, group_proposals
 from bot.domain.privacy import Attribution, Group, attribute, suppress_small_groups, visible_count
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.tallies import Tally
@@ -25,6 +26,7 @@ from storage.repositories.jobs import DigestRunRepo
 from storage.unit_of_work import UnitOfWork
 
 EXCERPTS = 5
+GROUP_CHANGES = 3  # groups in a digest (the synthesis and the brief have them all)
 CHART_DAYS = 14
 
 
@@ -34,6 +36,33 @@ class Excerpt:
     theme_key: str
     text: str  # scrubbed, whole; shortened and escaped where shown
     who: Attribution  # a description that at least `threshold` contributors share
+
+
+@dataclass(frozen=True)
+class TallyMove:
+    """A closed question whose leading option changed: `leader` now (in the period), `before`
+    (everything earlier in the same themes and regions). Only options at least `threshold`
+    people chose on both sides; no count is given, so two digests cannot be subtracted to
+    tell what fewer than `threshold` people said."""
+
+    theme_key: str
+    question_key: str
+    leader: str
+    before: str
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """A group of concrete proposals (everything until the period's end) with `new` of its
+    answers written in the period: all of them for a new group."""
+
+    theme_key: str
+    group: ProposalGroup
+    new: int
+
+    @property
+    def is_new(self) -> bool:
+        return self.new == self.group.size
 
 
 @dataclass
@@ -53,6 +82,10 @@ class DigestData:
     voice_notes: int = 0  # 0 when fewer than `threshold` people are behind them
     # {theme key: tallies of its closed questions}, for the themes that may be shown
     tallies: dict[str, list[Tally]] = field(default_factory=dict)
+    # the closed questions whose most chosen option in the period is not the one before it
+    moves: list[TallyMove] = field(default_factory=list)
+    # the groups of concrete proposals that received answers in the period, most grown first
+    groups: list[GroupChange] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -115,6 +148,8 @@ async def collect_digest(
     data.new_contributors = visible_count(people, people, threshold)
     shown_themes = tuple(await themes_to_show(reports, scope, threshold))
     data.tallies = await collect_tallies(uow, questionnaire, scope, threshold, shown_themes)
+    data.moves = await tally_moves(uow, questionnaire, scope, threshold, data.tallies)
+    data.groups = await group_changes(uow, questionnaire, scope, threshold, shown_themes)
     proposal_keys = [q.key for t in questionnaire.themes for q in t.questions if q.proposal]
     rows = (
         await reports.proposals(replace(scope, themes=shown_themes), proposal_keys, EXCERPTS)
@@ -146,6 +181,86 @@ async def collect_digest(
     heard = await voice_scope(reports, scope, threshold)
     data.voice_notes = await reports.count_voice_notes(heard) if heard else 0
     return data
+
+
+async def tally_moves(
+    uow: UnitOfWork,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    threshold: int,
+    tallies: dict[str, list[Tally]],
+) -> list[TallyMove]:
+    if scope.start is None or not tallies:
+        return []
+    before = replace(scope, start=None, end=scope.start)
+    if not await scope_is_disclosable(ReportRepo(uow), before, threshold):
+        return []
+    earlier = await collect_tallies(uow, questionnaire, before, threshold, tuple(tallies))
+    earlier_by = {t.question: t for results in earlier.values() for t in results}
+    moves = []
+    for theme_key, results in tallies.items():
+        for result in results:
+            now, then = _leader(result), _leader(earlier_by.get(result.question))
+            if now is not None and then is not None and now != then:
+                moves.append(TallyMove(theme_key, result.question, now, then))
+    return moves
+
+
+def _leader(result: Tally | None) -> str | None:
+    """The option most people chose, if it is shown exactly and clearly ahead (a tie leads
+    nowhere)."""
+    if result is None or result.kind == "scale":
+        return None
+    exact = [o for o in result.options if o.key is not None and o.people is not None]
+    if not exact or (len(exact) > 1 and exact[1].people == exact[0].people):
+        return None
+    return exact[0].key
+
+
+async def group_changes(
+    uow: UnitOfWork,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    threshold: int,
+    shown_themes: tuple[str, ...],
+) -> list[GroupChange]:
+    """The concrete proposals of the shown themes until the period's end, grouped
+    (bot/domain/grouping.py); the groups with answers from the period, most grown first."""
+    keys = [
+        q.key
+        for t in questionnaire.themes
+        if t.key in shown_themes
+        for q in t.questions
+        if q.proposal
+    ]
+    if not keys:
+        return []
+    reports = ReportRepo(uow)
+    everything = replace(scope, start=None, themes=shown_themes)
+    if not await scope_is_disclosable(reports, everything, threshold):
+        return []
+    rows = await reports.texts(everything, keys)
+    period = (
+        rows
+        if scope.start is None
+        else await reports.texts(replace(everything, start=scope.start), keys)
+    )
+    new = {row.public_id for row in period}
+    changes = []
+    for theme in questionnaire.themes:
+        proposals = [
+            Proposal(row.public_id, row.text, str(row.user_id))
+            for row in rows
+            if row.theme_key == theme.key
+        ]
+        if not proposals:
+            continue
+        for group in group_proposals(proposals).groups:
+            count = sum(1 for member in group.members if member in new)
+            if count:
+                changes.append(GroupChange(theme.key, group, count))
+    changes.sort(key=lambda change: (-change.new, -change.group.size, change.group.terms))
+    return changes[:GROUP_CHANGES]
 
 
 async def collect_chart(

@@ -19,9 +19,11 @@ from bot.domain.privacy import Attribution, PeopleCounts, attribute
 from bot.domain.questionnaire import Questionnaire, Theme
 from bot.domain.tallies import Tally
 from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show
+from bot.services.synthesis import QuestionGroups, group_theme
 from bot.services.tallies import collect_tallies
 from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope
 from storage.repositories.roles import AuditLog
+from storage.repositories.workshop_notes import WorkshopNoteRepo, WorkshopNoteRow
 from storage.unit_of_work import UnitOfWork
 
 PERIODS = ("7", "30", "all")  # days, or everything
@@ -78,6 +80,15 @@ class ExportEntry:
     who: Attribution
 
 
+GROUPED_TEXTS = 10_000  # per question: grouping 10,000 answers takes up to ~20 s (bench/README.md)
+
+
+@dataclass(frozen=True)
+class ExportGroups:
+    by_theme: dict[str, list[QuestionGroups]]  # theme key -> its text questions, grouped
+    too_many: dict[str, int]  # question key -> its answers, when too many to group here
+
+
 class ExportData:
     """An export that may be shown: its themes (those with a sheet, in questionnaire order)
     and its contributions, streamed theme by theme (`entries`), so memory stays flat."""
@@ -97,6 +108,32 @@ class ExportData:
         self.themes = themes
         self._people = people
         self.tallies = tallies or {}  # {theme key: its closed questions' tallies}
+
+    async def notes(self) -> list[WorkshopNoteRow]:
+        """The workshop notes of the export's themes and regions, imported in its period."""
+        scope = replace(self.scope, themes=tuple(theme.key for theme in self.themes))
+        return await WorkshopNoteRepo(self.reports.session).in_scope_of(scope)
+
+    async def groups(self, notes: list[WorkshopNoteRow]) -> ExportGroups:
+        """Each sheet's text answers grouped by topic (bot/services/synthesis.py), workshop
+        notes with them; a question with more than GROUPED_TEXTS answers is left out (grouping
+        it would take longer than the export itself: `python -m bot synthesis` groups it)."""
+        questions = [q.key for theme in self.themes for q in theme.questions if q.kind == "text"]
+        shown = replace(self.scope, themes=tuple(theme.key for theme in self.themes))
+        counts = await self.reports.count_texts(shown, questions)
+        too_many = {key: count for key, count in counts.items() if count > GROUPED_TEXTS}
+        keys = [key for key in questions if key not in too_many]
+        texts = await self.reports.texts(shown, keys) if keys else []
+        grouped = {}
+        for theme in self.themes:
+            theme_texts = [row for row in texts if row.theme_key == theme.key]
+            theme_notes = [note for note in notes if note.theme_key == theme.key]
+            grouped[theme.key] = [
+                groups
+                for groups in group_theme(theme, theme_texts, theme_notes)
+                if groups.question.key not in too_many
+            ]
+        return ExportGroups(grouped, too_many)
 
     async def entries(self) -> AsyncIterator[ExportEntry]:
         by_key = {theme.key: theme for theme in self.themes}

@@ -23,7 +23,7 @@ from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
 from bot.domain.questionnaire import Question, Questionnaire, Theme
 from bot.domain.tallies import OptionCount, Tally
 from bot.i18n import format_number
-from bot.services.digest import CHART_DAYS, ChartData, DigestData, DigestReport
+from bot.services.digest import CHART_DAYS, ChartData, DigestData, DigestReport, GroupChange
 from bot.views.charts import daily_chart
 from bot.views.messages import (
     count_text,
@@ -53,6 +53,8 @@ class DigestPackage:
     # withdrawal) makes the package stale (bot/delivery/).
     ledger_mark: int = 0
     withheld: bool = False  # nothing could be shown: the next digest covers this period again
+    pdf: bytes | None = None  # a pre-read's brief (bot/views/brief.py)
+    pdf_filename: str = "relais.pdf"
 
 
 def render_package(
@@ -257,6 +259,11 @@ def render_digest(
             theme = questionnaire.theme(theme_key)
             if theme is not None:
                 lines += tally_lines(theme, tallies, locale, data.threshold)
+    if data.moves:
+        lines += move_lines(data, questionnaire, locale)
+    if data.groups:
+        lines += ["", _("<b>Proposals that gather</b> (new or grown in this period)")]
+        lines += [group_change_line(change, questionnaire, locale) for change in data.groups]
     if data.excerpts:
         lines += ["", _("<b>Latest concrete proposals</b>")]
         for excerpt in data.excerpts:
@@ -284,6 +291,49 @@ def render_digest(
         _("The spreadsheet and the chart follow.") if with_chart else _("The spreadsheet follows."),
     ]
     return "\n".join(lines)
+
+
+def move_lines(data: DigestData, questionnaire: Questionnaire, locale: str) -> list[str]:
+    """ "↗ 1.2 Among these barriers…: Mobilité leads in this period (before: Logement)"."""
+    lines = []
+    for move in data.moves:
+        theme = questionnaire.theme(move.theme_key)
+        question = theme.question(move.question_key) if theme else None
+        if theme is None or question is None:
+            continue
+        number = f"{theme.number}.{theme.index_of(question.key) + 1}"
+        lines.append(
+            "↗ "
+            + _(
+                "{number} <i>{question}</i>: {leader} leads in this period (before: {before})"
+            ).format(
+                number=number,
+                question=escape(shorten(question.prompt.get(locale), QUESTION_LENGTH)),
+                leader=escape(option_label(question, move.leader, locale)),
+                before=escape(option_label(question, move.before, locale)),
+            )
+        )
+    return lines
+
+
+def group_change_line(change: GroupChange, questionnaire: Questionnaire, locale: str) -> str:
+    """ "🆕 mobilité · permis · bus — 6 answers, 6 in this period (theme 1)" and one quote."""
+    group = change.group
+    theme = questionnaire.theme(change.theme_key)
+    line = ("🆕 " if change.is_new else "📈 ") + _(
+        "<b>{terms}</b>: {size}, {new} in this period (theme {number})"
+    ).format(
+        terms=escape(" · ".join(group.terms)),
+        size=ngettext("{count} answer", "{count} answers", group.size).format(
+            count=format_number(group.size, locale)
+        ),
+        new=format_number(change.new, locale),
+        number=theme.number if theme else "?",
+    )
+    if group.quotes:
+        quote = group.quotes[0]
+        line += f"\n   <i>{escape(shorten(quote.text, 160))}</i> {quote.reference}"
+    return line
 
 
 def preread_header(meeting: Meeting, locale: str, tz: ZoneInfo) -> str:

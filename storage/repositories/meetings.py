@@ -71,6 +71,15 @@ class MeetingRepo:
             query = query.where(Meeting.status == "scheduled")
         return list(await self.session.scalars(query))
 
+    async def list_held_before(self, moment: datetime) -> list[Meeting]:
+        """Meetings not cancelled that started before `moment`, oldest first."""
+        query = (
+            select(Meeting)
+            .where(Meeting.status == "scheduled", Meeting.starts_at < moment)
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+        return list((await self.session.scalars(query)).all())
+
     async def get(self, meeting_id: int) -> Meeting | None:
         """Whatever its status (a cancelled meeting's pre-read may still be listened to)."""
         return await self.session.get(Meeting, meeting_id)

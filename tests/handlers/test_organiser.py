@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import openpyxl
 import pytest
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, SendVoice
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.keyboards.callbacks import (
@@ -419,7 +420,12 @@ async def test_admin_lists_meetings_gets_a_preread_and_cancels_one(app, db) -> N
 
     sent = await admin.click_data(MeetingCB(action=MeetingAction.PREREAD, meeting_id=1).pack())
     assert "Pré-lecture" in joined(sent) and "<b>6</b> nouvelles contributions" in joined(sent)
-    assert any(isinstance(r, SendDocument) for r in sent)
+    names = [r.document.filename for r in sent if isinstance(r, SendDocument)]
+    assert names == ["relais-dossier-reunion-1.pdf", "relais-prelecture-1.xlsx"]
+    brief = next(r.document.data for r in sent if isinstance(r, SendDocument))
+    brief_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(brief)).pages)
+    assert "Dossier de l'atelier de Grenoble" in brief_text
+    assert "[téléphone]" in brief_text and "06 12 34 56 78" not in brief_text
 
     await admin.click_data(MeetingCB(action=MeetingAction.ASK_CANCEL, meeting_id=1).pack())
     sent = await admin.click_data(MeetingCB(action=MeetingAction.CANCEL, meeting_id=1).pack())
@@ -493,6 +499,8 @@ async def test_exported_workbook_has_widths_a_frozen_wrapped_header_and_filters(
     assert theme.column_dimensions["G"].width == 60  # the first answer
     assert theme.column_dimensions["I"].width == 14  # "2. Mobilité", a 0/1 column
     assert theme["G1"].alignment.wrap_text and theme["G1"].font.bold
+    # The day submitted is a date (it sorts and filters as one), shown the French way.
+    assert theme["B2"].is_date and theme["B2"].number_format == "dd/mm/yyyy"
     tallies = workbook["Décomptes"]
     assert tallies.freeze_panes == "A2" and tallies.auto_filter.ref.startswith("A1:F")
     # A multiple-choice question has one 0/1 column per option after its own, for filters.
@@ -513,3 +521,44 @@ async def test_exported_workbook_has_widths_a_frozen_wrapped_header_and_filters(
     barriers = [row[3] for row in long_rows if row[0] == reference and row[2].startswith("1.2 ")]
     assert barriers == ["Mobilité", "Logement"]
     assert len({row[0] for row in long_rows[1:]}) == 6  # every contribution of the export
+
+
+PERMITS = [
+    "Financer le permis de conduire des salariés en parcours",
+    "Aider au financement du permis B pour les salariés",
+    "Financer le permis de conduire pour les salariés en insertion",
+    "Prendre en charge le permis de conduire des salariés",
+    "Financer le permis B des personnes en parcours",
+    "Un financement du permis de conduire pour chaque salarié",
+]
+
+
+async def seed_channel(app, first_id: int, channel: str, when: datetime) -> None:
+    async with app.session_factory() as session, session.begin():
+        people = [Person(first_id + i) for i in range(len(PERMITS))]
+        await add_people(session, people)
+        for person, proposal in zip(people, PERMITS, strict=True):
+            answers = entry_answers(proposal)
+            answers["entry_outreach"] = {"choice_keys": [channel]}
+            await add_contribution(session, person.id, "entry", when, answers)
+
+
+async def test_a_digest_names_the_groups_that_grew_and_a_question_whose_leader_changed(
+    app,
+) -> None:
+    organiser, _ = await become_organiser(app)
+    await seed_channel(app, 6000, "france_travail", datetime.now(UTC) - timedelta(days=2))
+    first = joined(await organiser.send("/digest"))
+    assert "🆕" in first and "permis" in first  # everything is new in the first digest
+    assert "↗" not in first  # nothing before it to compare with
+
+    await seed_channel(app, 7000, "word_of_mouth", datetime.now(UTC))  # after the first
+    second = joined(await organiser.send("/digest"))
+
+    assert "<b>6</b> nouvelles contributions" in second  # only what was not received yet
+    assert "<b>Propositions qui se rejoignent</b>" in second
+    assert "📈" in second and "dont 6 sur la période" in second  # the group grew by six
+    assert (
+        "Bouche-à-oreille, candidature spontanée en tête sur la période "
+        "(avant\u00a0: Orientation par France Travail)"
+    ) in second

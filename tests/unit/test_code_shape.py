@@ -19,7 +19,23 @@ LAZY_ON_PURPOSE = {
     # spaCy and its French model: ~200 MB, needed only by the background scrubbing job.
     "bot/domain/scrub.py": {"spacy", "spacy.util", "srsly"},
     # matplotlib: ~30 MB, needed only when a chart is drawn (on the worker).
-    "bot/views/charts.py": {"matplotlib.figure"},
+    "bot/views/charts.py": {"matplotlib.figure", "matplotlib.backends.backend_agg"},
+    # scikit-learn and spaCy's French model with word vectors: ~300 MB, needed only when
+    # proposals are grouped (on the worker, or a command-line synthesis).
+    "bot/domain/grouping.py": {
+        "spacy",
+        "spacy.lang.fr.stop_words",
+        "spacy.strings",
+        "srsly",
+        "numpy",
+        "scipy",
+        "sklearn.cluster",
+        "sklearn.feature_extraction.text",
+    },
+    # fpdf2 and its font subsetting: needed only when a workshop brief is printed.
+    "bot/views/brief.py": {"fpdf", "fpdf.fonts"},
+    # the XLSX writer: needed only when a spreadsheet is written (on the worker).
+    "bot/views/spreadsheets.py": {"xlsxwriter"},
     # redis-py and aiogram's Redis storage: ~100 ms at every start, needed only with REDIS_URL.
     "bot/app.py": {"aiogram.fsm.storage.redis", "redis.asyncio"},
     "bot/delivery/ratelimit.py": {"redis.asyncio"},
