@@ -76,6 +76,7 @@ class ClosedRow:
     question_key: str
     choice_keys: list[str] | None
     scale_value: int | None
+    region_code: str | None = None  # only when asked for (`with_region`)
 
 
 @dataclass(frozen=True)
@@ -281,20 +282,27 @@ class ReportRepo:
         return {key: count for key, count in (await self.session.execute(query)).all()}
 
     async def stream_closed_answers(
-        self, scope: Scope, question_keys: Sequence[str], batch: int = 5000
+        self,
+        scope: Scope,
+        question_keys: Sequence[str],
+        batch: int = 5000,
+        *,
+        with_region: bool = False,
     ) -> AsyncIterator[list[ClosedRow]]:
         """The current, non-skipped answers to these closed questions, in the scope, one row per
         contribution, in batches, ordered by person (the tally counts people:
-        bot/domain/tallies.py)."""
+        bot/domain/tallies.py); `with_region`: each row says its author's region."""
+        columns = [
+            Contribution.user_id,
+            Contribution.theme_key,
+            Answer.question_key,
+            Answer.choice_keys,
+            Answer.scale_value,
+        ]
+        if with_region:
+            columns.append(User.region_code)
         query = (
-            self._contributions(
-                scope,
-                Contribution.user_id,
-                Contribution.theme_key,
-                Answer.question_key,
-                Answer.choice_keys,
-                Answer.scale_value,
-            )
+            (self._base(*columns) if with_region else self._contributions(scope, *columns))
             .join(Answer, Answer.contribution_id == Contribution.id)
             .where(
                 *scope.where(),

@@ -42,6 +42,7 @@ class Participation:
     national_people: int | None
     themes: list[ThemeParticipation]
     departments: list[Group]  # small departments merged into OTHER
+    regions: list[Group]  # national: people per region, small regions merged into OTHER
     # {Monday of the week: {theme: contributions}}: the bars at least `threshold` people are
     # behind; `weeks_hidden` says how many were left out
     weekly: dict[date, dict[str, int]]
@@ -140,9 +141,22 @@ async def collect_participation(
         else []
     )
     weekly, hidden = weekly_counts(await reports.hourly(scope), tz, threshold) if shown else ({}, 0)
+    regions = (
+        suppress_small_groups(
+            [
+                Group(g.key, g.contributors, g.contributions)
+                for g in await reports.groups(national, "region_code")
+            ],
+            threshold,
+        )
+        if national_shown
+        else []
+    )
     people = await reports.contributors(scope) if shown else None
     national_people = await reports.contributors(national) if national_shown else None
-    return Participation(shown, people, national_people, themes, departments, weekly, hidden)
+    return Participation(
+        shown, people, national_people, themes, departments, regions, weekly, hidden
+    )
 
 
 def weekly_counts(

@@ -236,9 +236,11 @@ async def group_changes(
     if not keys:
         return []
     reports = ReportRepo(uow)
-    everything = replace(scope, start=None, themes=shown_themes)
-    if not await scope_is_disclosable(reports, everything, threshold):
+    # The organiser's own selection, from the start: it passes the rule (it holds the period,
+    # which does); the shown themes restrict the texts within it, they are not a selection.
+    if not await scope_is_disclosable(reports, replace(scope, start=None), threshold):
         return []
+    everything = replace(scope, start=None, themes=shown_themes)
     rows = await reports.texts(everything, keys)
     period = (
         rows

@@ -20,7 +20,7 @@ from bot.domain.questionnaire import Questionnaire, Theme
 from bot.domain.tallies import Tally
 from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show
 from bot.services.synthesis import QuestionGroups, group_theme
-from bot.services.tallies import collect_tallies
+from bot.services.tallies import collect_tallies, collect_tallies_by_region
 from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope
 from storage.repositories.roles import AuditLog
 from storage.repositories.workshop_notes import WorkshopNoteRepo, WorkshopNoteRow
@@ -101,13 +101,23 @@ class ExportData:
         themes: list[Theme],
         people: PeopleCounts,
         tallies: dict[str, list[Tally]] | None = None,
+        questionnaire: Questionnaire | None = None,
     ) -> None:
         self.reports = reports
+        self.questionnaire = questionnaire
         self.scope = scope
         self.threshold = threshold
         self.themes = themes
         self._people = people
         self.tallies = tallies or {}  # {theme key: its closed questions' tallies}
+
+    async def region_tallies(self) -> dict[str, dict[str, list[Tally]]]:
+        """{region: {theme: tallies}} for the regions that may be shown on their own."""
+        if self.questionnaire is None:
+            return {}
+        return await collect_tallies_by_region(
+            self.reports.session, self.questionnaire, self.scope, self.threshold
+        )
 
     async def notes(self) -> list[WorkshopNoteRow]:
         """The workshop notes of the export's themes and regions, imported in its period."""
@@ -186,7 +196,9 @@ class ExportService:
         tallies = await collect_tallies(
             self.session, self.questionnaire, scope, self.threshold, [t.key for t in themes]
         )
-        return ExportData(self.reports, scope, self.threshold, themes, people, tallies)
+        return ExportData(
+            self.reports, scope, self.threshold, themes, people, tallies, self.questionnaire
+        )
 
     async def record(
         self,

@@ -218,9 +218,27 @@ class _Document:
                 for group in part.departments
             ]
             self.table((_("Department"), _("People")), rows, (140, 40))
+        if part.regions:
+            bars = [
+                Bar(
+                    _region_label(group.key),
+                    float(group.contributors),
+                    format_number(group.contributors, self.locale),
+                )
+                for group in part.regions
+            ]
+            self.image(
+                bar_chart(
+                    _("People who contributed, per region (national)"),
+                    bars,
+                    subtitle=_("Regions with fewer than {threshold} people are merged.").format(
+                        threshold=data.threshold
+                    ),
+                )
+            )
         if part.weekly:
             series = [
-                (t.key, f"{t.number}. {shorten(t.title.get(self.locale), 36)}")
+                (t.key, f"{t.number}. {(t.short_title or t.title).get(self.locale)}")
                 for t in questionnaire.themes
             ]
             note = (
@@ -461,6 +479,13 @@ def _national_share(national: Tally, key: str | None) -> float | None:
         if option.key == key and option.people is not None:
             return option.people / national.respondents
     return None
+
+
+def _region_label(code: str | None) -> str:
+    if code is OTHER:
+        return _("other regions (small groups merged)")
+    region = get_region(code) if code else None
+    return region.name if region else (code or "?")
 
 
 def _department_label(code: str | None) -> str:

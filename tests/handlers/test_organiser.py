@@ -301,9 +301,24 @@ async def test_export_sends_xlsx_or_csv_with_chosen_filters(app, db) -> None:
     )
     xlsx = next(r for r in sent if isinstance(r, SendDocument))
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.document.data))
-    # The summary, the one chosen theme (entry), the long answers sheet, the tallies.
-    assert len(workbook.sheetnames) == 4
+    # The summary, the one chosen theme (entry), the long answers sheet, the tallies, the
+    # groups of text answers (everyone is in one region: no tallies per region; no notes).
+    assert workbook.sheetnames == [
+        "Synthèse",
+        "1. Repérage et entrée en IAE",
+        "Réponses",
+        "Décomptes",
+        "Groupes",
+    ]
     assert workbook.worksheets[1].max_row == 1 + 6
+    groups = list(workbook["Groupes"].iter_rows(values_only=True))
+    assert groups[0][:4] == ("Thème", "Question", "Termes clés", "Réponses")
+    assert workbook["Groupes"].freeze_panes == "A2"
+    # The six "Proposition N: appeler Mme X…" answers, scrubbed, in groups or listed apart.
+    references = {ref for row in groups[1:] for ref in (row[6] or "").split(", ")}
+    assert len({ref for ref in references if ref.startswith("C-")}) >= 6
+    quotes = " ".join(str(cell) for row in groups[1:] for cell in row[7:] if cell)
+    assert "06 12 34 56 78" not in quotes
     assert "6 contributions" in xlsx.caption
 
     sent = await organiser.click_data(

@@ -140,11 +140,14 @@ async def test_export_leaves_out_a_theme_sheet_when_fewer_than_five_answered_it(
     )
     document = next(r for r in sent if isinstance(r, SendDocument))
     workbook = openpyxl.load_workbook(io.BytesIO(document.document.data))
-    # Summary, theme 1, the long answers and the tallies: no sheet for the lone person's theme...
-    assert workbook.sheetnames[2:] == ["Réponses", "Décomptes"] and len(workbook.sheetnames) == 4
+    # Summary, theme 1, the long answers, the tallies and the groups: no sheet for the lone
+    # person's theme...
+    assert workbook.sheetnames[2:] == ["Réponses", "Décomptes", "Groupes"]
+    assert len(workbook.sheetnames) == 5
     tallied = {row[0] for row in workbook["Décomptes"].iter_rows(min_row=2, values_only=True)}
     answered = {row[1] for row in workbook["Réponses"].iter_rows(min_row=2, values_only=True)}
-    assert tallied == answered == {1}  # ...and neither a tally nor an answer of it
+    grouped = {row[0] for row in workbook["Groupes"].iter_rows(min_row=2, values_only=True)}
+    assert tallied == answered == grouped == {1}  # ...and neither a tally, answer nor group
     summary = [[c.value for c in row] for row in workbook.worksheets[0].iter_rows()]
     theme_two = [row for row in summary if row and str(row[0]).startswith("2.")]
     assert [row[1] for row in theme_two] == ["moins de 5"]

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
+from bot.services.digest import collect_digest
 from bot.services.synthesis import collect_synthesis
 from bot.services.workshop_notes import WorkshopNoteService
 from bot.views.synthesis import synthesis_json, synthesis_text
+from storage.models import Contribution
 from storage.reports import Scope
 from tests.seed import Person, add_contribution, add_people, entry_answers
 
@@ -149,3 +153,29 @@ async def test_synthesis_since_a_date_and_for_one_theme(session) -> None:
     assert later.themes == []  # everything was submitted a day before
     other = await collect_synthesis(session, questionnaire, Scope(end=END, themes=("pathway",)), 5)
     assert other.themes == []
+
+
+async def test_a_digest_groups_only_the_proposals_of_themes_enough_people_answered(
+    session,
+) -> None:
+    await seed_entry(session, MOBILITY + CHILDCARE)
+    few = [Person(400 + i) for i in range(3)]  # three people on the pathway theme
+    await add_people(session, few)
+    for person in few:
+        answers = {"path_proposal": {"text_value": "Financer le permis de conduire des salariés"}}
+        await add_contribution(session, person.id, "pathway", END - timedelta(hours=3), answers)
+    await session.flush()
+
+    data = await collect_digest(
+        session, default_questionnaire(), Scope(start=END - timedelta(days=2), end=END), 5
+    )
+
+    assert data.groups and {change.theme_key for change in data.groups} == {"entry"}
+    members = {m for change in data.groups for m in change.group.members}
+    assert all(change.is_new for change in data.groups)  # the first period: all new
+    pathway = {c.public_id for c in await contributions_of(session, "pathway")}
+    assert not members & pathway
+
+
+async def contributions_of(session, theme: str) -> list[Contribution]:
+    return list(await session.scalars(select(Contribution).where(Contribution.theme_key == theme)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.questionnaire import default_questionnaire
-from bot.services.tallies import collect_tallies
+from bot.services.tallies import collect_tallies, collect_tallies_by_region
 from storage.reports import Scope
 from tests.seed import Person, add_contribution, add_people, entry_answers
 
@@ -27,3 +27,29 @@ async def test_tallies_count_a_person_once_even_with_two_submitted_contributions
     assert barriers.respondents == 6  # six people, seven contributions
     assert counts["mobility"] == (6, None) and counts["housing"] == (6, None)
     assert counts["health"] == (None, None)  # one person: "fewer than 5"
+
+
+async def test_tallies_per_region_only_for_the_regions_that_may_be_shown_on_their_own(
+    session,
+) -> None:
+    people = [Person(200 + i, region="84") for i in range(6)]
+    people += [Person(300 + i, region="75", department="33") for i in range(5)]
+    people += [Person(400 + i, region="53", department="35") for i in range(2)]  # too few
+    await add_people(session, people)
+    for person in people:
+        answers = entry_answers()
+        if person.region == "75":
+            answers["entry_top_barriers"] = {"choice_keys": ["childcare"]}
+        await add_contribution(session, person.id, "entry", END - timedelta(days=1), answers)
+    await session.flush()
+
+    by_region = await collect_tallies_by_region(session, default_questionnaire(), Scope(end=END), 5)
+
+    assert set(by_region) == {"84", "75"}  # Bretagne's two people are in no table of their own
+
+    def barriers(code: str) -> dict:
+        tally = next(t for t in by_region[code]["entry"] if t.question == "entry_top_barriers")
+        return {o.key: o.people for o in tally.options}
+
+    assert barriers("84")["mobility"] == 6 and barriers("84")["childcare"] is None
+    assert barriers("75")["childcare"] == 5 and barriers("75")["mobility"] is None
