@@ -118,6 +118,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contributions", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true", help="where the XLSX time goes")
+    parser.add_argument(
+        "--field-texts",
+        action="store_true",
+        help="varied, scrubbed text answers (the groups sheet then groups them)",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="relais-export-"))
     try:
@@ -130,7 +135,11 @@ async def export_from(path: Path, args: argparse.Namespace) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     await upgrade_to_head(engine)
     await engine.dispose()
-    rows = seed_sqlite(str(path), args.contributions * ANSWERS_PER_CONTRIBUTION)
+    rows = seed_sqlite(
+        str(path),
+        args.contributions * ANSWERS_PER_CONTRIBUTION,
+        field_texts=getattr(args, "field_texts", False),
+    )
     for fmt in ("xlsx", "csv"):
         figures = run_child(path, fmt, profile=args.profile and fmt == "xlsx")
         print(

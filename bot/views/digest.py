@@ -261,7 +261,10 @@ def render_digest(
                 lines += tally_lines(theme, tallies, locale, data.threshold)
     if data.moves:
         lines += move_lines(data, questionnaire, locale)
-    if data.groups:
+    if data.groups and data.scope.start is None:  # a pre-read: everything is "new"
+        lines += ["", _("<b>Proposals that gather</b> (the largest groups)")]
+        lines += [group_change_line(c, questionnaire, locale, whole=True) for c in data.groups]
+    elif data.groups:
         lines += ["", _("<b>Proposals that gather</b> (new or grown in this period)")]
         lines += [group_change_line(change, questionnaire, locale) for change in data.groups]
     if data.excerpts:
@@ -316,20 +319,26 @@ def move_lines(data: DigestData, questionnaire: Questionnaire, locale: str) -> l
     return lines
 
 
-def group_change_line(change: GroupChange, questionnaire: Questionnaire, locale: str) -> str:
-    """ "🆕 mobilité · permis · bus — 6 answers, 6 in this period (theme 1)" and one quote."""
+def group_change_line(
+    change: GroupChange, questionnaire: Questionnaire, locale: str, *, whole: bool = False
+) -> str:
+    """ "🆕 mobilité · permis · bus: 6 answers, 6 in this period (theme 1)" and one quote;
+    `whole`: a group of everything so far, "• mobilité · permis · bus: 6 answers (theme 1)"."""
     group = change.group
     theme = questionnaire.theme(change.theme_key)
-    line = ("🆕 " if change.is_new else "📈 ") + _(
-        "<b>{terms}</b>: {size}, {new} in this period (theme {number})"
-    ).format(
-        terms=escape(" · ".join(group.terms)),
-        size=ngettext("{count} answer", "{count} answers", group.size).format(
-            count=format_number(group.size, locale)
-        ),
-        new=format_number(change.new, locale),
-        number=theme.number if theme else "?",
+    terms = escape(" · ".join(group.terms))
+    size = ngettext("{count} answer", "{count} answers", group.size).format(
+        count=format_number(group.size, locale)
     )
+    number = theme.number if theme else "?"
+    if whole:
+        line = "• " + _("<b>{terms}</b>: {size} (theme {number})").format(
+            terms=terms, size=size, number=number
+        )
+    else:
+        line = ("🆕 " if change.is_new else "📈 ") + _(
+            "<b>{terms}</b>: {size}, {new} in this period (theme {number})"
+        ).format(terms=terms, size=size, new=format_number(change.new, locale), number=number)
     if group.quotes:
         quote = group.quotes[0]
         line += f"\n   <i>{escape(shorten(quote.text, 160))}</i> {quote.reference}"
