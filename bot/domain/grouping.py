@@ -2,7 +2,9 @@
 
 Pure domain code: no database, no aiogram. spaCy, scikit-learn, SciPy and numpy are imported
 inside functions, on the first call that needs them (``load_model``), never at import time:
-the bot process must not pay ~300 MB for a feature used by the worker or a command line.
+the bot does not pay ~370 MB at start for a feature used only by the worker or a command line
+(the worker is a thread of the bot process: once a digest has grouped answers, the model stays
+loaded there).
 
 ``group_proposals(proposals)`` returns a ``Grouping``: groups of at least two proposals,
 largest first, each with 2-4 key terms, its members' references, 2-3 representative quotes
@@ -776,6 +778,16 @@ def _group(
     if len(items) < 2:
         return Grouping(groups=(), ungrouped=tuple(p.reference for p in items))
     terms = _terms([p.text for p in items], options)
+    # A text with no content word ("-", "?", "n/a", digits) joins no group; with fewer than two
+    # texts left there is nothing to group (and no vocabulary to build).
+    wordless = [p.reference for p, t in zip(items, terms, strict=True) if not t]
+    if wordless:
+        kept = [(p, t) for p, t in zip(items, terms, strict=True) if t]
+        items, terms = [p for p, _ in kept], [t for _, t in kept]
+    if len(items) < 2:
+        return Grouping(
+            groups=(), ungrouped=tuple(sorted([*wordless, *(p.reference for p in items)]))
+        )
     features = _Features(terms, [_surface(p.text, options) for p in items], options)
     labels, duplicate_of = _cluster(features, options, force_large=force_large)
     by_label: dict[int, list[int]] = {}
@@ -793,7 +805,7 @@ def _group(
             matrix = features.combined()
         groups.append(_make_group(items, members, features, matrix, duplicate_of, max_quotes))
     groups.sort(key=lambda g: (-g.size, g.terms, g.members))
-    return Grouping(groups=tuple(groups), ungrouped=tuple(sorted(ungrouped)))
+    return Grouping(groups=tuple(groups), ungrouped=tuple(sorted([*ungrouped, *wordless])))
 
 
 def _authors(items: Sequence[Proposal], indices: Sequence[int]) -> int:

@@ -18,6 +18,7 @@ from bot.domain.privacy import Attribution, Group, attribute, suppress_small_gro
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.tallies import Tally
 from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show, voice_scope
+from bot.services.synthesis import GROUPED_TEXTS
 from bot.services.tallies import collect_tallies
 from storage.models import DigestSubscription
 from storage.reports import ReportRepo, Scope
@@ -211,6 +212,8 @@ def _leader(result: Tally | None) -> str | None:
     nowhere)."""
     if result is None or result.kind == "scale":
         return None
+    if any(o.at_least is not None for o in result.options):
+        return None  # an option nearly everyone chose has no exact count: it may lead
     exact = [o for o in result.options if o.key is not None and o.people is not None]
     if not exact or (len(exact) > 1 and exact[1].people == exact[0].people):
         return None
@@ -241,6 +244,10 @@ async def group_changes(
     if not await scope_is_disclosable(reports, replace(scope, start=None), threshold):
         return []
     everything = replace(scope, start=None, themes=shown_themes)
+    counts = await reports.count_texts(everything, keys)
+    keys = [key for key in keys if counts.get(key, 0) <= GROUPED_TEXTS]  # see GROUPED_TEXTS
+    if not keys:
+        return []
     rows = await reports.texts(everything, keys)
     period = (
         rows

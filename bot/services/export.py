@@ -19,7 +19,7 @@ from bot.domain.privacy import Attribution, PeopleCounts, attribute
 from bot.domain.questionnaire import Questionnaire, Theme
 from bot.domain.tallies import Tally
 from bot.services.disclosure import people_counts, scope_is_disclosable, themes_to_show
-from bot.services.synthesis import QuestionGroups, group_theme
+from bot.services.synthesis import GROUPED_TEXTS, QuestionGroups, group_theme
 from bot.services.tallies import collect_tallies, collect_tallies_by_region
 from storage.reports import AnswerCells, ExportRow, ReportRepo, Scope
 from storage.repositories.roles import AuditLog
@@ -78,9 +78,6 @@ class ExportEntry:
     row: ExportRow
     answers: dict[str, AnswerCells]  # by question key
     who: Attribution
-
-
-GROUPED_TEXTS = 10_000  # per question: grouping 10,000 answers takes up to ~20 s (bench/README.md)
 
 
 @dataclass(frozen=True)

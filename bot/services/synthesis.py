@@ -24,6 +24,10 @@ from storage.reports import ReportRepo, Scope, TextRow
 from storage.repositories.workshop_notes import WorkshopNoteRepo, WorkshopNoteRow
 from storage.unit_of_work import UnitOfWork
 
+# Answers grouped per question at most: 10,000 take up to ~20 s and ~500 MB at their peak
+# (bench/README.md); a question with more is named, not grouped.
+GROUPED_TEXTS = 10_000
+
 
 @dataclass(frozen=True)
 class QuestionGroups:
@@ -42,6 +46,7 @@ class ThemeSynthesis:
     tallies: list[Tally] = field(default_factory=list)
     groups: list[QuestionGroups] = field(default_factory=list)  # the proposal question first
     notes: list[WorkshopNoteRow] = field(default_factory=list)
+    too_many: dict[str, int] = field(default_factory=dict)  # question -> answers, not grouped
 
     @property
     def shown(self) -> bool:
@@ -75,11 +80,11 @@ async def collect_synthesis(
     text_questions = [
         q.key for t in themes if t.key in shown for q in t.questions if q.kind == "text"
     ]
-    texts = (
-        await reports.texts(replace(scope, themes=tuple(shown)), text_questions)
-        if text_questions
-        else []
-    )
+    within = replace(scope, themes=tuple(shown))
+    answered = await reports.count_texts(within, text_questions) if text_questions else {}
+    too_many = {key: count for key, count in answered.items() if count > GROUPED_TEXTS}
+    keys = [key for key in text_questions if key not in too_many]
+    texts = await reports.texts(within, keys) if keys else []
     notes = await WorkshopNoteRepo(uow).in_scope_of(scope)
     result = []
     for theme in themes:
@@ -94,8 +99,13 @@ async def collect_synthesis(
                 contributors=group.contributors if theme.key in shown and group else None,
                 contributions=group.contributions if theme.key in shown and group else None,
                 tallies=tallies.get(theme.key, []),
-                groups=group_theme(theme, theme_texts, theme_notes),
+                groups=[
+                    groups
+                    for groups in group_theme(theme, theme_texts, theme_notes)
+                    if groups.question.key not in too_many
+                ],
                 notes=theme_notes,
+                too_many={q.key: too_many[q.key] for q in theme.questions if q.key in too_many},
             )
         )
     return Synthesis(scope, threshold, people_shown, result)

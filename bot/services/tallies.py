@@ -101,9 +101,12 @@ async def collect_tallies_by_region(
     region: str | None = None
     pending: dict[str, list[ClosedAnswer]] = {}
 
+    everyone = {key: TallyCounter(question) for key, question in questions.items()}
+
     def flush() -> None:
-        if region in allowed:
-            for key, answers in pending.items():
+        for key, answers in pending.items():
+            everyone[key].add_person(answers)
+            if region in allowed:
                 counter = counters.get((region, key))
                 if counter is None:
                     counter = counters[(region, key)] = TallyCounter(questions[key])
@@ -120,13 +123,25 @@ async def collect_tallies_by_region(
             )
     flush()
     result: dict[str, dict[str, list[Tally]]] = {}
-    for code, shown in allowed.items():
-        for theme in questionnaire.themes:
-            if theme.key not in shown:
+    for theme in questionnaire.themes:
+        for question in theme.questions:
+            if question.key not in questions:
                 continue
-            for question in theme.questions:
+            shown_here = {}
+            for code, themes in allowed.items():
                 counter = counters.get((code, question.key))
-                tally = counter.result(threshold) if counter else None
+                tally = counter.result(threshold) if counter and theme.key in themes else None
                 if tally is not None:
-                    result.setdefault(code, {}).setdefault(theme.key, []).append(tally)
-    return result
+                    shown_here[code] = tally
+            # What the shown regions leave out of this question's respondents (other regions,
+            # people without one) is subtracted from the overall tally by anyone: it must be
+            # nobody or at least `threshold` people; the smallest regions go until it is.
+            left = everyone[question.key].respondents - sum(
+                t.respondents for t in shown_here.values()
+            )
+            while shown_here and 0 < left < threshold:
+                smallest = min(shown_here, key=lambda c: (shown_here[c].respondents, c))
+                left += shown_here.pop(smallest).respondents
+            for code, tally in shown_here.items():
+                result.setdefault(code, {}).setdefault(theme.key, []).append(tally)
+    return dict(sorted(result.items()))

@@ -12,6 +12,7 @@ from bot.domain.questionnaire import default_questionnaire
 from bot.i18n import use_locale
 from bot.jobs.outputs import build_brief
 from storage.models import Meeting
+from tests.seed import Person, add_contribution, add_people
 from tests.storage.test_synthesis import CHILDCARE, END, MOBILITY, import_notes, seed_entry
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -99,3 +100,23 @@ async def test_the_brief_follows_the_reader_language(session) -> None:
     text, _ = await brief_text(session, meeting, locale="en")
     assert "Workshop brief: Lyon" in text
     assert "Since the previous meeting (Grenoble, March 2, 2025)" in text
+
+
+async def test_national_figures_are_left_out_where_they_would_count_the_few_elsewhere(
+    session,
+) -> None:
+    await seed_entry(session, MOBILITY + CHILDCARE)  # 9 in Auvergne-Rhône-Alpes
+    await seed_entry(session, MOBILITY[:2], first_id=300, region="75")  # 2 elsewhere, theme 1
+    others = [Person(500 + i, region="75", department="33") for i in range(6)]
+    await add_people(session, others)
+    for person in others:  # 6 more elsewhere, on theme 2 only: the meeting may be shown
+        answers = {"path_proposal": {"text_value": "Des tuteurs en entreprise"}}
+        await add_contribution(session, person.id, "pathway", END - timedelta(days=1), answers)
+    meeting = await add_meetings(session)
+
+    text, _ = await brief_text(session, meeting)
+
+    assert "9 personnes ont contribué depuis ces régions (17 au niveau national)" in text
+    row = text[text.index("1. Repérage, entrée en IAE et levée des freins 9 9") :][:80]
+    assert "— —" in row  # 11 nationally minus 9 here would count the 2 elsewhere
+    assert "(100 %)" not in text and "(100\u00a0%)" not in text  # no national share either

@@ -179,3 +179,19 @@ async def test_a_digest_groups_only_the_proposals_of_themes_enough_people_answer
 
 async def contributions_of(session, theme: str) -> list[Contribution]:
     return list(await session.scalars(select(Contribution).where(Contribution.theme_key == theme)))
+
+
+async def test_a_question_with_too_many_answers_is_named_not_grouped(session, monkeypatch) -> None:
+    from bot.services import synthesis as module
+
+    monkeypatch.setattr(module, "GROUPED_TEXTS", 8)  # the real cap is 10,000, scaled down
+    await seed_entry(session, MOBILITY + CHILDCARE)  # 9 proposals
+
+    result = await collect_synthesis(session, default_questionnaire(), Scope(end=END), 5)
+
+    [entry] = result.themes
+    assert entry.contributors == 9
+    assert entry.too_many == {"entry_barriers": 9, "entry_proposal": 9}
+    assert entry.groups == []
+    with use_locale("fr"):
+        assert "trop nombreuses pour être regroupées ici" in synthesis_text(result, "fr")

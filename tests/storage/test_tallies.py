@@ -34,7 +34,6 @@ async def test_tallies_per_region_only_for_the_regions_that_may_be_shown_on_thei
 ) -> None:
     people = [Person(200 + i, region="84") for i in range(6)]
     people += [Person(300 + i, region="75", department="33") for i in range(5)]
-    people += [Person(400 + i, region="53", department="35") for i in range(2)]  # too few
     await add_people(session, people)
     for person in people:
         answers = entry_answers()
@@ -45,7 +44,7 @@ async def test_tallies_per_region_only_for_the_regions_that_may_be_shown_on_thei
 
     by_region = await collect_tallies_by_region(session, default_questionnaire(), Scope(end=END), 5)
 
-    assert set(by_region) == {"84", "75"}  # Bretagne's two people are in no table of their own
+    assert set(by_region) == {"84", "75"}
 
     def barriers(code: str) -> dict:
         tally = next(t for t in by_region[code]["entry"] if t.question == "entry_top_barriers")
@@ -53,3 +52,23 @@ async def test_tallies_per_region_only_for_the_regions_that_may_be_shown_on_thei
 
     assert barriers("84")["mobility"] == 6 and barriers("84")["childcare"] is None
     assert barriers("75")["childcare"] == 5 and barriers("75")["mobility"] is None
+
+
+async def test_a_region_is_left_out_when_the_regions_shown_would_tell_what_few_others_chose(
+    session,
+) -> None:
+    # 6 + 6 people in two regions, 3 in a third: the third is hidden, so the two shown ones,
+    # subtracted from the overall tally, would give the 3 people's answers: the smaller goes.
+    people = [Person(200 + i, region="84") for i in range(7)]
+    people += [Person(300 + i, region="75", department="33") for i in range(6)]
+    people += [Person(400 + i, region="53", department="35") for i in range(3)]
+    await add_people(session, people)
+    for person in people:
+        await add_contribution(
+            session, person.id, "entry", END - timedelta(days=1), entry_answers()
+        )
+    await session.flush()
+
+    by_region = await collect_tallies_by_region(session, default_questionnaire(), Scope(end=END), 5)
+
+    assert set(by_region) == {"84"}  # 6 + 3 = 9 people left out of the sheet: enough

@@ -28,27 +28,31 @@ async def workbook_of(session, scope: Scope) -> openpyxl.Workbook:
 async def test_the_workbook_has_tallies_per_region_groups_and_workshop_notes(session) -> None:
     await seed_entry(session, MOBILITY + CHILDCARE)  # 9 people in Auvergne-Rhône-Alpes
     await seed_entry(session, MOBILITY[:5], first_id=300, region="75")  # 5 in Nouvelle-Aquitaine
-    await seed_entry(session, MOBILITY[:2], first_id=400, region="53")  # 2 in Bretagne
-    await import_notes(session, "N-1,1,75,Un garage solidaire à Pau : appeler le 06 12 34 56 78\n")
+    await seed_entry(session, MOBILITY[:5], first_id=400, region="53")  # 5 in Bretagne
+    await import_notes(
+        session,
+        "N-1,1,75,Un garage solidaire à Pau : appeler le 06 12 34 56 78\n"
+        'N-2,1,75,"=HYPERLINK(""http://x.example"";""clic"")"\n',
+    )
 
     workbook = await workbook_of(session, Scope(end=END))
 
     assert workbook.sheetnames[-3:] == ["Décomptes par région", "Groupes", "Notes d'atelier"]
     by_region = list(workbook["Décomptes par région"].iter_rows(values_only=True))
     assert by_region[0][:4] == ("Région", "Thème", "Question", "Réponse")
-    assert {row[0] for row in by_region[1:]} == {"Auvergne-Rhône-Alpes", "Nouvelle-Aquitaine"}
     mobility = {row[0]: row[4] for row in by_region[1:] if row[3] == "Mobilité"}
-    assert mobility == {"Auvergne-Rhône-Alpes": 9, "Nouvelle-Aquitaine": 5}
+    assert mobility == {"Auvergne-Rhône-Alpes": 9, "Bretagne": 5, "Nouvelle-Aquitaine": 5}
 
     groups = list(workbook["Groupes"].iter_rows(values_only=True))
     members = {ref for row in groups[1:] for ref in (row[6] or "").split(", ")}
     assert "W-N-1" in members  # the note among the answers it joins
-    assert sum(row[3] for row in groups[1:] if row[1].startswith("1.5")) == 16 + 1
+    assert sum(row[3] for row in groups[1:] if row[1].startswith("1.5")) == 19 + 2  # + notes
 
     notes = list(workbook["Notes d'atelier"].iter_rows(values_only=True))
     assert notes[0] == ("Référence", "Thème", "Région", "Importée le", "Texte")
     assert notes[1][:3] == ("W-N-1", 1, "Nouvelle-Aquitaine")
     assert "[téléphone]" in notes[1][4] and "06 12" not in notes[1][4]
+    assert notes[2][4].startswith("'=")  # a note is never read as a formula
 
 
 async def test_a_sheet_at_excel_row_limit_says_the_rest_is_in_the_csv(session, monkeypatch) -> None:

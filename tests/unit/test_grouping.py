@@ -201,3 +201,18 @@ def test_average_linkage_matches_the_definition() -> None:
     for a in range(len(groups)):  # no two final clusters are still close enough to merge
         for b in range(a + 1, len(groups)):
             assert sim[np.ix_(groups[a], groups[b])].mean() < 0.6
+
+
+def test_texts_without_a_word_join_no_group_and_never_break_the_grouping() -> None:
+    only_signs = [Proposal("C-1", "-"), Proposal("C-2", "?"), Proposal("C-3", "123")]
+    assert group_proposals(only_signs) == Grouping(groups=(), ungrouped=("C-1", "C-2", "C-3"))
+    mixed = [*only_signs, Proposal("C-4", "Financer le permis"), Proposal("C-5", "n/a")]
+    result = group_proposals(mixed)
+    assert set(result.ungrouped) >= {"C-1", "C-2", "C-3"}
+    assert sorted([*result.ungrouped, *(m for g in result.groups for m in g.members)]) == [
+        "C-1",
+        "C-2",
+        "C-3",
+        "C-4",
+        "C-5",
+    ]

@@ -6,7 +6,8 @@ import pytest
 
 from bot.domain.privacy import OTHER
 from bot.domain.questionnaire import default_questionnaire
-from bot.domain.tallies import ClosedAnswer, OptionCount, tally
+from bot.domain.tallies import ClosedAnswer, OptionCount, Tally, tally
+from bot.services.digest import _leader
 
 ENTRY = default_questionnaire().theme("entry")
 MULTI = ENTRY.question("entry_top_barriers")  # mobility, housing, childcare, health...
@@ -93,3 +94,12 @@ def test_the_same_answers_give_the_same_tally_in_any_order() -> None:
 def test_options_the_questionnaire_no_longer_has_are_not_tallied() -> None:
     answers = people(6, choices=("mobility", "teleportation"))
     assert "teleportation" not in by_key(tally(MULTI, answers, K))
+
+
+def test_no_leader_is_named_when_an_option_reads_at_least() -> None:
+    nearly_all = Tally(
+        "q", "multi", 100, (OptionCount("a", None, at_least=96), OptionCount("b", 50))
+    )
+    assert _leader(nearly_all) is None  # "a" leads, though its count is hidden
+    clear = Tally("q", "multi", 100, (OptionCount("b", 50), OptionCount("a", 20)))
+    assert _leader(clear) == "b"
