@@ -13,8 +13,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
-from aiogram.utils.i18n import gettext as _
+from aiogram.types import BotCommandScopeAllPrivateChats
 
 from bot.config import SHUTDOWN_GRACE_SECONDS, SUPPORTED_LOCALES, Settings
 from bot.delivery.ratelimit import SendRateLimiter
@@ -24,10 +23,13 @@ from bot.domain.quiet import QuietHours
 from bot.i18n import get_i18n, use_locale
 from bot.jobs.scheduler import Scheduler
 from bot.services.profile import PRIVACY_VERSION
+from bot.services.roles import Role, RoleService
+from bot.views import menus
 from bot.web.metrics import Metrics, MetricsMiddleware
 from handlers import get_routers
 from handlers.errors import UnseenResetMiddleware
 from handlers.forms import FormCommandMiddleware
+from handlers.menus import apply_menus
 from handlers.middlewares import (
     CleanInputMiddleware,
     CommitBeforeTelegram,
@@ -40,18 +42,6 @@ from handlers.middlewares import (
     ServicesMiddleware,
 )
 from storage.unit_of_work import UnitOfWorkFactory
-
-# (command, aliases) in menu order; descriptions are translated in `bot_commands`.
-COMMANDS = (
-    "contribuer",
-    "mescontributions",
-    "profil",
-    "confidentialite",
-    "mesdonnees",
-    "oubli",
-    "rappels",
-    "aide",
-)
 
 
 def create_fsm_storage(settings: Settings) -> BaseStorage:
@@ -123,29 +113,38 @@ def create_dispatcher(
     return dp
 
 
-def bot_commands(locale: str) -> list[BotCommand]:
-    with use_locale(locale):
-        descriptions = {
-            "contribuer": _("Answer the questions of a theme"),
-            "mescontributions": _("See, edit or withdraw my contributions"),
-            "profil": _("My profile"),
-            "confidentialite": _("Privacy notice"),
-            "mesdonnees": _("Download my data"),
-            "oubli": _("Erase all my data"),
-            "rappels": _("Turn meeting reminders off or on"),
-            "aide": _("Help"),
-        }
-        return [BotCommand(command=c, description=descriptions[c]) for c in COMMANDS]
+async def set_bot_commands(
+    bot: Bot,
+    default_locale: str = "fr",
+    *,
+    session_factory: UnitOfWorkFactory | None = None,
+    settings: Settings | None = None,
+) -> None:
+    """What people find before and after /start (bot/views/menus.py):
 
-
-async def set_bot_commands(bot: Bot, default_locale: str = "fr") -> None:
-    """The command menu for private chats: in `default_locale` for everyone, and in each other
-    language of locales/ for the people whose Telegram is set to it."""
+    - field staff's menu for private chats: in `default_locale` without a language code, and in
+      each language of locales/ for the people whose Telegram is set to it;
+    - the bot's description and short description, the same way;
+    - given the database, each organiser's and admin's own menu (their chat's scope, in their
+      language); a chat Telegram refuses is skipped (handlers/menus.py).
+    """
     scope = BotCommandScopeAllPrivateChats()
-    await bot.set_my_commands(bot_commands(default_locale), scope=scope)
+    await bot.set_my_commands(menus.bot_commands(Role.MEMBER, default_locale), scope=scope)
     for locale in SUPPORTED_LOCALES:
-        if locale != default_locale:
-            await bot.set_my_commands(bot_commands(locale), scope=scope, language_code=locale)
+        await bot.set_my_commands(
+            menus.bot_commands(Role.MEMBER, locale), scope=scope, language_code=locale
+        )
+    for code, locale in [(None, default_locale), *((c, c) for c in SUPPORTED_LOCALES)]:
+        with use_locale(locale, default_locale):
+            description, short = menus.bot_description(), menus.bot_short_description()
+        await bot.set_my_description(description=description, language_code=code)
+        await bot.set_my_short_description(short_description=short, language_code=code)
+    if session_factory is None or settings is None:
+        return
+    async with session_factory() as session:
+        holders = await RoleService(session, settings).menu_holders()
+    done = await apply_menus(bot, holders, default_locale)
+    logging.getLogger(__name__).info("command menus set for %s of %s role(s)", done, len(holders))
 
 
 def attach_background_jobs(

@@ -2,18 +2,33 @@
 
 The `.mo` files are compiled from the `.po` sources when missing or older, so a fresh clone runs
 without a build step. Outside an update (scheduler, sender, CLI) wrap code in `use_locale(...)`.
+
+French typography (enforced on the catalog and the questionnaire by
+`tests/unit/test_typography.py`):
+
+- a narrow no-break space (U+202F) before `;`, `!` and `?`, a no-break space (U+00A0) before `:`
+  and inside « »; before `%` a no-break space (Babel's `format_percent` output is fine as is);
+- "1er" for the first day of the month ("lundi 1er décembre 2025", "1er déc."): `format_day`;
+- times in the style of the *Lexique des règles typographiques en usage à l'Imprimerie
+  nationale*, the reference of French public administration (and of the Journal officiel): hour
+  without a leading zero, "h", minutes on two digits, held together by no-break spaces:
+  "9 h 30", "10 h 00" (`format_time`). The compact "9h30" is an informal habit the Lexique
+  rejects, and "09:30" is English (or a timetable's) style, kept for English. No seconds ever.
+  People may still *type* "9h30" or "09:30": parsing is lenient, display is not.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
-from babel.dates import format_date, format_datetime
+from babel import Locale
+from babel.dates import format_date, get_date_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -66,15 +81,69 @@ def pick_locale(candidate: str | None, default_locale: str = "fr") -> str:
     return default_locale
 
 
-def format_day(value: date | datetime, locale: str, tz: ZoneInfo) -> str:
-    """ "mercredi 5 mars 2025" / "Wednesday, March 5, 2025", in the configured time zone."""
+DateFormat = str  # "full"…"short", a CLDR skeleton ("MMMEd") or a CLDR pattern ("EEEE d MMMM")
+DAY_FORMATS = ("full", "long", "medium", "short")
+NBSP, NNBSP = "\u00a0", "\u202f"
+_AT = {"fr": " à ", "en": " at "}  # between a day and a time ("lundi 1er décembre à 9 h 30")
+
+
+def _language(locale: str) -> str:
+    return str(locale).split("-", 1)[0].split("_", 1)[0].lower()
+
+
+def _french(locale: str) -> bool:
+    return _language(locale) == "fr"
+
+
+def _local(value: datetime, tz: ZoneInfo | None) -> datetime:
+    return value.astimezone(tz) if tz is not None and value.tzinfo is not None else value
+
+
+def _first_of_month(pattern: str) -> str:
+    """The pattern with "1er" for the day, outside the quoted literals ("d" -> "d'er'")."""
+    parts = re.split(r"('[^']*')", pattern)
+    for index in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[index] = re.sub(r"(?<!d)d(?!d)", "d'er'", parts[index])
+    return "".join(parts)
+
+
+def format_day(
+    value: date | datetime, locale: str, tz: ZoneInfo | None = None, format: DateFormat = "full"
+) -> str:
+    """ "lundi 1er décembre 2025" / "Monday, December 1, 2025", in the configured time zone.
+
+    `format` is one of `DAY_FORMATS`, a CLDR skeleton, each locale ordering it its way ("MMMEd":
+    "lun. 1er déc." / "Mon, Dec 1"), or a CLDR pattern. In French, the first day of the month is
+    "1er" wherever the month is written in letters.
+    """
     if isinstance(value, datetime):
-        value = value.astimezone(tz).date()
-    return format_date(value, format="full", locale=locale)
+        value = _local(value, tz).date()
+    if format in DAY_FORMATS:
+        pattern = get_date_format(format, locale).pattern
+    else:
+        skeleton = Locale.parse(locale).datetime_skeletons.get(format)
+        pattern = skeleton.pattern if skeleton is not None else format
+    if _french(locale) and value.day == 1 and re.search(r"MMM|LLL", pattern):
+        pattern = _first_of_month(pattern)
+    return format_date(value, pattern, locale=locale)
 
 
-def format_moment(value: datetime, locale: str, tz: ZoneInfo) -> str:
-    return format_datetime(value, format="medium", tzinfo=tz, locale=locale)
+def format_time(value: datetime | time, locale: str, tz: ZoneInfo | None = None) -> str:
+    """ "9 h 30" (no-break spaces) in French, "09:30" in English; never seconds."""
+    if isinstance(value, datetime):
+        value = _local(value, tz).time()
+    if _french(locale):
+        return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}"
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def format_moment(
+    value: datetime, locale: str, tz: ZoneInfo | None = None, format: DateFormat = "long"
+) -> str:
+    """ "1er décembre 2025 à 9 h 30" / "December 1, 2025 at 09:30" (`format`: the day's)."""
+    local = _local(value, tz)
+    at = _AT.get(_language(locale), ", ")
+    return format_day(local, locale, format=format) + at + format_time(local, locale)
 
 
 def format_number(value: int | float, locale: str) -> str:

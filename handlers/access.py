@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 from bot.config import Settings
 from bot.services.container import Services
 from bot.services.roles import Role, role_of
-from bot.views import messages
+from bot.views import menus, messages
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,10 @@ class RequireRole(BaseMiddleware):
             await _reply(event, messages.consent_needed_text())
             return None
         if role in self.allowed:
+            user = data.get("user")
+            if user is not None:  # keep the name admins see up to date (said at invitation)
+                sender = data["event_from_user"]
+                data["services"].roles.remember_name(user, sender.first_name, sender.username)
             return await handler(event, data)
         attempt = event.text if isinstance(event, Message) else getattr(event, "data", None)
         # The command word or the button's data, never the rest of what was typed.
@@ -49,7 +53,7 @@ class RequireRole(BaseMiddleware):
         actor = user_id if data.get("user") is not None else None
         log.warning("refused %s to %s (role %s)", action, actor or "a person without consent", role)
         await services.roles.audit(actor, "access_refused", attempt=action, role=role.value)
-        await _reply(event, messages.access_refused())
+        await _reply(event, menus.access_refused(self.allowed))
         return None
 
 

@@ -13,9 +13,10 @@ from bot.keyboards import buttons
 from bot.keyboards.callbacks import OrganiserAction, OrganiserCB
 from bot.services.container import Services
 from bot.services.roles import Role
-from bot.views import messages
+from bot.views import menus, messages
 from handlers.access import RequireRole
 from handlers.common import expired, locale
+from handlers.menus import apply_menu
 from storage.models import User
 
 router = Router(name=__name__)
@@ -34,10 +35,14 @@ async def cmd_invite(message: Message, bot: Bot, services: Services) -> None:
 @router.message(Command("organisateurs", "organisers"))
 async def cmd_organisers(message: Message, services: Services) -> None:
     organisers = await services.roles.list_organisers()
-    labels = [(o.id, organiser_label(o)) for o in organisers]
+    numbered = list(enumerate(organisers, start=1))
     await message.answer(
-        messages.organisers_text([f"• {messages.escape(label)}" for _, label in labels]),
-        reply_markup=buttons.organisers_keyboard(labels) if labels else None,
+        messages.organisers_text([menus.staff_line(o, number) for number, o in numbered]),
+        reply_markup=buttons.organisers_keyboard(
+            [(o.id, menus.staff_label(o, number, structure=False)) for number, o in numbered]
+        )
+        if organisers
+        else None,
     )
 
 
@@ -45,12 +50,13 @@ async def cmd_organisers(message: Message, services: Services) -> None:
 async def on_revoke_asked(
     callback: CallbackQuery, callback_data: OrganiserCB, bot: Bot, services: Services
 ) -> None:
-    target = await _organiser(callback, callback_data, services)
-    if target is None:
+    found = await _organiser(callback, callback_data, services)
+    if found is None:
         return
+    target, number = found
     await bot.send_message(
         callback.from_user.id,
-        messages.revoke_confirm(organiser_label(target)),
+        messages.revoke_confirm(menus.staff_label(target, number)),
         reply_markup=buttons.revoke_confirm_keyboard(target.id),
     )
     await _close(callback)
@@ -60,11 +66,15 @@ async def on_revoke_asked(
 async def on_revoke_confirmed(
     callback: CallbackQuery, callback_data: OrganiserCB, bot: Bot, services: Services
 ) -> None:
-    target = await _organiser(callback, callback_data, services)
-    if target is None:
+    found = await _organiser(callback, callback_data, services)
+    if found is None:
         return
+    target, number = found
+    label = menus.staff_label(target, number)  # before the revocation forgets their name
     if await services.roles.revoke(callback.from_user.id, target.id):
-        await bot.send_message(callback.from_user.id, messages.revoked(organiser_label(target)))
+        await bot.send_message(callback.from_user.id, messages.revoked(label))
+        holder = await services.roles.menu_of(target.id)  # an admin keeps the admin menu
+        await apply_menu(bot, holder, services.settings.default_locale)
     await _close(callback)
 
 
@@ -78,24 +88,21 @@ async def on_revoke_dismissed(
 
 async def _organiser(
     callback: CallbackQuery, callback_data: OrganiserCB, services: Services
-) -> User | None:
-    """The organiser a button is about, the button answered; None (and "expired") if they no
-    longer are one."""
+) -> tuple[User, int] | None:
+    """The organiser a button is about and their number in /organisateurs, the button
+    answered; None (and "expired") if they no longer are one."""
     organisers = await services.roles.list_organisers()
-    target = next((o for o in organisers if o.id == callback_data.user_id), None)
-    if target is None:
+    found = next(
+        ((o, n) for n, o in enumerate(organisers, start=1) if o.id == callback_data.user_id), None
+    )
+    if found is None:
         await expired(callback)
         return None
     await callback.answer()
-    return target
+    return found
 
 
 async def _close(callback: CallbackQuery) -> None:
     """Take the buttons off the message answered, so they cannot be used twice."""
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
-
-
-def organiser_label(user: User) -> str:
-    """Admins see organisers by id and structure: they invited them, this is not field data."""
-    return f"{user.id}" + (f" · {user.structure_name}" if user.structure_name else "")

@@ -7,11 +7,17 @@ memory, so a draft resumes exactly where it was, even after a restart.
 stateDiagram-v2
     [*] --> Themes: /contribuer
     Themes --> Question: ThemeCB (starts or resumes the theme's draft)
+    Themes --> Contributed: ThemeCB, a theme already contributed (✓) and no draft
+    Contributed --> Question: ReviewAction.ANOTHER (a new draft on the theme)
+    Contributed --> [*]: MenuAction.HOME
+    Themes --> Discarding: ReviewAction.ASK_DISCARD (a draft's 🗑 button)
+    Discarding --> Themes: ReviewAction.DISCARD (the draft and its answers deleted), or keep it
     Question --> Question: an answer (text, voice, OPTION, SCALE, VALIDATE, SKIP), or BACK
+    Question --> Question: KEEP (a text answer kept as it is), to the next unanswered question
     Question --> Question: TOGGLE (only the keyboard changes)
     Question --> Paused: PAUSE
     Paused --> Question: /contribuer, same theme
-    Question --> Review: the last question answered
+    Question --> Review: the last question answered, or KEEP once all are answered
     Review --> Question: ReviewAction.CHANGE
     Review --> Submitted: ReviewAction.SUBMIT
     Submitted --> Editing: MineAction.CHANGE (handlers/my_data.py)
@@ -82,14 +88,28 @@ async def cmd_contribute(
     if not user.profile_complete:
         await continue_profile(bot, chat_id, state, user, editing=False)
         return
+    await _show_themes(bot, chat_id, user, services)
+
+
+async def _show_themes(bot: Bot, chat_id: int, user: User, services: Services) -> None:
     progress = await services.contributions.progress(user.id)
     marks = {key: messages.theme_mark(p) for key, p in progress.items()}
-    drafts = sum(1 for p in progress.values() if p.draft_answered is not None)
+    drafts = {key: p.draft_id for key, p in progress.items() if p.draft_id is not None}
     await bot.send_message(
         chat_id,
-        messages.choose_theme(drafts),
-        reply_markup=buttons.themes_keyboard(services.questionnaire, locale(), marks),
+        messages.choose_theme(len(drafts)),
+        reply_markup=buttons.themes_keyboard(services.questionnaire, locale(), marks, drafts),
     )
+
+
+@router.callback_query(MenuCB.filter(F.action == MenuAction.HOME), flags=profile_or_ask_consent())
+async def on_home_chosen(callback: CallbackQuery, bot: Bot, state: FSMContext) -> None:
+    """Back to the main menu, from a dead end (a withdrawal, an error, "not another one")."""
+    await callback.answer()
+    await state.clear()
+    with contextlib.suppress(TelegramBadRequest):  # an old message may not be editable
+        await remove_buttons(callback)
+    await show_menu(bot, callback.from_user.id)
 
 
 @router.callback_query(ThemeCB.filter(), flags=profile_or_expired())
@@ -104,10 +124,82 @@ async def on_theme_chosen(
         await expired(callback)
         return
     await callback.answer()
+    assert step.theme is not None and step.contribution is not None
+    if step.kind == StepKind.CONTRIBUTED:
+        await bot.send_message(
+            callback.from_user.id,
+            messages.theme_already_contributed(step.theme, locale()),
+            reply_markup=buttons.theme_contributed_keyboard(step.contribution.id),
+        )
+        return
+    await _show_started(bot, callback.from_user.id, step, services)
+
+
+@router.callback_query(
+    ReviewCB.filter(F.action == ReviewAction.ANOTHER), flags=profile_or_expired()
+)
+async def on_another_chosen(
+    callback: CallbackQuery, callback_data: ReviewCB, bot: Bot, user: User, services: Services
+) -> None:
+    """Another contribution on a theme already contributed to (a second tap resumes the draft
+    the first one started: never two drafts on a theme)."""
+    if not user.profile_complete:
+        await expired(callback)
+        return
+    step = await services.contributions.start_another(user.id, callback_data.contribution_id)
+    if step.kind == StepKind.STALE:
+        await expired(callback)
+        return
+    await callback.answer()
+    with contextlib.suppress(TelegramBadRequest):
+        await remove_buttons(callback)
+    await _show_started(bot, callback.from_user.id, step, services)
+
+
+async def _show_started(bot: Bot, chat_id: int, step: Step, services: Services) -> None:
+    """A draft started or resumed: the theme's introduction first if nothing is answered yet."""
     assert step.theme is not None
     if not step.answers:
-        await bot.send_message(callback.from_user.id, messages.theme_intro(step.theme, locale()))
-    await show_step(bot, callback.from_user.id, step, services.settings)
+        await bot.send_message(chat_id, messages.theme_intro(step.theme, locale()))
+    await show_step(bot, chat_id, step, services.settings)
+
+
+# --- Discarding a draft (from the list of themes) --------------------------------------------
+
+
+@router.callback_query(
+    ReviewCB.filter(F.action == ReviewAction.ASK_DISCARD), flags=profile_or_expired()
+)
+async def on_discard_chosen(
+    callback: CallbackQuery, callback_data: ReviewCB, bot: Bot, user: User, services: Services
+) -> None:
+    """Discard this draft? Asks to confirm (an empty draft too)."""
+    step = await services.contributions.draft(user.id, callback_data.contribution_id)
+    if step.kind == StepKind.STALE or step.theme is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    await bot.send_message(
+        callback.from_user.id,
+        messages.discard_draft_confirm(step.theme, locale(), len(step.answers)),
+        reply_markup=buttons.discard_confirm_keyboard(callback_data.contribution_id),
+    )
+
+
+@router.callback_query(
+    ReviewCB.filter(F.action == ReviewAction.DISCARD), flags=profile_or_expired()
+)
+async def on_discard_confirmed(
+    callback: CallbackQuery, callback_data: ReviewCB, bot: Bot, user: User, services: Services
+) -> None:
+    if not await services.contributions.discard(user.id, callback_data.contribution_id):
+        await expired(callback)  # a second tap, or a draft submitted or discarded meanwhile
+        return
+    await callback.answer()
+    with contextlib.suppress(TelegramBadRequest):
+        await remove_buttons(callback)
+    await bot.send_message(callback.from_user.id, messages.draft_discarded())
+    await _show_themes(bot, callback.from_user.id, user, services)
 
 
 # --- The buttons of a question: one handler per AnswerAction ----------------------------------
@@ -208,6 +300,26 @@ async def on_pause_chosen(
     await show_step(bot, callback.from_user.id, view, services.settings)
 
 
+@router.callback_query(AnswerCB.filter(F.action == AnswerAction.KEEP), flags=profile_or_expired())
+async def on_answer_kept(
+    callback: CallbackQuery, callback_data: AnswerCB, bot: Bot, user: User, services: Services
+) -> None:
+    """Keep the current answer as it is (no new revision): back to the review once every
+    question is answered, else on to the next unanswered one."""
+    step = await services.contributions.keep(
+        user.id, callback_data.contribution_id, callback_data.question
+    )
+    if step.kind == StepKind.STALE or step.theme is None:
+        await expired(callback)
+        return
+    await callback.answer()
+    question = step.theme.question(callback_data.question)
+    assert question is not None
+    recap = messages.answered_recap(question, step.answers.get(question.key), locale())
+    await close_question_message(callback, recap)
+    await show_step(bot, callback.from_user.id, step, services.settings)
+
+
 # --- The review of a finished draft ------------------------------------------------------------
 
 
@@ -298,6 +410,8 @@ async def process_free_text(
     if next_step.kind == StepKind.STALE:
         await message.answer(messages.button_expired())
         return
+    if value.voice_file_id:
+        await message.answer(messages.voice_saved(value.voice_duration or 0))
     await _after_answer(bot, message.chat.id, next_step, settings)
 
 
@@ -329,8 +443,9 @@ async def on_voice_notes_kept(
     """Keep voice notes from now on, the one waiting first; remembered for next time."""
     services.profile.set_voice_choice(user, keep=True)
     pending = await _take_pending_voice(state)
-    step = STALE
+    step, seconds = STALE, 0
     if pending:
+        seconds = pending["duration"] or 0
         step = await services.contributions.record(
             user.id,
             pending["contribution"],
@@ -341,7 +456,7 @@ async def on_voice_notes_kept(
                 voice_mime=pending["mime"],
             ),
         )
-    await _voice_choice_saved(callback, bot, user, services, step, keep=True)
+    await _voice_choice_saved(callback, bot, user, services, step, keep=True, seconds=seconds)
 
 
 @router.callback_query(VoiceChoiceCB.filter(~F.keep), flags=profile_or_expired())
@@ -362,17 +477,26 @@ async def _take_pending_voice(state: FSMContext) -> dict | None:
 
 
 async def _voice_choice_saved(
-    callback: CallbackQuery, bot: Bot, user: User, services: Services, after: Step, *, keep: bool
+    callback: CallbackQuery,
+    bot: Bot,
+    user: User,
+    services: Services,
+    after: Step,
+    *,
+    keep: bool,
+    seconds: int = 0,
 ) -> None:
     """Say what was chosen, then show where the person is: `after` the voice note waiting, if
-    it was recorded (else STALE)."""
+    it was recorded (else STALE; `seconds`: its length)."""
     recorded = after.kind != StepKind.STALE
     await callback.answer()  # only after the writes: a Bot API hiccup here loses nothing
     if isinstance(callback.message, Message):
         with contextlib.suppress(TelegramBadRequest):  # an old message may not be editable
             await callback.message.edit_reply_markup(reply_markup=None)
     chat_id = callback.from_user.id
-    await bot.send_message(chat_id, messages.voice_choice_saved(keep=keep, recorded=recorded))
+    await bot.send_message(
+        chat_id, messages.voice_choice_saved(keep=keep, recorded=recorded, seconds=seconds)
+    )
     if recorded:
         await _after_answer(bot, chat_id, after, services.settings)
         return

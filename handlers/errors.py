@@ -23,6 +23,7 @@ from aiogram.types import CallbackQuery, ErrorEvent, TelegramObject
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
 from bot.i18n import pick_locale, use_locale
+from bot.keyboards import buttons
 from bot.services.container import Services
 from bot.services.contributions import StepKind
 from bot.views import messages
@@ -97,7 +98,9 @@ async def on_error(
             # The update's middlewares (and their i18n context) are gone: set the locale here.
             with use_locale(language, settings.default_locale):
                 if not telegram_failed:
-                    await bot.send_message(user.id, messages.internal_error())
+                    # Not a dead end: the way back to the menu (for someone with a profile).
+                    markup = buttons.back_to_menu_keyboard() if profile is not None else None
+                    await bot.send_message(user.id, messages.internal_error(), reply_markup=markup)
                 elif profile is not None:
                     await _show_where_they_are(bot, user.id, services, state)
     except Exception:  # Telegram is still down, or the person blocked the bot

@@ -12,7 +12,7 @@ form is at their step.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -200,7 +200,8 @@ async def process_typed_field(
     try:
         value = read(message.text or "", settings)
     except MeetingProblem as problem:
-        await message.answer(mv.problem(problem))
+        today = utcnow().astimezone(settings.tz).date()
+        await message.answer(mv.problem(problem, today, locale()))
         return
     stored = value.isoformat() if isinstance(value, datetime) else value
     stored = list(stored) if isinstance(stored, tuple) else stored
@@ -353,8 +354,7 @@ async def _ask(
 ) -> None:
     await state.set_state(STATES[field])
     if field == "when":
-        local = utcnow().astimezone(services.settings.tz)
-        example = f"{local + timedelta(days=30):%d/%m/%Y} 09:30"
+        example = mv.when_examples(utcnow().astimezone(services.settings.tz).date(), locale())[0]
         ask = mv.ask_when_again if meeting_id else mv.ask_when
         await bot.send_message(chat_id, ask(example))
     elif field == "city":

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.config import Settings
 from bot.keyboards import buttons
-from bot.keyboards.callbacks import ForgetCB, MenuAction, MenuCB, MineAction, MineCB
+from bot.keyboards.callbacks import (
+    ForgetCB,
+    MenuAction,
+    MenuCB,
+    MineAction,
+    MineCB,
+    ProfileCB,
+    ProfileField,
+)
 from bot.services.container import Services
 from bot.services.contributions import StepKind
 from bot.services.profile import PRIVACY_VERSION
-from bot.views import messages
+from bot.services.roles import MenuHolder, role_of
+from bot.views import menus, messages
 from bot.views.personal_data import CSV_FILENAME, JSON_FILENAME, personal_data_files
 from handlers.common import expired, locale, remove_buttons, send_long, show_step
+from handlers.menus import apply_menu
 from handlers.profile_required import (
     profile_or_ask_consent,
     profile_or_expired,
@@ -29,8 +42,10 @@ require_profiles(router)
 
 
 @router.message(Command("aide", "help"))
-async def cmd_help(message: Message) -> None:
-    await message.answer(messages.help_text(), reply_markup=buttons.main_menu_keyboard())
+async def cmd_help(message: Message, user: User | None, settings: Settings) -> None:
+    """What this person can do: field staff's commands, and their role's."""
+    role = role_of(message.chat.id, user, settings)
+    await message.answer(menus.help_text(role), reply_markup=buttons.main_menu_keyboard())
 
 
 @router.message(Command("confidentialite", "privacy"))
@@ -140,7 +155,11 @@ async def on_withdraw_confirmed(
         return
     await callback.answer()
     await remove_buttons(callback)
-    await bot.send_message(callback.from_user.id, messages.withdrawn_text())
+    await bot.send_message(
+        callback.from_user.id,
+        messages.withdrawn_text(),
+        reply_markup=buttons.back_to_menu_keyboard(),
+    )
 
 
 def _withdrawn(contribution: Contribution | None) -> bool:
@@ -177,6 +196,9 @@ async def on_forget_confirmed(
     await services.erasure.erase_person(user.id)
     await state.clear()
     await bot.send_message(callback.from_user.id, messages.forgotten())
+    # Their own menu goes (an ADMIN_IDS admin keeps the admin's, in the default language).
+    holder = MenuHolder(user.id, role_of(user.id, None, services.settings))
+    await apply_menu(bot, holder, services.settings.default_locale)
 
 
 @router.callback_query(ForgetCB.filter(~F.confirm), flags=profile_or_expired())
@@ -187,6 +209,34 @@ async def on_forget_cancelled(callback: CallbackQuery, bot: Bot) -> None:
 
 
 @router.message(Command("rappels", "reminders"), flags=profile_or_ask_consent())
-async def cmd_reminders(message: Message, user: User, services: Services) -> None:
-    muted = services.profile.toggle_reminders(user)
-    await message.answer(messages.reminders_toggled(muted=muted))
+async def cmd_reminders(message: Message, user: User) -> None:
+    """The current state, with explicit on and off buttons (nothing changes until one is tapped)."""
+    muted = user.reminders_muted
+    await message.answer(
+        messages.reminders_state(muted=muted), reply_markup=buttons.reminders_keyboard(muted=muted)
+    )
+
+
+@router.callback_query(
+    ProfileCB.filter(F.field == ProfileField.REMINDERS_ON), flags=profile_or_expired()
+)
+@router.callback_query(
+    ProfileCB.filter(F.field == ProfileField.REMINDERS_OFF), flags=profile_or_expired()
+)
+async def on_reminders_chosen(
+    callback: CallbackQuery, callback_data: ProfileCB, user: User, services: Services
+) -> None:
+    """Set, not toggle: a second tap (or an old message's button) says there is nothing to
+    change."""
+    muted = callback_data.field == ProfileField.REMINDERS_OFF
+    if user.reminders_muted == muted:
+        await callback.answer(messages.reminders_unchanged(muted=muted))
+        return
+    services.profile.set_reminders_muted(user, muted)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        with contextlib.suppress(TelegramBadRequest):  # an old message may not be editable
+            await callback.message.edit_text(
+                messages.reminders_state(muted=muted),
+                reply_markup=buttons.reminders_keyboard(muted=muted),
+            )

@@ -10,6 +10,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.types import User as TelegramUser
 from aiogram.utils.i18n import I18n
 
 from bot.config import SUPPORTED_LOCALES
@@ -28,8 +29,8 @@ from bot.keyboards.callbacks import (
 )
 from bot.services.container import Services
 from bot.services.profile import PRIVACY_VERSION, ProfileStep, next_profile_step
-from bot.services.roles import INVITE_PREFIX, INVITE_TOKEN, Redemption
-from bot.views import messages
+from bot.services.roles import INVITE_PREFIX, INVITE_TOKEN, Redemption, Role
+from bot.views import menus, messages
 from handlers.common import (
     PROFILE_STATES,
     ask_profile_step,
@@ -40,6 +41,7 @@ from handlers.common import (
     show_menu,
 )
 from handlers.filters import has_text
+from handlers.menus import apply_menu
 from handlers.profile_required import profile_or_ask_consent, profile_or_expired, require_profiles
 from storage.models import VOICE_KEEP, User
 
@@ -75,14 +77,16 @@ async def cmd_start(
             message.chat.id,
             messages.privacy_text(services.settings, PRIVACY_VERSION)
             + "\n\n"
-            + messages.consent_prompt(),
+            + messages.consent_prompt()
+            + ("\n\n" + menus.names_shown_to_admins() if invite else ""),
             buttons.consent_keyboard(invite),
         )
         return
     if invite:
         result = await services.roles.redeem(invite, user)
-        await message.answer(messages.invitation_result(result))
+        await message.answer(_invitation_result(result))
         if result == Redemption.ACCEPTED:
+            await _role_follow_up(bot, services, message.from_user, user)
             return
     if user.profile_complete:
         await show_menu(bot, message.chat.id, messages.welcome_back())
@@ -98,6 +102,7 @@ async def on_consent_accepted(
     callback: CallbackQuery,
     callback_data: ConsentCB,
     bot: Bot,
+    state: FSMContext,
     user: User | None,
     services: Services,
 ) -> None:
@@ -108,10 +113,51 @@ async def on_consent_accepted(
     user = await services.profile.consent(callback.from_user.id, locale())
     if callback_data.invite:
         result = await services.roles.redeem(callback_data.invite, user)
-        await bot.send_message(callback.from_user.id, messages.invitation_result(result))
+        await bot.send_message(callback.from_user.id, _invitation_result(result))
+    await _role_follow_up(bot, services, callback.from_user, user)  # an organiser, an admin
+    await _go_on_in_detected_language(bot, callback.from_user.id, state, services, user)
+
+
+async def _go_on_in_detected_language(
+    bot: Bot, chat_id: int, state: FSMContext, services: Services, user: User
+) -> None:
+    """The language is not asked: Telegram told it (`user.language`, from `language_code`,
+    French by default). The next message says so and switches in one tap (`LanguageCB`, read
+    by `on_language_chosen`, which also takes the older language buttons); /profil later."""
+    notice = messages.language_preselected()
+    if user.is_organiser and not user.profile_complete:
+        holder = await services.roles.menu_of(user.id)
+        text, markup = notice + "\n\n" + menus.help_text(holder.role), None
+    elif next_profile_step(user) == ProfileStep.STRUCTURE_TYPE:  # a new row: always
+        await state.set_state(None)
+        await state.update_data(editing=False)
+        text = notice + "\n\n" + messages.ask_structure_type()
+        markup = buttons.structure_type_keyboard()
+    else:
+        await bot.send_message(
+            chat_id, notice, reply_markup=buttons.with_language_switch(None, user.language)
+        )
+        await continue_profile(bot, chat_id, state, user, editing=False)
+        return
     await bot.send_message(
-        callback.from_user.id, messages.ask_language(), reply_markup=buttons.language_keyboard()
+        chat_id, text, reply_markup=buttons.with_language_switch(markup, user.language)
     )
+
+
+def _invitation_result(result: Redemption) -> str:
+    if result == Redemption.ACCEPTED:
+        return messages.invitation_result(result) + "\n\n" + menus.names_shown_to_admins()
+    return messages.invitation_result(result)
+
+
+async def _role_follow_up(bot: Bot, services: Services, sender: TelegramUser, user: User) -> None:
+    """Someone who has a role now (an invitation accepted, an ADMIN_IDS admin's consent): the
+    name admins see, and their role's command menu."""
+    holder = await services.roles.menu_of(user.id)
+    if holder.role == Role.MEMBER:
+        return
+    services.roles.remember_name(user, sender.first_name, sender.username)
+    await apply_menu(bot, holder, services.settings.default_locale)
 
 
 @router.callback_query(ConsentCB.filter(~F.accept))
@@ -167,9 +213,12 @@ async def on_language_chosen(
     services.profile.set_language(user, callback_data.code)
     i18n.current_locale = callback_data.code
     await callback.answer()
+    holder = await services.roles.menu_of(user.id)
+    if holder.role != Role.MEMBER:  # their own menu, in the language just chosen
+        await apply_menu(bot, holder, services.settings.default_locale)
     if user.is_organiser and not user.profile_complete:
         # Organisers need no field profile; /contribuer asks for it if they want to contribute.
-        await bot.send_message(callback.from_user.id, messages.organiser_help())
+        await bot.send_message(callback.from_user.id, menus.help_text(holder.role))
         return
     editing = user.profile_complete
     await continue_profile(bot, callback.from_user.id, state, user, editing=editing)

@@ -72,6 +72,11 @@ class User(TimestampMixin, Base):
     voice_choice_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when last chosen
     # Last private message or button from the person, to the day: retention counts from it.
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Organisers and admins only: their Telegram first name and @username (without the @), so
+    # that admins see who is who (/organisateurs). Captured when they accept an invitation or
+    # use a command of their role, cleared when they lose it; the notice at invitation says so.
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    username: Mapped[str | None] = mapped_column(String(32))
 
     contributions: Mapped[list[Contribution]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.app import create_bot
 from bot.cli.common import open_database
 from bot.config import Settings
-from bot.services.roles import CONSOLE, Role, RoleService
+from bot.services.roles import CONSOLE, MenuHolder, Role, RoleService
+from handlers.menus import apply_menu
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -18,9 +20,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     engine, factory = await open_database(settings)
     try:
         async with factory() as session, session.begin():
-            done = await RoleService(session, settings).grant(
-                None, user_id, role, args.remove, by=CONSOLE
-            )
+            roles = RoleService(session, settings)
+            done = await roles.grant(None, user_id, role, args.remove, by=CONSOLE)
+            holder = await roles.menu_of(user_id)
     finally:
         await engine.dispose()
     if not done:
@@ -32,4 +34,20 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     what = "an admin" if role == Role.ADMIN else "an organiser"
     print(f"{user_id} is {'no longer ' if args.remove else ''}{what}.")
+    print(await _update_menu(settings, holder))
     return 0
+
+
+async def _update_menu(settings: Settings, holder: MenuHolder) -> str:
+    """Their Telegram command menu follows the new role now if this console has the bot's
+    token; else at the bot's next start (which sets every organiser's and admin's menu)."""
+    if settings.bot_token is None:
+        return "Their command menu follows at the bot's next start (no BOT_TOKEN here)."
+    bot = create_bot(settings)
+    try:
+        updated = await apply_menu(bot, holder, settings.default_locale)
+    finally:
+        await bot.session.close()
+    if updated:
+        return "Their command menu is updated."
+    return "Telegram did not take their command menu now; it follows at the bot's next start."

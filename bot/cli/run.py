@@ -53,7 +53,9 @@ async def run(
     dispatcher = create_dispatcher(settings, factory, fsm_storage=fsm_storage, metrics=metrics)
     attach_background_jobs(dispatcher, bot, factory, settings)
     try:
-        await set_bot_commands(bot, settings.default_locale)
+        await set_bot_commands(
+            bot, settings.default_locale, session_factory=factory, settings=settings
+        )
         if webhook:
             await serve_webhook(settings, dispatcher, bot, factory, metrics)
         else:

@@ -17,16 +17,23 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import (
+    DeleteMyCommands,
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    GetMyCommands,
     SendDocument,
     SendMessage,
     SendPhoto,
     SendVoice,
+    SetMyCommands,
+    SetMyDescription,
+    SetMyShortDescription,
     TelegramMethod,
 )
 from aiogram.types import (
+    BotCommand,
+    BotCommandScope,
     CallbackQuery,
     Chat,
     Document,
@@ -51,6 +58,13 @@ class FakeTelegramSession(BaseSession):
         self.messages: dict[tuple[int, int], Message] = {}  # what each chat currently shows
         self.blocked_chats: set[int] = set()
         self.rejecting_chats: set[int] = set()  # answer 400 Bad Request (e.g. chat not found)
+        # id() of a send* request -> the message it created (the sandbox numbers messages).
+        self.created: dict[int, Message] = {}
+        # The command menus as Telegram holds them, by (scope type, chat id, language code);
+        # `menu()` reads one back the way Telegram picks it. Descriptions by language code.
+        self.menus: dict[tuple[str, int | None, str | None], list[BotCommand]] = {}
+        self.descriptions: dict[str | None, str] = {}
+        self.short_descriptions: dict[str | None, str] = {}
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
 
@@ -68,8 +82,15 @@ class FakeTelegramSession(BaseSession):
             raise TelegramBadRequest(method, "Bad Request: chat not found")
         if isinstance(method, GetMe):
             return BOT_USER
+        if isinstance(method, SetMyCommands | DeleteMyCommands | GetMyCommands):
+            return self._commands(method)
+        if isinstance(method, SetMyDescription):
+            self.descriptions[method.language_code] = method.description or ""
+        elif isinstance(method, SetMyShortDescription):
+            self.short_descriptions[method.language_code] = method.short_description or ""
         if isinstance(method, SendMessage | SendDocument | SendPhoto | SendVoice):
-            return self._store(self._new_message(method))
+            self.created[id(method)] = self._store(self._new_message(method))
+            return self.created[id(method)]
         if isinstance(method, EditMessageText | EditMessageReplyMarkup):
             return self._edit(method)
         return True
@@ -102,6 +123,34 @@ class FakeTelegramSession(BaseSession):
             **fields,
         )
 
+    def _commands(self, method: SetMyCommands | DeleteMyCommands | GetMyCommands) -> Any:
+        key = _scope_key(method.scope, method.language_code)
+        if key[1] is not None and key[1] in self.rejecting_chats:
+            raise TelegramBadRequest(method, "Bad Request: chat not found")
+        if isinstance(method, SetMyCommands):
+            self.menus[key] = list(method.commands)
+        elif isinstance(method, DeleteMyCommands):
+            self.menus.pop(key, None)
+        else:
+            return list(self.menus.get(key, []))
+        return True
+
+    def menu(self, chat_id: int | None = None, language_code: str | None = None) -> list[str]:
+        """The commands a private chat's menu shows, picked as Telegram does: the chat's scope
+        (in the person's language, then any), then all private chats, then the default."""
+        for scope, scope_chat in (
+            ("chat", chat_id),
+            ("all_private_chats", None),
+            ("default", None),
+        ):
+            if scope == "chat" and chat_id is None:
+                continue
+            for code in (language_code, None) if language_code else (None,):
+                commands = self.menus.get((scope, scope_chat, code))
+                if commands:
+                    return [command.command for command in commands]
+        return []
+
     def _file(self) -> dict[str, str]:
         number = next(self._file_ids)
         return {"file_id": f"fake-file-{number}", "file_unique_id": f"fake-unique-{number}"}
@@ -131,6 +180,7 @@ class ChatDriver:
     user_id: int = 1001
     first_name: str = "Camille"
     language_code: str | None = "fr"
+    username: str | None = None  # Telegram's @username, without the @
     chat_type: str = "private"
     chat_id: int | None = None
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -142,6 +192,7 @@ class ChatDriver:
             id=self.user_id,
             is_bot=False,
             first_name=self.first_name,
+            username=self.username,
             language_code=self.language_code,
         )
 
@@ -244,6 +295,17 @@ class ChatDriver:
         return Message(
             message_id=1, date=datetime.now(UTC), chat=self.chat, from_user=BOT_USER, text="…"
         )
+
+
+def _scope_key(
+    scope: BotCommandScope | None, language_code: str | None
+) -> tuple[str, int | None, str | None]:
+    chat_id = getattr(scope, "chat_id", None)
+    return (
+        scope.type if scope is not None else "default",
+        chat_id if isinstance(chat_id, int) else None,
+        language_code or None,
+    )
 
 
 def buttons_of(message: Message) -> list[Any]:

@@ -1,8 +1,10 @@
 """The terminal sandbox: talk to the real bot with no token and no network.
 
 The production dispatcher and handlers run against the in-process fake Bot API. The terminal
-shows what the bot sends (HTML rendered as plain text) with its buttons numbered; type text, a
-/command, or a button number. Piped input works too, for scripts:
+shows what the bot sends (HTML rendered as plain text), each message numbered (`Relais #3 ›`)
+with its buttons numbered under it; type text, a /command, a button number (of the last message
+with buttons) or `3.2` (button 2 of message 3). Edits are printed again, marked as such. Quiet
+hours apply as configured (`:quiet off` for a demo). Piped input works too, for scripts:
 
     printf '/start\\n1\\n' | python -m bot sandbox
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import math
 import re
 import sys
 from datetime import datetime, timedelta
@@ -25,36 +28,45 @@ from aiogram.methods import (
     SendMessage,
     SendPhoto,
     SendVoice,
-    SetMyCommands,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.app import create_bot, create_dispatcher, set_bot_commands
 from bot.config import Settings
 from bot.delivery.sender import PacedSender
-from bot.devtools.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession, buttons_of
+from bot.devtools.fake_api import FAKE_TOKEN, ChatDriver, FakeTelegramSession
 from bot.domain.questionnaire import default_questionnaire
+from bot.domain.quiet import QuietHours
 from bot.jobs.scheduler import Scheduler
 from storage.base import utcnow
 from storage.engine import check_reachable, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
+from storage.repositories.outbox_queue import OutboxQueueRepo
 
 HELP = """Relais sandbox: you are talking to the real bot, without Telegram.
-Type a message, a /command, or the number of a button of the last message
+Type a message, a /command, or the number of a button of the last message with buttons
 (a number that is not a button is sent as text; :text 2 sends "2" as text).
+The bot's messages are numbered (Relais #3 ›): 3.2 taps button 2 of message 3, whichever is
+still on screen. Edited messages are printed again, marked (edited).
 Also: :voice [seconds]  :sticker  :photo  :location  :document  :text <literal text>
       :user <id>   become another person (e.g. to open an invitation link)
       :tick [+2h|+1d]   move the clock forward and run the scheduler (digests) and the sender
+      :quiet off|on   quiet hours (QUIET_HOURS): on as configured; off to deliver at night
       :quit"""
 
 _TAG = re.compile(r"<[^>]+>")
+_TAP = re.compile(r"(\d+)\.(\d+)")  # "3.2": button 2 of message 3
 
 
 class Terminal:
-    def __init__(self, out: TextIO, files_dir: Path) -> None:
+    """Prints what the bot sends, numbering its messages (`Relais #3 ›`) and their buttons."""
+
+    def __init__(self, out: TextIO, files_dir: Path, fake: FakeTelegramSession) -> None:
         self.out = out
         self.files_dir = files_dir
-        self.buttons: list[tuple[Message, str]] = []  # number - 1 -> (message, callback data)
+        self.fake = fake
+        self.keys: list[tuple[int, int]] = []  # number - 1 -> (chat id, message id)
+        self.numbers: dict[tuple[int, int], int] = {}
         self.color = out.isatty()
 
     def print(self, text: str = "") -> None:
@@ -66,36 +78,62 @@ class Terminal:
             chat = getattr(request, "chat_id", None)
             if isinstance(chat, int) and chat != driver.chat.id:
                 self.print(f"(to person {chat})")
-            if isinstance(request, SendMessage):
-                self.print(self._bot_says(self._plain(request.text)))
-            elif isinstance(request, EditMessageText):
-                self.print(self._bot_says("(edited) " + self._plain(request.text)))
+            if isinstance(request, SendMessage | SendDocument | SendPhoto | SendVoice):
+                created = self.fake.created.get(id(request))
+                number = self._number(created.chat.id, created.message_id) if created else None
+                self.print(self._bot_says(self._body(request), number))
+                self._print_buttons(request.reply_markup)
+            elif isinstance(request, EditMessageText | EditMessageReplyMarkup):
+                self._show_edit(request)
             elif isinstance(request, AnswerCallbackQuery) and request.text:
                 self.print(self._bot_says("⚠ " + request.text))
-            elif isinstance(request, SendDocument | SendPhoto):
-                self.print(self._bot_says(self._save(request)))
-            elif isinstance(request, SendVoice):
-                self.print(self._bot_says(f"🎤 (voice note {request.voice})"))
-            elif isinstance(request, EditMessageReplyMarkup | SetMyCommands):
-                continue
-        self._number_buttons(driver)
 
-    def _number_buttons(self, driver: ChatDriver) -> None:
-        """Number the buttons of the newest message only: what a person would tap on a phone."""
-        newest = driver.messages_newest_first()
-        message = newest[0] if newest else None
-        self.buttons = []
-        if message is None or not isinstance(message.reply_markup, InlineKeyboardMarkup):
+    def message(self, number: int) -> Message | None:
+        """The message numbered `number`, as it is now (edits included)."""
+        if not 1 <= number <= len(self.keys):
+            return None
+        return self.fake.messages.get(self.keys[number - 1])
+
+    def _number(self, chat_id: int, message_id: int) -> int:
+        key = (chat_id, message_id)
+        if key not in self.numbers:
+            self.keys.append(key)
+            self.numbers[key] = len(self.keys)
+        return self.numbers[key]
+
+    def _body(self, request: SendMessage | SendDocument | SendPhoto | SendVoice) -> str:
+        if isinstance(request, SendMessage):
+            return self._plain(request.text)
+        if isinstance(request, SendVoice):
+            return f"🎤 (voice note {request.voice})"
+        return self._save(request)
+
+    def _show_edit(self, request: EditMessageText | EditMessageReplyMarkup) -> None:
+        """An edit, of the last message or of an older one: printed again with its number."""
+        if not isinstance(request.chat_id, int) or request.message_id is None:
+            return  # an inline message: the sandbox sends none
+        number = self._number(request.chat_id, request.message_id)
+        if isinstance(request, EditMessageText):
+            self.print(self._bot_says(self._plain(request.text), number, edited=True))
+        elif not callback_buttons(request.reply_markup):
+            self.print(f"(message #{number}: buttons removed)")
             return
-        for button in buttons_of(message):
-            if button.callback_data:
-                self.buttons.append((message, button.callback_data))
-                self.print(f"   [{len(self.buttons)}] {button.text}")
+        else:
+            current = self.fake.messages.get((request.chat_id, request.message_id))
+            text = (current.text or current.caption or "") if current else ""
+            self.print(self._bot_says(self._plain(text), number, edited=True))
+        self._print_buttons(request.reply_markup)
 
-    def _bot_says(self, text: str) -> str:
-        prefix = "\033[1mRelais\033[0m" if self.color else "Relais"
+    def _print_buttons(self, markup: Any) -> None:
+        for index, button in enumerate(callback_buttons(markup), start=1):
+            self.print(f"   [{index}] {button.text}")
+
+    def _bot_says(self, text: str, number: int | None = None, *, edited: bool = False) -> str:
+        label = "Relais" + (f" #{number}" if number else "") + (" (edited)" if edited else "")
+        prefix = f"\033[1m{label}\033[0m" if self.color else label
+        indent = " " * (len(label) + 3)
         lines = text.split("\n")
-        return "\n".join([f"{prefix} › {lines[0]}", *(f"         {line}" for line in lines[1:])])
+        return "\n".join([f"{prefix} › {lines[0]}", *(f"{indent}{line}" for line in lines[1:])])
 
     def _plain(self, text: str) -> str:
         if self.color:
@@ -113,16 +151,56 @@ class Terminal:
         return f"📎 {path} ({len(document.data)} bytes){caption}"
 
 
-class Session:
-    """The sandbox's state: who is typing, and a clock that `:tick` moves forward."""
+def callback_buttons(markup: Any) -> list[InlineKeyboardButton]:
+    """The buttons a person can tap in the sandbox (link buttons open nothing here)."""
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return []
+    return [button for row in markup.inline_keyboard for button in row if button.callback_data]
 
-    def __init__(self, dispatcher, bot, fake, scheduler, sender, language: str) -> None:
+
+class Session:
+    """The sandbox's state: who is typing, a clock that `:tick` moves forward, and the quiet
+    hours the sender and the scheduler apply (as configured, unless `:quiet off`)."""
+
+    def __init__(
+        self, dispatcher, bot, fake, scheduler, sender, language: str, quiet: QuietHours
+    ) -> None:
         self.dispatcher, self.bot, self.fake = dispatcher, bot, fake
         self.scheduler, self.sender = scheduler, sender
         self.language = language
+        self.quiet = quiet  # QUIET_HOURS and QUIET_SUNDAYS
         self.offset = timedelta(0)
         self.people: dict[int, ChatDriver] = {}
         self.driver = self.person(1001)
+        self.holding_said = False  # "messages wait for the morning" said once per wait
+
+    @property
+    def quiet_on(self) -> bool:
+        return self.sender.quiet is not None
+
+    def set_quiet(self, on: bool) -> None:
+        """Where the real bot applies quiet hours: the sender holds what is not urgent, and the
+        broadcast job says so on progress messages (reminders are planned with them anyway)."""
+        self.sender.quiet = self.quiet if on else None
+        self.scheduler.broadcasts.quiet = self.quiet if on else None
+        self.holding_said = False
+
+    def quiet_status(self) -> str:
+        quiet = self.quiet
+        window = f"{quiet.start:%H:%M}-{quiet.end:%H:%M}" + (
+            " and Sundays" if quiet.sundays else ""
+        )
+        if not self.quiet_on:
+            return f"(quiet hours off for this session: {window} ignored; :quiet on to restore)"
+        now = self.now()
+        configured = f"(quiet hours on as configured: {window}, {quiet.tz.key}"
+        if quiet.is_quiet(now):
+            until = quiet.next_allowed(now).astimezone(quiet.tz)
+            return (
+                f"{configured}. It is quiet now: only urgent messages go out until "
+                f"{until:%a %H:%M}; :quiet off for a demo)"
+            )
+        return f"{configured}; :quiet off for a demo)"
 
     def now(self) -> datetime:
         return utcnow() + self.offset
@@ -149,6 +227,27 @@ class Session:
                 pass
         return self.fake.requests[before:]
 
+    async def held_notice(self) -> str | None:
+        """Once, when quiet hours hold messages back: what the terminal would otherwise not
+        show (nothing arrives, as on a phone at night)."""
+        if not self.quiet_on or not self.quiet.is_quiet(self.now()):
+            self.holding_said = False
+            return None
+        async with self.sender.session_factory() as session:
+            waiting = await OutboxQueueRepo(session).anything_waiting()
+        if not waiting:
+            self.holding_said = False
+            return None
+        if self.holding_said:
+            return None
+        self.holding_said = True
+        until = self.quiet.next_allowed(self.now()).astimezone(self.quiet.tz)
+        hours = math.ceil((until - self.now()) / timedelta(hours=1))
+        return (
+            f"(quiet hours: messages wait in the outbox until {until:%a %H:%M} "
+            f"{self.quiet.tz.key}; :tick +{hours}h to get there, or :quiet off)"
+        )
+
 
 async def run_sandbox(
     settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
@@ -162,25 +261,30 @@ async def run_sandbox(
     bot = create_bot(settings, session=fake, token=FAKE_TOKEN)
     factory = create_session_factory(engine)
     dispatcher = create_dispatcher(settings, factory)
-    await set_bot_commands(bot, settings.default_locale)
+    await set_bot_commands(bot, settings.default_locale, session_factory=factory, settings=settings)
     questionnaire = default_questionnaire()
     state: Session
-    scheduler = Scheduler(factory, settings, questionnaire, clock=lambda: state.now(), bot=bot)
+    quiet = QuietHours.from_settings(settings)  # as bot/app.py:attach_background_jobs
+    scheduler = Scheduler(
+        factory, settings, questionnaire, clock=lambda: state.now(), bot=bot, quiet=quiet
+    )
     sender = PacedSender(
         bot,
         factory,
         rate=settings.send_rate,
         per_chat_interval=0.0,
         clock=lambda: state.now(),
+        quiet=quiet,
         admin_ids=settings.admin_ids,
     )
-    state = Session(dispatcher, bot, fake, scheduler, sender, settings.default_locale)
+    state = Session(dispatcher, bot, fake, scheduler, sender, settings.default_locale, quiet)
     files_dir = Path("data") / "sandbox-files"
-    terminal = Terminal(stdout, files_dir)
+    terminal = Terminal(stdout, files_dir, fake)
     interactive = stdin.isatty()
     terminal.print(HELP)
     terminal.print(f"(database: {settings.database_url}; files you receive go to {files_dir}/)")
     terminal.print(f"(you are person 1001; admins: {', '.join(map(str, settings.admin_ids))})")
+    terminal.print(state.quiet_status())
     terminal.print()
     try:
         while True:
@@ -199,6 +303,9 @@ async def run_sandbox(
             if requests is not None:
                 requests += await state.deliver()
                 terminal.show(requests, state.driver)
+                notice = await state.held_notice()
+                if notice:
+                    terminal.print(notice)
     finally:
         await bot.session.close()
         await engine.dispose()
@@ -208,17 +315,32 @@ async def run_sandbox(
 async def _act(line: str, state: Session, terminal: Terminal) -> list[Any] | None:
     driver = state.driver
     stripped = line.strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(terminal.buttons):
-        message, data = terminal.buttons[int(stripped) - 1]
-        return await driver.click_data(data, message)
+    if stripped.isdigit():  # a button of the last message with buttons, else text
+        message = next(
+            (m for m in driver.messages_newest_first() if callback_buttons(m.reply_markup)), None
+        )
+        buttons = callback_buttons(message.reply_markup) if message else []
+        if 1 <= int(stripped) <= len(buttons):
+            return await driver.click_data(buttons[int(stripped) - 1].callback_data or "", message)
+    if tap := _TAP.fullmatch(stripped):
+        return await _tap(int(tap[1]), int(tap[2]), state, terminal)
     command, _, argument = stripped.partition(" ")
+    if command == ":quiet":
+        choice = argument.strip().lower()
+        if choice in ("on", "off"):
+            state.set_quiet(choice == "on")
+        elif choice:
+            terminal.print("(:quiet off switches quiet hours off for a demo; :quiet on again)")
+        terminal.print(state.quiet_status())
+        return [] if choice in ("on", "off") else None  # [] : what was held may go now
     if command == ":user" and argument.strip().isdigit():
         state.driver = state.person(int(argument))
         terminal.print(f"(you are now person {state.driver.user_id})")
         return None
     if command == ":tick":
         state.offset += _duration(argument.strip() or "+1h")
-        terminal.print(f"(clock: {state.now().isoformat(timespec='minutes')} UTC)")
+        local = state.now().astimezone(state.quiet.tz)
+        terminal.print(f"(clock: {local:%a %Y-%m-%d %H:%M} {state.quiet.tz.key})")
         before = len(state.fake.requests)
         await state.scheduler.tick()
         return state.fake.requests[before:]
@@ -238,6 +360,29 @@ async def _act(line: str, state: Session, terminal: Terminal) -> list[Any] | Non
         terminal.print(HELP)
         return None
     return await driver.send(line)
+
+
+async def _tap(number: int, index: int, state: Session, terminal: Terminal) -> list[Any] | None:
+    """`3.2`: button 2 of message 3, if that message is still on this person's screen with
+    that button. Anything else is explained and nothing is sent."""
+    typed = f"{number}.{index}"
+    message = terminal.message(number)
+    if message is None:
+        terminal.print(
+            f"(no message #{number} on screen: the bot's messages are numbered Relais #1, #2…; "
+            f":text {typed} sends it as text)"
+        )
+        return None
+    if message.chat.id != state.driver.chat.id:
+        who = message.chat.id
+        terminal.print(f"(message #{number} was sent to person {who}: :user {who} first)")
+        return None
+    buttons = callback_buttons(message.reply_markup)
+    if not 1 <= index <= len(buttons):
+        has = f"has {len(buttons)} button(s)" if buttons else "has no buttons now"
+        terminal.print(f"(message #{number} {has}; :text {typed} sends it as text)")
+        return None
+    return await state.driver.click_data(buttons[index - 1].callback_data or "", message)
 
 
 def _duration(text: str) -> timedelta:

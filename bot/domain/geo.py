@@ -28,6 +28,8 @@ __all__ = [
     "department_label",
     "get_department",
     "get_region",
+    "is_overseas",
+    "regions_for_display",
     "resolve_department",
     "resolve_region",
 ]
@@ -261,6 +263,28 @@ def get_department(code: str) -> Department | None:
 def all_regions() -> tuple[Region, ...]:
     """The 18 regions, ordered by INSEE code (overseas regions 01–06 first)."""
     return tuple(_REGIONS_BY_CODE.values())
+
+
+def is_overseas(region: Region) -> bool:
+    """Guadeloupe, Martinique, Guyane, La Réunion, Mayotte (INSEE codes 01–06)."""
+    return region.code < "10"
+
+
+def _collation_key(name: str) -> str:
+    """French dictionary order: accents, case and punctuation ignored ("Île-de-France" under I)."""
+    return " ".join(_words(name))
+
+
+def regions_for_display() -> tuple[Region, ...]:
+    """The 18 regions in the order people look for them: the 13 metropolitan regions in
+    alphabetical order, then the 5 overseas ones (alphabetical too). Only for showing them:
+    positions in `all_regions()` are packed in callback data (bit masks, indexes) and must not
+    move."""
+    ordered = sorted(all_regions(), key=lambda region: _collation_key(region.name))
+    return (
+        *(region for region in ordered if not is_overseas(region)),
+        *(region for region in ordered if is_overseas(region)),
+    )
 
 
 def all_departments() -> tuple[Department, ...]:

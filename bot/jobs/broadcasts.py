@@ -12,10 +12,9 @@ from typing import NamedTuple
 
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
-from babel.dates import format_datetime
 
 from bot.delivery.outbox import Outbox
-from bot.i18n import use_locale
+from bot.i18n import format_moment, use_locale
 from bot.jobs.base import Job
 from bot.keyboards.buttons import broadcast_report_keyboard, broadcast_running_keyboard
 from bot.services.broadcasts import (
@@ -124,9 +123,7 @@ class BroadcastJob(Job):
                     locale,
                     self.settings.small_group_threshold,
                     quiet_until=(
-                        format_datetime(
-                            quiet.next_allowed(now), "EEEE HH:mm", tzinfo=quiet.tz, locale=locale
-                        )
+                        format_moment(quiet.next_allowed(now), locale, quiet.tz, format="EEEE")
                         if quiet and paused
                         else None
                     ),

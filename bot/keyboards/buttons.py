@@ -7,6 +7,7 @@ service can tell a live button from a stale or forged one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -14,9 +15,16 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import SUPPORTED_LOCALES, language_name
 from bot.domain.flows import mask_from_keys
-from bot.domain.geo import Department, all_regions, department_label
+from bot.domain.geo import (
+    Department,
+    all_regions,
+    department_label,
+    is_overseas,
+    regions_for_display,
+)
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
 from bot.domain.questionnaire import Questionnaire, Theme
+from bot.i18n import format_time
 from bot.keyboards.callbacks import (
     AnswerAction,
     AnswerCB,
@@ -148,14 +156,76 @@ def profile_keyboard() -> InlineKeyboardMarkup:
 
 
 def themes_keyboard(
-    questionnaire: Questionnaire, locale: str, marks: dict[str, str]
+    questionnaire: Questionnaire,
+    locale: str,
+    marks: dict[str, str],
+    drafts: dict[str, int] | None = None,
 ) -> InlineKeyboardMarkup:
+    """One button per theme; then, per theme with a draft (`drafts`: theme key → draft id),
+    a button to discard it."""
     kb = InlineKeyboardBuilder()
     for theme in questionnaire.themes:
         mark = marks.get(theme.key, "")
         text = f"{theme.number}. {theme.title.get(locale)}{mark}"
         kb.button(text=text, callback_data=ThemeCB(key=theme.key))
+    for theme in questionnaire.themes:
+        draft_id = (drafts or {}).get(theme.key)
+        if draft_id is not None:
+            kb.button(
+                text=_("🗑 Discard the draft of theme {number}").format(number=theme.number),
+                callback_data=ReviewCB(contribution_id=draft_id, action=ReviewAction.ASK_DISCARD),
+            )
     return kb.adjust(1).as_markup()
+
+
+def back_to_menu_keyboard() -> InlineKeyboardMarkup:
+    """The way out of a dead end (after a withdrawal, an error)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🏠 Back to the menu"), callback_data=MenuCB(action=MenuAction.HOME))
+    return kb.as_markup()
+
+
+def theme_contributed_keyboard(contribution_id: int) -> InlineKeyboardMarkup:
+    """A theme already contributed to: start another contribution on it, or back to the menu."""
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("➕ Start another"),
+        callback_data=ReviewCB(contribution_id=contribution_id, action=ReviewAction.ANOTHER),
+    )
+    kb.button(text=_("🏠 Back to the menu"), callback_data=MenuCB(action=MenuAction.HOME))
+    return kb.adjust(1).as_markup()
+
+
+def discard_confirm_keyboard(contribution_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("Yes, discard it"),
+        callback_data=ReviewCB(contribution_id=contribution_id, action=ReviewAction.DISCARD),
+    )
+    kb.button(text=_("No, keep my draft"), callback_data=MenuCB(action=MenuAction.CONTRIBUTE))
+    return kb.adjust(1).as_markup()
+
+
+def reminders_keyboard(*, muted: bool) -> InlineKeyboardMarkup:
+    """/rappels: explicit on and off (● marks the current state)."""
+    kb = InlineKeyboardBuilder()
+    on, off = ("", "● ") if muted else ("● ", "")
+    kb.button(text=on + _("🔔 On"), callback_data=ProfileCB(field=ProfileField.REMINDERS_ON))
+    kb.button(text=off + _("🔕 Off"), callback_data=ProfileCB(field=ProfileField.REMINDERS_OFF))
+    return kb.adjust(2).as_markup()
+
+
+def with_language_switch(markup: InlineKeyboardMarkup | None, current: str) -> InlineKeyboardMarkup:
+    """`markup` and a last row switching to each other language in one tap."""
+    row = [
+        InlineKeyboardButton(
+            text="🌐 " + language_name(code), callback_data=LanguageCB(code=code).pack()
+        )
+        for code in SUPPORTED_LOCALES
+        if code != current
+    ]
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, row])
 
 
 def question_keyboard(step: Step, locale: str, *, mask: int | None = None) -> InlineKeyboardMarkup:
@@ -197,6 +267,10 @@ def question_keyboard(step: Step, locale: str, *, mask: int | None = None) -> In
         for value in range(1, 6):
             kb.button(text=str(value), callback_data=cb(AnswerAction.SCALE, value))
         sizes.append(5)
+    current = step.answers.get(question.key)
+    if draft and question.kind == "text" and current is not None and not current.skipped:
+        kb.button(text=_("↩️ Keep my current answer"), callback_data=cb(AnswerAction.KEEP))
+        sizes.append(1)
     navigation = 0
     if draft and step.position > 1:
         kb.button(text=_("⬅️ Back"), callback_data=cb(AnswerAction.BACK))
@@ -317,7 +391,7 @@ def subscription_keyboard(
     for hour in (7, 8, 9, 12, 14, 17, 18):
         mark = "● " if subscription.hour == hour else ""
         kb.button(
-            text=f"{mark}{hour:02d}:00",
+            text=mark + format_time(time(hour, 0), locale),
             callback_data=_subscription(SubscriptionAction.HOUR, str(hour)),
         )
     for theme in questionnaire.themes:
@@ -357,11 +431,20 @@ def regions_keyboard(
     button per region (`toggle(code)`: tick or untick it), "done"."""
     kb = InlineKeyboardBuilder()
     kb.button(text=("● " if not chosen else "") + _("All regions"), callback_data=everywhere)
-    for region in all_regions():
+    for region in regions_for_display():
         mark = "☑️ " if region.code in chosen else "⬜ "
         kb.button(text=mark + region.name, callback_data=toggle(region.code))
     kb.button(text=_("✅ Done"), callback_data=done)
-    return kb.adjust(1, 2).as_markup()
+    return kb.adjust(1, *region_rows(), 1).as_markup()
+
+
+def region_rows() -> list[int]:
+    """Row widths for the buttons of `regions_for_display()`, so that a phone screen holds them:
+    the metropolitan regions two by two, then the short overseas names three by three."""
+    overseas = sum(1 for region in all_regions() if is_overseas(region))
+    metropolitan = len(all_regions()) - overseas
+    rows = [2] * (metropolitan // 2) + [1] * (metropolitan % 2) + [3] * (overseas // 3)
+    return rows + [overseas % 3] * bool(overseas % 3)
 
 
 def export_keyboard(
@@ -389,7 +472,9 @@ def export_keyboard(
     for value, label in periods.items():
         mark = "● " if selection.period == value else ""
         kb.button(text=mark + label, callback_data=cb(ExportAction.PERIOD, period=value))
-    for index, region in enumerate(all_regions()):
+    bits = {region: index for index, region in enumerate(all_regions())}  # the mask's order
+    for region in regions_for_display():
+        index = bits[region]
         on = selection.regions & (1 << index)
         kb.button(
             text=("☑️ " if on else "⬜ ") + region.name, callback_data=cb(ExportAction.REGION, index)
@@ -397,10 +482,7 @@ def export_keyboard(
     kb.button(text="📊 XLSX", callback_data=cb(ExportAction.XLSX))
     kb.button(text="📄 CSV", callback_data=cb(ExportAction.CSV))
     themes = len(questionnaire.themes)
-    regions = len(all_regions())
-    return kb.adjust(
-        *([1] * themes), 3, *([2] * (regions // 2)), *([1] * (regions % 2)), 2
-    ).as_markup()
+    return kb.adjust(*([1] * themes), 3, *region_rows(), 2).as_markup()
 
 
 def organisers_keyboard(organisers: list[tuple[int, str]]) -> InlineKeyboardMarkup:

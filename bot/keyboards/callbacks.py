@@ -40,6 +40,7 @@ class MenuAction(StrEnum):
     MINE = "mine"
     PROFILE = "profile"
     PRIVACY = "privacy"
+    HOME = "home"  # back to the main menu (after a withdrawal, an error, "not now")
 
 
 class MenuCB(CallbackData, prefix="mn"):
@@ -55,6 +56,8 @@ class ProfileField(StrEnum):
     DEPARTMENT = "department"
     ROLE = "role"
     VOICE = "voice"  # keep voice notes, or not
+    REMINDERS_ON = "rem_on"  # /rappels: meeting reminders on
+    REMINDERS_OFF = "rem_off"  # /rappels: meeting reminders off
 
 
 class ProfileCB(CallbackData, prefix="pf"):
@@ -73,6 +76,7 @@ class AnswerAction(StrEnum):
     SKIP = "k"
     BACK = "b"
     PAUSE = "p"  # or cancel, while a submitted contribution is being edited
+    KEEP = "c"  # keep the current answer as it is, and go on (to the review, once complete)
 
 
 class AnswerCB(CallbackData, prefix="q"):
@@ -88,6 +92,9 @@ class AnswerCB(CallbackData, prefix="q"):
 class ReviewAction(StrEnum):
     CHANGE = "e"  # ask `question` again
     SUBMIT = "s"
+    ASK_DISCARD = "d"  # discard this draft? (asks to confirm)
+    DISCARD = "D"
+    ANOTHER = "n"  # `contribution_id`: a submitted one; start another on its theme
 
 
 class ReviewCB(CallbackData, prefix="rv"):

@@ -17,7 +17,7 @@ from bot.domain.grouping import ProposalGroup
 from bot.domain.privacy import Group, suppress_small_groups, visible_count
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.tallies import Tally
-from bot.services.disclosure import scope_is_disclosable
+from bot.services.disclosure import scope_is_disclosable, themes_to_show
 from bot.services.synthesis import Synthesis, collect_synthesis
 from bot.services.tallies import collect_tallies
 from storage.models import Meeting
@@ -33,6 +33,9 @@ class ThemeParticipation:
     contributions: int | None
     national_people: int | None
     national_contributions: int | None
+    # Not shown: with the regional figures, it would count the 1 to threshold-1 people who
+    # answered elsewhere (rule 1's complement, docs/privacy.md)
+    national_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,10 @@ async def collect_participation(
     themes = []
     for key in sorted(set(regional) | set(everywhere)):
         here, there = regional.get(key), everywhere.get(key)
+        elsewhere = (there.contributors if there else 0) - (here.contributors if here else 0)
+        hidden = bool(here) and 0 < elsewhere < threshold
+        if hidden:
+            there = None
         themes.append(
             ThemeParticipation(
                 key,
@@ -127,6 +134,7 @@ async def collect_participation(
                 visible_count(there.contributions, there.contributors, threshold)
                 if there
                 else None,
+                hidden,
             )
         )
     departments = (
@@ -208,8 +216,16 @@ async def since_previous(
     reports = ReportRepo(uow)
     if not await scope_is_disclosable(reports, period, threshold):
         return SincePrevious(previous, None, None, frozenset())
-    text_keys = [q.key for t in questionnaire.themes for q in t.questions if q.kind == "text"]
-    rows = await reports.texts(period, text_keys) if text_keys else []
+    # Only the themes enough people answered since: a group's "N since" says nothing of fewer.
+    shown = await themes_to_show(reports, period, threshold)
+    text_keys = [
+        q.key
+        for t in questionnaire.themes
+        if t.key in shown
+        for q in t.questions
+        if q.kind == "text"
+    ]
+    rows = await reports.texts(replace(period, themes=tuple(shown)), text_keys) if text_keys else []
     return SincePrevious(
         previous,
         await reports.count(period),

@@ -26,6 +26,9 @@ class StepKind(StrEnum):
     REVIEW = "review"  # every question answered: show the review of a draft
     VIEW = "view"  # a submitted contribution after an edit
     STALE = "stale"  # the button or message no longer matches the draft: change nothing
+    # The theme has a submitted contribution and no draft: ask before starting another
+    # (`contribution`: the latest submitted one).
+    CONTRIBUTED = "contributed"
 
 
 @dataclass
@@ -53,6 +56,7 @@ class ThemeProgress:
     total: int
     draft_answered: int | None = None  # None: no draft on this theme
     submitted: int = 0
+    draft_id: int | None = None
 
 
 class ContributionService:
@@ -63,9 +67,69 @@ class ContributionService:
         self.ledger = LedgerRepo(session)
 
     async def start_or_resume(self, user_id: int, theme_key: str) -> Step:
+        """Resume the theme's draft, or start one; a theme already contributed to asks first
+        (CONTRIBUTED, then `start_another`)."""
         theme = self.questionnaire.theme(theme_key)
         if theme is None:
             return STALE
+        if await self.contributions.get_draft(user_id, theme_key) is None:
+            submitted = [
+                c
+                for c in await self.contributions.list_for_user(
+                    user_id, (ContributionStatus.SUBMITTED,)
+                )
+                if c.theme_key == theme_key
+            ]
+            if submitted:
+                return Step(StepKind.CONTRIBUTED, submitted[-1], theme)
+        return await self._start(user_id, theme)
+
+    async def start_another(self, user_id: int, contribution_id: int) -> Step:
+        """A new draft on the theme of `contribution_id` (one of the person's submitted or
+        withdrawn contributions); the theme's draft, if one was started meanwhile."""
+        contribution = await self.contributions.get_owned(contribution_id, user_id)
+        if contribution is None or contribution.status == ContributionStatus.DRAFT:
+            return STALE
+        theme = self.questionnaire.theme(contribution.theme_key)
+        if theme is None:
+            return STALE
+        return await self._start(user_id, theme)
+
+    async def draft(self, user_id: int, contribution_id: int) -> Step:
+        """One of the person's drafts, wherever its cursor is (QUESTION; STALE if it is not
+        a draft of theirs any more)."""
+        contribution = await self.contributions.get_owned(contribution_id, user_id)
+        if contribution is None or contribution.status != ContributionStatus.DRAFT:
+            return STALE
+        theme = self.questionnaire.theme(contribution.theme_key)
+        if theme is None:
+            return STALE
+        answers = await self.answers.current(contribution.id)
+        return Step(StepKind.QUESTION, contribution, theme, None, answers)
+
+    async def discard(self, user_id: int, contribution_id: int) -> bool:
+        """Delete a draft and its answers (never seen by anyone but its author): False if it
+        is not one of the person's drafts (a second tap, submitted meanwhile, forged)."""
+        return await self.contributions.delete_draft(contribution_id, user_id)
+
+    async def keep(self, user_id: int, contribution_id: int, question_key: str) -> Step:
+        """Leave the current answer of the question asked as it is and go on: to the next
+        unanswered question, or back to the review once every question is answered."""
+        asked = await self.asked(user_id, contribution_id, question_key)
+        contribution, theme, question = asked.contribution, asked.theme, asked.question
+        if asked.kind != StepKind.QUESTION or not (contribution and theme and question):
+            return STALE
+        if contribution.status != ContributionStatus.DRAFT or question.key not in asked.answers:
+            return STALE
+        following = next_question(theme, asked.answers.keys(), after=question.key)
+        new_cursor = following.key if following else REVIEW
+        if not await self.contributions.move_cursor(contribution.id, question.key, new_cursor):
+            return STALE
+        contribution.cursor = new_cursor
+        return self._step(contribution, theme, following, asked.answers)
+
+    async def _start(self, user_id: int, theme: Theme) -> Step:
+        theme_key = theme.key
         draft = await self.contributions.get_draft(user_id, theme_key)
         if draft is None:
             draft = await self.contributions.add_draft(
@@ -229,7 +293,9 @@ class ContributionService:
                 continue
             if contribution.status == ContributionStatus.DRAFT:
                 answered = len(await self.answers.current(contribution.id))
-                result[contribution.theme_key] = replace(current, draft_answered=answered)
+                result[contribution.theme_key] = replace(
+                    current, draft_answered=answered, draft_id=contribution.id
+                )
             elif contribution.status == ContributionStatus.SUBMITTED:
                 result[contribution.theme_key] = replace(current, submitted=current.submitted + 1)
         return result

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.dates import MomentError, parse_typed_moment
 from bot.domain.geo import get_region, resolve_region
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.quiet import QuietHours
@@ -119,11 +120,14 @@ def parse_moment(day_text: str, time_text: str, now: datetime, tz: ZoneInfo) -> 
 
 
 def parse_moment_text(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """'14/03/2026 09:30' as typed in the bot (the time defaults to 09:00)."""
-    parts = text.split()
-    if not parts or len(parts) > 2:
-        raise MeetingProblem("bad_date", text.strip())
-    return parse_moment(parts[0], parts[1] if len(parts) == 2 else "", now, tz)
+    """What an admin types in the bot, as UTC: "5 mars 9h30", "05/03 9h30", "5/3/27 14h",
+    "14/03/2026 09:30" (bot/domain/dates.py: the year defaults to the next occurrence, the time
+    to 09:00)."""
+    try:
+        return parse_typed_moment(text, now.astimezone(tz)).astimezone(now.tzinfo)
+    except MomentError as error:
+        code = {"date": "bad_date", "time": "bad_time", "past": "past"}[error.reason]
+        raise MeetingProblem(code, error.part or " ".join(text.split())) from None
 
 
 def clean_city(text: str) -> str:

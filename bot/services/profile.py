@@ -95,10 +95,9 @@ class ProfileService:
         user.voice_choice_at = utcnow()
 
     @staticmethod
-    def toggle_reminders(user: User) -> bool:
-        """/rappels: mute or unmute meeting reminders; returns True when now muted."""
-        user.reminders_muted = not user.reminders_muted
-        return user.reminders_muted
+    def set_reminders_muted(user: User, muted: bool) -> None:
+        """/rappels: meeting reminders off (muted) or on."""
+        user.reminders_muted = muted
 
     @staticmethod
     def set_choice(user: User, step: ProfileStep, key: str) -> bool:

@@ -54,6 +54,20 @@ class Redemption(StrEnum):
 
 
 @dataclass(frozen=True)
+class MenuHolder:
+    """Whose command menu depends on their role: the chat, the role, the profile's language
+    (None: no profile, e.g. an ADMIN_IDS admin who has not accepted the notice yet)."""
+
+    user_id: int
+    role: Role
+    language: str | None = None
+
+
+NAME_LIMIT = 64  # Telegram's own limit for a first name
+USERNAME_LIMIT = 32
+
+
+@dataclass(frozen=True)
 class NewInvitation:
     token: str
     expires_at: datetime
@@ -123,12 +137,43 @@ class RoleService:
     async def list_organisers(self) -> list[User]:
         return await self.organisers.list_organisers()
 
+    async def menu_of(self, user_id: int) -> MenuHolder:
+        user = await self.users.get(user_id)
+        role = role_of(user_id, user, self.settings)
+        return MenuHolder(user_id, role, user.language if user is not None else None)
+
+    async def menu_holders(self) -> list[MenuHolder]:
+        """Everyone whose menu is not the field staff's: organisers and admins, with a profile
+        or (ADMIN_IDS) without one yet."""
+        users = await self.organisers.staff(self.settings.admin_ids)
+        holders = [MenuHolder(u.id, role_of(u.id, u, self.settings), u.language) for u in users]
+        known = {u.id for u in users}
+        holders += [MenuHolder(i, Role.ADMIN) for i in self.settings.admin_ids if i not in known]
+        return sorted(holders, key=lambda holder: holder.user_id)
+
+    def remember_name(self, user: User, first_name: str | None, username: str | None) -> None:
+        """An organiser's or admin's Telegram first name and @username, as Telegram gives them
+        now (the notice at invitation says so); no one else's is kept."""
+        if role_of(user.id, user, self.settings) == Role.MEMBER:
+            return
+        name = (first_name or "").strip()[:NAME_LIMIT] or None
+        handle = (username or "").strip().lstrip("@")[:USERNAME_LIMIT] or None
+        if (user.display_name, user.username) != (name, handle):
+            user.display_name, user.username = name, handle
+
+    @staticmethod
+    def forget_name(user: User | None) -> None:
+        """Someone who no longer has a role: their name is no longer needed."""
+        if user is not None:
+            user.display_name = user.username = None
+
     async def revoke(self, admin_id: int, user_id: int) -> bool:
         if not await self.organisers.revoke(user_id):
             return False
         user = await self.users.get(user_id)
         if role_of(user_id, user, self.settings) == Role.MEMBER:  # an admin keeps theirs
             await self.subscriptions.drop(user_id)
+            self.forget_name(user)
         await self.audit(admin_id, "organiser_revoked", user_id)
         return True
 
@@ -156,6 +201,7 @@ class RoleService:
                 await self.audit(actor, "organiser_revoked", user_id, by=by, via="grant")
             if role_of(user_id, user, self.settings) == Role.MEMBER:
                 await self.subscriptions.drop(user_id)
+                self.forget_name(user)
             return True
         if role == Role.ADMIN and not user.is_admin:
             user.is_admin = True

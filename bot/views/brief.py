@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from babel.dates import format_date
 from babel.numbers import format_percent
 
 from bot.domain.geo import get_department, get_region
@@ -25,13 +24,13 @@ from bot.domain.grouping import ProposalGroup
 from bot.domain.privacy import OTHER
 from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.tallies import OptionCount, Tally
-from bot.i18n import format_number
+from bot.i18n import format_day, format_number, format_time
 from bot.services.brief import BriefData
 from bot.services.synthesis import QuestionGroups, ThemeSynthesis
 from bot.views.charts import Bar, bar_chart, weekly_chart
 from bot.views.digest import shorten
 from bot.views.messages import count_text, fewer_than
-from bot.views.synthesis import tally_option_label
+from bot.views.synthesis import tally_option_label, too_many_text
 from storage.repositories.workshop_notes import WorkshopNoteRow
 
 MARGIN_MM = 15
@@ -147,8 +146,8 @@ class _Document:
         self.doc.ln(2)
         regions = ", ".join(r.name for code in meeting.regions or () if (r := get_region(code)))
         when = _("{day} at {time}").format(
-            day=format_date(local.date(), format="full", locale=locale),
-            time=local.strftime("%H:%M"),
+            day=format_day(local, locale, format="full"),
+            time=format_time(local, locale),
         )
         self.paragraph(when, "", 12)
         self.paragraph(regions or _("National meeting"), "", 12)
@@ -171,8 +170,8 @@ class _Document:
                 "imported. Counts are people; fewer than {threshold} people read “fewer than "
                 "{threshold}”, to protect them. Quotes are scrubbed of personal data."
             ).format(
-                date=format_date(generated.date(), format="long", locale=locale),
-                time=generated.strftime("%H:%M"),
+                date=format_day(generated, locale, format="long"),
+                time=format_time(generated, locale),
                 threshold=self.data.threshold,
             ),
             "",
@@ -206,7 +205,9 @@ class _Document:
             theme = questionnaire.theme(row.theme_key)
             label = f"{theme.number}. {theme.title.get(self.locale)}" if theme else row.theme_key
             values = (label, self.count(row.people), self.count(row.contributions))
-            if not data.national:
+            if not data.national and row.national_hidden:
+                values += ("—", "—")  # it would count the few who answered elsewhere
+            elif not data.national:
                 values += (self.count(row.national_people), self.count(row.national_contributions))
             rows.append(values)
         widths = (70, 22, 28, 28, 32) if not data.national else (110, 30, 40)
@@ -259,9 +260,7 @@ class _Document:
         self.heading(
             _("Since the previous meeting ({city}, {day})").format(
                 city=previous.city,
-                day=format_date(
-                    previous.starts_at.astimezone(self.tz).date(), "long", locale=locale
-                ),
+                day=format_day(previous.starts_at, locale, self.tz, format="long"),
             )
         )
         if since.contributions is None:
@@ -326,6 +325,9 @@ class _Document:
             if question is not None:
                 self.closed_question(theme, question, tally, national.get(tally.question))
         notes = {note.reference: note for note in theme.notes}
+        for key, count in theme.too_many.items():
+            if question := theme.theme.question(key):
+                self.paragraph(too_many_text(question.prompt.get(locale), count, locale), "I", 9)
         for groups in theme.groups:
             self.groups(groups, notes)
 
@@ -365,7 +367,9 @@ class _Document:
             value, exact = float(option.at_least), False
         else:
             text, value, exact = fewer_than(threshold), 0.0, False
-        share = _national_share(national, option.key) if national else None
+        share = None
+        if national and not 0 < national.respondents - tally.respondents < threshold:
+            share = _national_share(national, option.key)  # else it would tell the few others
         if share is not None:
             text += f" ({format_percent(share, locale=locale)})"
         return Bar(label, value, text, exact)

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from bot.domain.geo import get_department, get_region
@@ -22,7 +21,7 @@ from bot.domain.privacy import OTHER, Attribution, visible_count
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
 from bot.domain.questionnaire import Question, Questionnaire, Theme
 from bot.domain.tallies import OptionCount, Tally
-from bot.i18n import format_number
+from bot.i18n import format_day, format_moment, format_number, format_time
 from bot.services.digest import CHART_DAYS, ChartData, DigestData, DigestReport, GroupChange
 from bot.views.charts import daily_chart
 from bot.views.messages import (
@@ -139,25 +138,22 @@ def region_label(code: str | None) -> str:
 def period_label(start: datetime | None, end: datetime, locale: str, tz: ZoneInfo) -> str:
     if start is None:
         return _("since the start, until {end}").format(
-            end=format_date(end.astimezone(tz).date(), format="full", locale=locale)
-            + " "
-            + end.astimezone(tz).strftime("%H:%M")
+            end=format_moment(end, locale, tz, format="full")
         )
     first = start.astimezone(tz)
     last = (end - timedelta(seconds=1)).astimezone(tz)
     if first.date() == last.date():
         return _("{day}, {start}–{end}").format(
-            day=format_date(first.date(), format="full", locale=locale),
-            start=first.strftime("%H:%M"),
-            end=end.astimezone(tz).strftime("%H:%M"),
+            day=format_day(first, locale, format="full"),
+            start=format_time(first, locale),
+            end=format_time(end, locale, tz),
         )
     return _("from {start} to {end}").format(
-        start=format_date(first.date(), format="full", locale=locale)
-        + " "
-        + first.strftime("%H:%M"),
-        end=format_date(last.date(), format="full", locale=locale)
-        + " "
-        + end.astimezone(tz).strftime("%H:%M"),
+        start=format_moment(first, locale, format="full"),
+        # the last day of the period, at the end's time
+        end=format_moment(
+            datetime.combine(last.date(), end.astimezone(tz).time()), locale, format="full"
+        ),
     )
 
 
@@ -350,7 +346,7 @@ def preread_header(meeting: Meeting, locale: str, tz: ZoneInfo) -> str:
     regions = ", ".join(r.name for code in meeting.regions if (r := get_region(code)))
     return _("📄 <b>Pre-read</b> for the meeting in {city}, {day} at {time} ({regions}).").format(
         city=escape(meeting.city),
-        day=format_date(local.date(), format="full", locale=locale),
-        time=local.strftime("%H:%M"),
+        day=format_day(local, locale, format="full"),
+        time=format_time(local, locale),
         regions=escape(regions) if regions else _("national"),
     )

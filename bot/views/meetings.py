@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
-from babel.dates import format_datetime
 
 from bot.domain.geo import get_region
 from bot.domain.questionnaire import Questionnaire
-from bot.i18n import format_day
+from bot.i18n import format_day, format_moment, format_time
 from bot.services.meetings import MeetingProblem
 from bot.services.reminders import PlannedSend
 from bot.views.messages import echo, escape
 from storage.models import Meeting
 
 
-def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
-    """A meeting in a list or a button: "14/03 09:30 Grenoble" (not escaped)."""
+def meeting_label(meeting: Meeting, tz: ZoneInfo, locale: str | None = None) -> str:
+    """A meeting in a list or a button: "14/03 9 h 30 Grenoble" (not escaped); `locale`: the
+    current gettext locale when not given."""
     local = meeting.starts_at.astimezone(tz)
-    return f"{local:%d/%m %H:%M} {meeting.city}"
+    when = format_time(local, locale or get_i18n().current_locale)
+    return f"{local:%d/%m} {when} {meeting.city}"
 
 
 def meetings_list(labels: list[tuple[int, str]]) -> str:
@@ -48,9 +49,7 @@ def details(
     names = [r.name for code in regions if (r := get_region(code))]
     theme = questionnaire.theme(theme_key) if theme_key else None
     lines = [
-        _("When: {moment}").format(
-            moment=format_day(starts_at, locale, tz) + f", {starts_at.astimezone(tz):%H:%M}"
-        ),
+        _("When: {moment}").format(moment=format_moment(starts_at, locale, tz, format="full")),
         _("Where: {city}").format(city=escape(city)) + (f" — {escape(venue)}" if venue else ""),
         _("Regions: {names}").format(names=escape(", ".join(names)))
         if names
@@ -71,8 +70,10 @@ def entry(meeting_id: int, details_text: str, plan: list[PlannedSend], locale: s
             if item.days_before is None
             else _("Reminder D-{days}").format(days=item.days_before)
         )
-        when = format_datetime(item.due_at, "EEE d MMM, HH:mm", tzinfo=tz, locale=locale)
-        lines.append(f"• {what}, {when}: {_state(item)}")
+        when = format_moment(item.due_at, locale, tz, format="MMMEd")
+        lines.append(
+            _("• {what}, {when}: {state}").format(what=what, when=when, state=_state(item))
+        )
     return "\n".join(lines)
 
 
@@ -118,11 +119,22 @@ def ask_venue() -> str:
     return _("Venue or video link (optional, 200 characters at most):")
 
 
-def problem(error: MeetingProblem) -> str:
+def when_examples(today: date, locale: str) -> tuple[str, str]:
+    """Two ways to type a date and time a few weeks after `today` (never a past example): in
+    words ("23 décembre 9 h 30") and in figures ("23/12/2026 14 h 00")."""
+    day = today + timedelta(days=21)
+    words = f"{format_day(day, locale, format='d MMMM')} {format_time(time(9, 30), locale)}"
+    return words, f"{day:%d/%m/%Y} {format_time(time(14, 0), locale)}"
+
+
+def problem(error: MeetingProblem, today: date, locale: str) -> str:
+    """`today`: in TIMEZONE, for the examples."""
     value = echo(error.value)
+    example, numeric = (f"<code>{escape(text)}</code>" for text in when_examples(today, locale))
     messages = {
         "bad_date": _(
-            "I could not read the date {value}. Use DD/MM/YYYY and a time, like 14/03/2026 09:30."
+            "I could not read the date {value}. Write it for example {example} or {numeric} "
+            "(without a year: its next occurrence)."
         ),
         "bad_time": _("I could not read the time {value}. Use HH:MM, like 09:30."),
         "past": _("{value} is in the past. Choose a date to come."),
@@ -132,7 +144,7 @@ def problem(error: MeetingProblem) -> str:
         "unknown_theme": _("I don't know the theme {value}."),
         "long_venue": _("The venue is longer than 200 characters."),
     }
-    return messages[error.code].format(value=value)
+    return messages[error.code].format(value=value, example=example, numeric=numeric)
 
 
 def type_text() -> str:

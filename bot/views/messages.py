@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
@@ -17,7 +18,7 @@ from bot.domain.flows import text_limit
 from bot.domain.geo import department_label, get_department, get_region
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
 from bot.domain.questionnaire import SCALE_VALUES, Question, Theme
-from bot.i18n import format_day, format_number
+from bot.i18n import format_day, format_number, format_time
 from bot.services.contributions import Step, ThemeProgress
 from storage.models import Answer, Contribution, ContributionStatus, User
 
@@ -45,7 +46,7 @@ def welcome_text() -> str:
     return _(
         "👋 <b>Welcome to Relais.</b>\n\n"
         "The State, the IAE networks and France Travail are writing the sector's new roadmap. "
-        "Relais lets you, field staff of associations intermédiaires, contribute from your phone, "
+        "Relais lets you, field staff of IAE organisations, contribute from your phone, "
         "a few minutes at a time, on three themes."
     )
 
@@ -547,9 +548,10 @@ def voice_choice_line(choice: str | None) -> str:
     return _("Voice notes: {value}").format(value=value)
 
 
-def voice_choice_saved(*, keep: bool, recorded: bool) -> str:
+def voice_choice_saved(*, keep: bool, recorded: bool, seconds: int = 0) -> str:
+    """`seconds`: the length of the voice note recorded, if one was."""
     if keep and recorded:
-        return _("🎤 Voice notes kept: this one is saved.")
+        return _("🎤 Voice notes are kept from now on.") + "\n" + voice_saved(seconds)
     if keep:
         return _("🎤 Voice notes will be kept. Please send your voice note again.")
     return _("⌨️ Understood: your voice notes are not kept. Please type your answer.")
@@ -723,10 +725,6 @@ def internal_error() -> str:
 # --- Organisers and admins ----------------------------------------------------------------------
 
 
-def access_refused() -> str:
-    return _("Sorry, this is reserved for the consultation's organisers.")
-
-
 def voice_note_caption(public_id: str, theme_number: int) -> str:
     return _("Contribution {reference} · theme {number}").format(
         reference=public_id, number=theme_number
@@ -738,7 +736,9 @@ def subscription_text(subscription, questionnaire, locale: str) -> str:
         "daily": _("every day at {time}"),
         "weekly": _("every Monday at {time}"),
         "off": _("never (off)"),
-    }[subscription.frequency].format(time=f"{subscription.hour:02d}:{subscription.minute:02d}")
+    }[subscription.frequency].format(
+        time=format_time(dt_time(subscription.hour, subscription.minute), locale)
+    )
     themes = subscription.themes or [t.key for t in questionnaire.themes]
     numbers = ", ".join(str(t.number) for t in questionnaire.themes if t.key in themes)
     regions = ", ".join(
@@ -813,27 +813,68 @@ def revoked(label: str) -> str:
     return _("{who} is no longer an organiser.").format(who=escape(label))
 
 
-def organiser_help() -> str:
-    return _(
-        "<b>Organisers</b>\n"
-        "/digest: the digest since your last one, now\n"
-        "/export: download contributions (XLSX or CSV)\n"
-        "/abonnement: when your digest comes, and what it covers"
-    )
-
-
-def admin_help() -> str:
-    return _(
-        "<b>Admins</b>\n"
-        "/inviter: create a one-time organiser invitation link\n"
-        "/organisateurs: list and revoke organisers"
-    )
-
-
-def reminders_toggled(*, muted: bool) -> str:
+def reminders_state(*, muted: bool) -> str:
+    """/rappels: the current state (the buttons below it switch it explicitly)."""
     if muted:
-        return _("🔕 You will no longer receive meeting reminders. /rappels to turn them back on.")
-    return _("🔔 Meeting reminders are on again. /rappels to turn them off.")
+        return _("🔕 Meeting reminders are <b>off</b>.")
+    return _("🔔 Meeting reminders are <b>on</b>.")
+
+
+def reminders_unchanged(*, muted: bool) -> str:
+    if muted:
+        return _("Nothing to change: meeting reminders are already off.")
+    return _("Nothing to change: meeting reminders are already on.")
+
+
+# --- Flows (issue 13): a theme already contributed, discarding a draft, voice notes, language ---
+
+
+def theme_already_contributed(theme: Theme, locale: str) -> str:
+    return _(
+        "✓ You already contributed on theme {number}, {title}. Start another contribution "
+        "on this theme?"
+    ).format(number=theme.number, title=escape(theme.title.get(locale)))
+
+
+def discard_draft_confirm(theme: Theme, locale: str, answered: int) -> str:
+    text = _("Discard your draft on theme {number}, {title}?").format(
+        number=theme.number, title=escape(theme.title.get(locale))
+    )
+    if not answered:
+        return text + " " + _("It has no answer yet.")
+    return (
+        text
+        + " "
+        + ngettext(
+            "Its {count} answer will be deleted for good.",
+            "Its {count} answers will be deleted for good.",
+            answered,
+        ).format(count=answered)
+    )
+
+
+def draft_discarded() -> str:
+    return _("🗑 Draft discarded.")
+
+
+def voice_duration(seconds: int) -> str:
+    """ "42 s", "1 min 05 s": the length of a voice note."""
+    if seconds < 60:
+        return _("{seconds} s").format(seconds=seconds)
+    return _("{minutes} min {seconds} s").format(
+        minutes=seconds // 60, seconds=f"{seconds % 60:02d}"
+    )
+
+
+def voice_saved(seconds: int) -> str:
+    return _("🎤 voice message saved, {duration}").format(duration=voice_duration(seconds))
+
+
+def language_preselected() -> str:
+    """Onboarding: the language Telegram told is used at once; the others are one tap away."""
+    return _(
+        "🌐 I will write to you in English. Another language: one tap below, or later in /profil."
+    )
 
 
 def option_label(question: Question, key: str, locale: str) -> str:

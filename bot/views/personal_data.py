@@ -20,6 +20,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from datetime import time as dt_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from bot.config import language_name
 from bot.domain.geo import department_label, get_department, get_region
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
 from bot.domain.questionnaire import SCALE_VALUES, Question, Questionnaire, Theme
-from bot.i18n import format_moment
+from bot.i18n import format_moment, format_time
 from bot.services.personal_data import PersonalData
 from bot.views.digest import period_label
 from bot.views.spreadsheets import defuse
@@ -273,6 +274,10 @@ def _about(labels: Labels, now: datetime) -> dict[str, Any]:
             "scrubbed_text": _("What organisers read: your text with personal details masked."),
             "pii_kinds": _("The kinds of personal details masked in that text."),
             "revision": _("Editing an answer adds a version; earlier versions are kept."),
+            "telegram_first_name": _(
+                "Organisers and admins only: your Telegram first name and @username, shown to "
+                "the admins; removed when you stop being one."
+            ),
             "messages_received": _(
                 "Messages Relais sent or will send you; the text is empty once it was "
                 "removed after delivery."
@@ -305,6 +310,9 @@ def _profile(user: User, labels: Labels) -> dict[str, Any]:
         "is_active": user.is_active,
         "is_organiser": user.is_organiser,
         "is_admin": user.is_admin,
+        # Organisers and admins: the Telegram first name and @username admins see.
+        "telegram_first_name": user.display_name,
+        "telegram_username": user.username,
         "reminders_muted": user.reminders_muted,
         "voice_choice": user.voice_choice,
         "voice_choice_label": voice.get(user.voice_choice, user.voice_choice)
@@ -385,8 +393,8 @@ def _answer(theme_key: str, answer: Answer, labels: Labels) -> dict[str, Any]:
     }
 
 
-def _frequencies(hour: int, minute: int) -> dict[str, str]:
-    time = f"{hour:02d}:{minute:02d}"
+def _frequencies(hour: int, minute: int, locale: str) -> dict[str, str]:
+    time = format_time(dt_time(hour, minute), locale)
     return {
         "daily": _("every day at {time}").format(time=time),
         "weekly": _("every Monday at {time}").format(time=time),
@@ -397,7 +405,7 @@ def _frequencies(hour: int, minute: int) -> dict[str, str]:
 def _subscription(subscription: DigestSubscription | None, labels: Labels) -> dict | None:
     if subscription is None:
         return None
-    frequencies = _frequencies(subscription.hour, subscription.minute)
+    frequencies = _frequencies(subscription.hour, subscription.minute, labels.locale)
     return {
         "frequency": subscription.frequency,
         "frequency_label": _labelled(subscription.frequency, frequencies),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
 
 from bot.domain.geo import get_region
 from bot.domain.questionnaire import Questionnaire
+from bot.i18n import format_day, format_time
 from bot.views.messages import escape
 from storage.models import Meeting
 from storage.repositories.meetings import ReminderRecipient
@@ -19,13 +19,13 @@ def reminder_text(
 ) -> str:
     """In the current gettext locale (the caller sets the recipient's)."""
     local = meeting.starts_at.astimezone(tz)
-    when = format_date(local.date(), format="full", locale=recipient.language)
+    when = format_day(local, recipient.language, format="full")
     place = escape(meeting.city) + (f" ({escape(meeting.venue)})" if meeting.venue else "")
     regions = ", ".join(r.name for code in meeting.regions if (r := get_region(code)))
     theme = questionnaire.theme(meeting.theme_key) if meeting.theme_key else None
     lines = [
         _("📅 <b>Regional meeting on the IAE roadmap</b>: {day} at {time}, {place}.").format(
-            day=when, time=local.strftime("%H:%M"), place=place
+            day=when, time=format_time(local, recipient.language), place=place
         )
     ]
     if regions:

@@ -248,7 +248,7 @@ async def write_xlsx(
         notes = await export.notes()
         write_groups(workbook, await export.groups(notes), questionnaire, locale, header_format)
         if notes:
-            write_notes(workbook, notes, questionnaire, locale, header_format)
+            write_notes(workbook, notes, questionnaire, locale, tz, header_format)
         workbook.close()
         handle.seek(0)
         return handle.read()
@@ -501,6 +501,7 @@ def write_notes(
     notes: list[WorkshopNoteRow],
     questionnaire: Questionnaire,
     locale: str,
+    tz: ZoneInfo,
     header_format: Format,
 ) -> None:
     """The "Workshop notes" sheet: what was written down at workshop days, scrubbed."""
@@ -516,7 +517,7 @@ def write_notes(
                 defuse(note.reference),
                 numbers.get(note.theme_key, note.theme_key),
                 region.name if region else _("national"),
-                note.imported_at.date(),
+                note.imported_at.astimezone(tz).date(),  # the organiser's day
                 defuse(note.text),
             ]
         )

@@ -61,6 +61,7 @@ def _theme_json(theme: ThemeSynthesis, locale: str) -> dict[str, Any]:
             for group in groups.grouping.groups
         ],
         "ungrouped": [ref for groups in theme.groups for ref in groups.grouping.ungrouped],
+        "not_grouped": theme.too_many,  # question -> answers: too many to group
     }
 
 
@@ -137,6 +138,10 @@ def theme_text(theme: ThemeSynthesis, threshold: int, locale: str) -> list[str]:
             label = tally_option_label(question, option.key, locale)
             figure = option_text(option, tally, threshold, locale)
             lines.append("   - " + _("{label}: {count}").format(label=label, count=figure))
+    for key, count in theme.too_many.items():
+        question = theme.theme.question(key)
+        if question is not None:
+            lines += ["", too_many_text(question.prompt.get(locale), count, locale)]
     for groups in theme.groups:
         lines += ["", group_heading(groups, locale)]
         for group in groups.grouping.groups:
@@ -157,6 +162,12 @@ def theme_text(theme: ThemeSynthesis, threshold: int, locale: str) -> list[str]:
                 ).format(count=format_number(len(others), locale))
             )
     return lines
+
+
+def too_many_text(question: str, count: int, locale: str) -> str:
+    return _("{count} answers to “{question}”: too many to group here.").format(
+        count=format_number(count, locale), question=shorten(question, 90)
+    )
 
 
 def option_text(option, tally: Tally, threshold: int, locale: str) -> str:

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
@@ -91,6 +91,30 @@ class ContributionRepo:
             .where(Contribution.id == contribution_id, condition)
             .values(cursor=new, updated_at=utcnow())
             .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def delete_draft(self, contribution_id: int, user_id: int) -> bool:
+        """Delete a draft and its answers, if it is still one of `user_id`'s drafts: False if
+        it is not (submitted meanwhile, already discarded: a double tap deletes once)."""
+        owned_draft = select(Contribution.id).where(
+            Contribution.id == contribution_id,
+            Contribution.user_id == user_id,
+            Contribution.status == ContributionStatus.DRAFT,
+        )
+        await self.session.execute(
+            delete(Answer)
+            .where(Answer.contribution_id.in_(owned_draft))
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(
+            delete(Contribution)
+            .where(
+                Contribution.id == contribution_id,
+                Contribution.user_id == user_id,
+                Contribution.status == ContributionStatus.DRAFT,
+            )
+            .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
@@ -73,6 +73,15 @@ class OrganiserRepo:
     async def list_organisers(self) -> list[User]:
         rows = await self.session.scalars(
             select(User).where(User.is_organiser).order_by(User.created_at)
+        )
+        return list(rows)
+
+    async def staff(self, admin_ids: tuple[int, ...]) -> list[User]:
+        """Everyone with a role: organisers, granted admins and the ADMIN_IDS who have a row."""
+        rows = await self.session.scalars(
+            select(User)
+            .where(or_(User.is_organiser, User.is_admin, User.id.in_(admin_ids)))
+            .order_by(User.id)
         )
         return list(rows)
 

@@ -12,7 +12,10 @@ from pathlib import Path
 import yaml
 from babel.messages.pofile import read_po, write_po
 
+from bot.domain.profile_options import STRUCTURE_TYPES
 from tests.e2e.test_delivery_crash import ROOT
+
+DEUTSCH = len(STRUCTURE_TYPES) + 1  # the number of its button
 
 
 def add_german(copy: Path) -> None:
@@ -65,12 +68,14 @@ def test_a_third_language_is_offered_and_spoken_when_its_catalog_and_texts_exist
         [sys.executable, "-m", "bot", "sandbox"],
         cwd=copy,
         env=env,
-        input="/start\n1\n2\n:quit\n",  # accept the notice, then the second language
+        # Accept the notice; the first question (in French, Telegram's language) ends with a
+        # one-tap switch to each other language: Deutsch comes after the structure types.
+        input=f"/start\n1\n{DEUTSCH}\n:quit\n",
         capture_output=True,
         text=True,
         timeout=60,
     )
     screen = result.stdout
     assert result.returncode == 0, result.stderr
-    assert "[2] Deutsch" in screen and "[3] English" in screen
+    assert f"[{DEUTSCH}] 🌐 Deutsch" in screen and f"[{DEUTSCH + 1}] 🌐 English" in screen
     assert "Für welche Art von Struktur arbeiten Sie?" in screen

@@ -4,15 +4,18 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.devtools.fake_api import ChatDriver
+from bot.i18n import pick_locale
 from bot.keyboards.callbacks import ConsentCB, LanguageCB, RoleCB, StructureTypeCB
 from storage.models import Answer, Contribution, User
 
 
 async def onboard(person: ChatDriver, language: str = "fr") -> None:
-    """Go through /start and the profile questions the way a person would."""
+    """Go through /start and the profile questions the way a person would: the language is
+    Telegram's (`language_code`), switched in one tap when `language` is another one."""
     await person.send("/start")
     await person.click_data(ConsentCB(accept=True).pack())
-    await person.click_data(LanguageCB(code=language).pack())
+    if language != pick_locale(person.language_code):
+        await person.click_data(LanguageCB(code=language).pack())
     await person.click_data(StructureTypeCB(key="ai").pack())
     await person.send("  AI du Grésivaudan  ")
     await person.send("38")

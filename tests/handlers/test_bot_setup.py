@@ -12,9 +12,10 @@ async def test_command_menu_is_set_in_french_and_english_when_bot_starts(app) ->
     await set_bot_commands(app.bot)
 
     calls = [r for r in app.fake.requests if isinstance(r, SetMyCommands)]
-    assert [c.language_code for c in calls] == [None, "en"]
-    french = {c.command: c.description for c in calls[0].commands}
-    english = {c.command: c.description for c in calls[1].commands}
+    assert [c.language_code for c in calls] == [None, "fr", "en"]
+    assert calls[0].commands == calls[1].commands  # the default is French
+    french = {c.command: c.description for c in calls[1].commands}
+    english = {c.command: c.description for c in calls[2].commands}
     assert (
         list(french)
         == list(english)
@@ -40,9 +41,9 @@ async def test_command_menu_is_set_in_every_language_of_locales_when_a_third_exi
     await set_bot_commands(app.bot, "en")
 
     calls = [r for r in app.fake.requests if isinstance(r, SetMyCommands)]
-    assert [c.language_code for c in calls] == [None, "fr", "de"]
+    assert [c.language_code for c in calls] == [None, "en", "fr", "de"]
     assert calls[0].commands[-1].description == "Help"  # the default menu, in English
-    assert calls[1].commands[-1].description == "Aide"
+    assert calls[2].commands[-1].description == "Aide"
 
 
 def test_bot_talks_to_the_configured_api_server_when_telegram_api_url_is_set() -> None:

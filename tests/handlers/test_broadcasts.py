@@ -17,7 +17,8 @@ from bot.jobs.scheduler import Scheduler
 from bot.keyboards.callbacks import BroadcastAction, BroadcastCB
 from storage.models import AuditEntry, Broadcast, OutboxMessage
 from tests.conftest import ADMIN_ID
-from tests.handlers.test_organiser import REFUSED, become_organiser
+from tests.handlers.test_organiser import ADMIN_ONLY as REFUSED  # admin-only commands
+from tests.handlers.test_organiser import become_organiser
 from tests.helpers import alerts, joined, texts
 from tests.seed import Person, add_people
 
@@ -113,7 +114,7 @@ async def test_admin_broadcasts_to_a_region_with_preview_progress_and_report(
         b.text for row in sent[-1].reply_markup.inline_keyboard for b in row
     ]
     sent = await admin.click("Terminé")
-    assert "Régions : Auvergne-Rhône-Alpes" in joined(sent)
+    assert "Régions\u00a0: Auvergne-Rhône-Alpes" in joined(sent)
     assert "<b>5</b> personnes le recevront" in joined(sent)
 
     sent = await admin.click("Aperçu")
@@ -147,7 +148,7 @@ async def test_admin_broadcasts_to_a_region_with_preview_progress_and_report(
     assert {r.text for r in delivered} == {"<b>Réunion</b> à Grenoble"}
     assert "terminée" in joined(sent)
     report = [r for r in sent if isinstance(r, SendMessage) and r.chat_id == ADMIN_ID][-1]
-    assert "Remis : 5" in report.text and "Échecs : 0" in report.text
+    assert "Remis\u00a0: 5" in report.text and "Échecs\u00a0: 0" in report.text
     assert report.reply_markup is None  # nothing failed, nothing to retry
     broadcast = await stored(app)
     assert (broadcast.status, broadcast.recipients) == ("done", 5)
@@ -272,7 +273,9 @@ async def test_cancelling_a_running_broadcast_withdraws_what_is_not_sent(
     await admin.click("Annuler la diffusion")
     sent = await admin.click("Oui, l'annuler")
     assert (
-        "annulée" in joined(sent) and "Remis : 3" in joined(sent) and "Retirés : 5" in joined(sent)
+        "annulée" in joined(sent)
+        and "Remis\u00a0: 3" in joined(sent)
+        and "Retirés\u00a0: 5" in joined(sent)
     )
     for message in claimed:
         assert await sender._deliver(message) == "cancelled"
@@ -292,7 +295,11 @@ async def test_report_counts_blocked_and_failed_and_retry_resends_only_the_faile
     await confirm_now(admin)
     sent = await deliver_all(app, jobs, clock)
     report = texts(sent)[-1]
-    assert "Remis : 6" in report and "Ont bloqué le bot : 1" in report and "Échecs : 1" in report
+    assert (
+        "Remis\u00a0: 6" in report
+        and "Ont bloqué le bot\u00a0: 1" in report
+        and "Échecs\u00a0: 1" in report
+    )
     assert not (await db.user(2000)).is_active
 
     app.fake.rejecting_chats.clear()
@@ -302,7 +309,7 @@ async def test_report_counts_blocked_and_failed_and_retry_resends_only_the_faile
     sent = await deliver_all(app, jobs, clock)
     resent = [r.chat_id for r in app.fake.requests[before:] if isinstance(r, SendMessage)]
     assert resent.count(2001) == 1 and 2000 not in resent and 2002 not in resent
-    assert "Remis : 7" in texts(sent)[-1]
+    assert "Remis\u00a0: 7" in texts(sent)[-1]
     sent = await admin.click_data(
         BroadcastCB(action=BroadcastAction.RETRY_FAILED, broadcast_id=1).pack()
     )
@@ -352,7 +359,7 @@ async def test_urgent_broadcast_goes_out_in_quiet_hours_and_the_ordinary_one_wai
     before = len(app.fake.requests)
     await scheduler.tick_broadcasts()
     progress = joined(app.fake.requests[before:])
-    assert "reprise des envois" in progress and " 08:00." in progress
+    assert "reprise des envois" in progress and " à 8\u00a0h\u00a000." in progress
 
 
 async def test_a_draft_button_from_a_discarded_draft_is_expired(app, people) -> None:
@@ -497,7 +504,7 @@ async def test_uncertain_messages_are_resent_only_after_a_warning_about_duplicat
         row.status = "unknown"  # as after a crash during its Bot API call
     sent = await deliver_all(app, jobs, clock)
     report = texts(sent)[-1]
-    assert "Échecs : 1" in report and "Issue inconnue (peut-être remis)\u00a0: 1" in report
+    assert "Échecs\u00a0: 1" in report and "Issue inconnue (peut-être remis)\u00a0: 1" in report
 
     app.fake.rejecting_chats.clear()
     await admin.click("Relancer les 1 échecs")

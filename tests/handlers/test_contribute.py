@@ -453,7 +453,7 @@ async def test_text_after_the_last_answer_shows_the_review_when_draft_is_complet
 
 async def test_returning_person_gets_the_menu_when_sending_start_again(member) -> None:
     sent = await member.send("/start")
-    assert texts(sent) == ["Bon retour sur Relais. Que souhaitez-vous faire ?"]
+    assert texts(sent) == ["Bon retour sur Relais. Que souhaitez-vous faire\u202f?"]
     assert has_button(sent, "Contribuer")
 
 

@@ -13,7 +13,7 @@ from bot.delivery.outbox import Outbox
 from bot.keyboards.callbacks import MeetingAction, MeetingCB
 from storage.models import AuditEntry, Meeting, OutboxMessage, ReminderRun
 from tests.conftest import ADMIN_ID
-from tests.handlers.test_organiser import REFUSED
+from tests.handlers.test_organiser import ADMIN_ONLY as REFUSED  # admin-only commands
 from tests.helpers import alerts, joined
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -66,8 +66,8 @@ async def test_admin_adds_a_meeting_step_by_step_and_sees_its_reminders(app) -> 
     assert "Lieu ou lien" in joined(await admin.click("1."))
     sent = await admin.click("Passer")
     summary = joined(sent)
-    assert "Ajouter cette réunion ?" in summary and "Où : Grenoble" in summary
-    assert "Régions : Auvergne-Rhône-Alpes" in summary and "Thème : 1." in summary
+    assert "Ajouter cette réunion\u202f?" in summary and "Où\u00a0: Grenoble" in summary
+    assert "Régions\u00a0: Auvergne-Rhône-Alpes" in summary and "Thème\u00a0: 1." in summary
 
     sent = await admin.click("Ajouter la réunion")
     assert "Réunion n° 1 ajoutée" in joined(sent)
@@ -169,18 +169,18 @@ async def test_editing_city_regions_and_theme_saves_each_at_once(app) -> None:
         MeetingCB(action=MeetingAction.EDIT_FIELD, meeting_id=1, value="city").pack()
     )
     sent = await admin.send("Mérignac")
-    assert "Où : Mérignac" in joined(sent)
+    assert "Où\u00a0: Mérignac" in joined(sent)
     await admin.click_data(
         MeetingCB(action=MeetingAction.EDIT_FIELD, meeting_id=1, value="regions").pack()
     )
     await admin.click("Bretagne")
     sent = await admin.click("Terminé")
-    assert "Régions : Nouvelle-Aquitaine, Bretagne" in joined(sent)
+    assert "Régions\u00a0: Nouvelle-Aquitaine, Bretagne" in joined(sent)
     await admin.click_data(
         MeetingCB(action=MeetingAction.EDIT_FIELD, meeting_id=1, value="theme").pack()
     )
     sent = await admin.click("2.")
-    assert "Thème : 2." in joined(sent)
+    assert "Thème\u00a0: 2." in joined(sent)
     [meeting] = await meetings(app)
     assert (meeting.city, meeting.regions, meeting.theme_key) == (
         "Mérignac",

@@ -40,8 +40,7 @@ async def test_nothing_is_stored_when_person_declines_consent(app, db) -> None:
 async def test_profile_is_stored_when_person_completes_onboarding(app, db) -> None:
     person = app.person()
     await person.send("/start")
-    await person.click("J'accepte")
-    sent = await person.click("Français")
+    sent = await person.click("J'accepte")  # Telegram's language: French, not asked
     assert button_labels(sent)[0] == "Association intermédiaire (AI)"
     await person.click("(AI)")
     await person.send("  AI   du Grésivaudan ")

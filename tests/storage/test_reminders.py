@@ -75,7 +75,7 @@ async def test_reminder_goes_once_to_the_regions_staff_with_a_thank_you_for_cont
         runs = list(await session.scalars(select(ReminderRun).order_by(ReminderRun.days_before)))
     assert sorted(messages) == [1, 2]  # person 3 is in another region, person 4 muted reminders
     assert "mercredi" not in messages[1].payload["text"]
-    assert "jeudi 3 avril 2025 à 09:30" in messages[1].payload["text"]
+    assert "jeudi 3 avril 2025 à 9\u00a0h\u00a030" in messages[1].payload["text"]
     assert "reply_markup" in messages[1].payload  # a button to contribute on the meeting's theme
     assert "Thursday, April 3, 2025" in messages[2].payload["text"]
     assert "Thank you for your contribution" in messages[2].payload["text"]
