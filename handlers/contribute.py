@@ -53,7 +53,8 @@ from bot.keyboards.callbacks import (
 from bot.services.container import Services
 from bot.services.contributions import STALE, Step, StepKind
 from bot.services.profile import TEXT_STEPS, next_profile_step
-from bot.views import messages
+from bot.services.roles import role_of
+from bot.views import menus, messages
 from handlers.common import (
     close_question_message,
     expired,
@@ -355,8 +356,10 @@ async def on_submit_chosen(
 
 
 @router.message(StateFilter(None), looks_like_command)
-async def fallback_unknown_command(message: Message) -> None:
-    await message.answer(messages.not_understood() + "\n\n" + messages.help_text())
+async def fallback_unknown_command(message: Message, user: User | None, settings: Settings) -> None:
+    """A command nobody handles: said so, with what this person can do (their role's list)."""
+    role = role_of(message.chat.id, user, settings)
+    await message.answer(messages.not_understood() + "\n\n" + menus.help_text(role))
 
 
 @router.message(StateFilter(None), has_text_or_voice, flags=profile_or_ask_consent())

@@ -28,10 +28,8 @@ def meeting_label(meeting: Meeting, tz: ZoneInfo, locale: str | None = None) -> 
 def meetings_list(labels: list[tuple[int, str]]) -> str:
     """`labels`: (meeting id, `meeting_label`) in date order."""
     if not labels:
-        return _(
-            "No upcoming meeting. Add one with the button below, or import a calendar with "
-            "<code>python -m bot meetings import FILE.csv</code>."
-        )
+        # No shell command here: importing a calendar is the operators' job (README).
+        return _("No upcoming meeting. Add one with the button below.")
     lines = [f"• #{meeting_id} {escape(label)}" for meeting_id, label in labels]
     return _("📅 <b>Upcoming meetings</b>") + "\n" + "\n".join(lines)
 
@@ -136,7 +134,7 @@ def problem(error: MeetingProblem, today: date, locale: str) -> str:
             "I could not read the date {value}. Write it for example {example} or {numeric} "
             "(without a year: its next occurrence)."
         ),
-        "bad_time": _("I could not read the time {value}. Use HH:MM, like 09:30."),
+        "bad_time": _("I could not read the time {value}. Write it like 9h30 or 14:00."),
         "past": _("{value} is in the past. Choose a date to come."),
         "no_city": _("The city is missing."),
         "long_city": _("The city is longer than 80 characters."),

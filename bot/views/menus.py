@@ -54,7 +54,7 @@ def descriptions() -> dict[str, str]:
         "digest": _("The digest since my last one, now"),
         "export": _("Download contributions (XLSX or CSV)"),
         "abonnement": _("When my digest comes, and what it covers"),
-        "reunions": _("Regional meetings: plan, edit, cancel"),
+        "reunions": _("Plan, edit or cancel the regional meetings"),
         "diffuser": _("Send a message to the people registered"),
         "inviter": _("Create a one-time organiser invitation link"),
         "organisateurs": _("List and revoke organisers"),

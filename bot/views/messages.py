@@ -223,19 +223,6 @@ def main_menu_text() -> str:
     return _("What would you like to do?")
 
 
-def help_text() -> str:
-    return _(
-        "<b>Relais: commands</b>\n"
-        "/contribuer: answer the questions of a theme\n"
-        "/mescontributions: see, edit or withdraw your contributions\n"
-        "/profil: see or change your profile\n"
-        "/confidentialite: the privacy notice\n"
-        "/mesdonnees: download everything stored about you\n"
-        "/oubli: erase all your data\n"
-        "/rappels: turn meeting reminders off or on"
-    )
-
-
 def text_expected() -> str:
     return _("I can only read text here. Please type your answer; nothing was saved.")
 

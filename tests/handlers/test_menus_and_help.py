@@ -143,7 +143,7 @@ async def test_admins_and_organisers_get_their_menus_when_the_bot_starts(app, se
     assert app.fake.menu(ADMIN_ID, "fr") == ADMIN  # ADMIN_IDS, before they ever wrote
     assert (
         descriptions(app, ADMIN_ID)["reunions"]
-        == "Réunions régionales\u00a0: prévoir, modifier, annuler"
+        == "Prévoir, modifier ou annuler les réunions régionales"
     )
     assert app.fake.menu(3003, "fr") == ORGANISER
     assert app.fake.menu(3004, "fr") == ADMIN
@@ -328,3 +328,11 @@ async def test_my_data_export_holds_the_telegram_name_when_an_organiser_asks(app
     assert data["profile"]["telegram_first_name"] == "Camille"
     assert data["profile"]["telegram_username"] == "camille_r"
     assert "telegram_first_name" in data["about"]["fields"]
+
+
+async def test_an_unknown_command_answers_with_this_persons_commands(app, member) -> None:
+    organiser, _, _ = await new_organiser(app)
+    from_organiser = joined(await organiser.send("/nimportequoi"))
+    from_member = joined(await member.send("/nimportequoi"))
+    assert "/digest" in from_organiser and "/contribuer" in from_organiser
+    assert "/digest" not in from_member and "/contribuer" in from_member
