@@ -144,7 +144,13 @@ async def set_bot_commands(
     async with session_factory() as session:
         holders = await RoleService(session, settings).menu_holders()
     done = await apply_menus(bot, holders, default_locale)
-    logging.getLogger(__name__).info("command menus set for %s of %s role(s)", done, len(holders))
+    async with session_factory() as session, session.begin():  # Telegram is told: recorded
+        roles = RoleService(session, settings)
+        for holder in done:
+            await roles.menu_applied(holder)
+    logging.getLogger(__name__).info(
+        "command menus set for %s of %s chat(s)", len(done), len(holders)
+    )
 
 
 def attach_background_jobs(

@@ -41,7 +41,9 @@ class RequireRole(BaseMiddleware):
             return None
         if role in self.allowed:
             user = data.get("user")
-            if user is not None:  # keep the name admins see up to date (said at invitation)
+            # Keep the name admins see up to date, only for an organiser who was told at the
+            # invitation (one granted from the console was not: they stay unnamed).
+            if user is not None and user.is_organiser and (user.display_name or user.username):
                 sender = data["event_from_user"]
                 data["services"].roles.remember_name(user, sender.first_name, sender.username)
             return await handler(event, data)

@@ -74,7 +74,7 @@ async def on_revoke_confirmed(
     if await services.roles.revoke(callback.from_user.id, target.id):
         await bot.send_message(callback.from_user.id, messages.revoked(label))
         holder = await services.roles.menu_of(target.id)  # an admin keeps the admin menu
-        await apply_menu(bot, holder, services.settings.default_locale)
+        await apply_menu(bot, holder, services.settings.default_locale, services.roles)
     await _close(callback)
 
 

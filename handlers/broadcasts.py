@@ -37,6 +37,7 @@ from bot.services.container import Services
 from bot.services.roles import Role
 from bot.views import broadcasts as bv
 from bot.views import messages
+from bot.views.meetings import when_examples
 from handlers.access import RequireRole
 from handlers.common import expired, locale
 from handlers.filters import has_text
@@ -602,8 +603,9 @@ async def _audience_screen(
 
 
 def _example(settings: Settings) -> str:
-    tomorrow = utcnow().astimezone(settings.tz) + timedelta(days=1)
-    return f"{tomorrow:%d/%m/%Y} 09:00"
+    """Tomorrow, as the reader writes it ("3 décembre 9 h 30"): always in the future."""
+    words, _ = when_examples(utcnow().astimezone(settings.tz).date(), locale(), ahead=1)
+    return words
 
 
 def _confirm_keyboard(draft: Broadcast) -> InlineKeyboardMarkup:

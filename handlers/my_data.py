@@ -198,7 +198,7 @@ async def on_forget_confirmed(
     await bot.send_message(callback.from_user.id, messages.forgotten())
     # Their own menu goes (an ADMIN_IDS admin keeps the admin's, in the default language).
     holder = MenuHolder(user.id, role_of(user.id, None, services.settings))
-    await apply_menu(bot, holder, services.settings.default_locale)
+    await apply_menu(bot, holder, services.settings.default_locale, services.roles)
 
 
 @router.callback_query(ForgetCB.filter(~F.confirm), flags=profile_or_expired())

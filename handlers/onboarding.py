@@ -156,8 +156,9 @@ async def _role_follow_up(bot: Bot, services: Services, sender: TelegramUser, us
     holder = await services.roles.menu_of(user.id)
     if holder.role == Role.MEMBER:
         return
-    services.roles.remember_name(user, sender.first_name, sender.username)
-    await apply_menu(bot, holder, services.settings.default_locale)
+    if user.is_organiser:  # told at the invitation; admins are listed nowhere, so not stored
+        services.roles.remember_name(user, sender.first_name, sender.username)
+    await apply_menu(bot, holder, services.settings.default_locale, services.roles)
 
 
 @router.callback_query(ConsentCB.filter(~F.accept))
@@ -215,7 +216,7 @@ async def on_language_chosen(
     await callback.answer()
     holder = await services.roles.menu_of(user.id)
     if holder.role != Role.MEMBER:  # their own menu, in the language just chosen
-        await apply_menu(bot, holder, services.settings.default_locale)
+        await apply_menu(bot, holder, services.settings.default_locale, services.roles)
     if user.is_organiser and not user.profile_complete:
         # Organisers need no field profile; /contribuer asks for it if they want to contribute.
         await bot.send_message(callback.from_user.id, menus.help_text(holder.role))

@@ -76,6 +76,10 @@ class User(TimestampMixin, Base):
     # that admins see who is who (/organisateurs). Captured when they accept an invitation or
     # use a command of their role, cleared when they lose it; the notice at invitation says so.
     display_name: Mapped[str | None] = mapped_column(String(64))
+    # The role whose command menu this chat was last given ("organiser", "admin"; None:
+    # everyone's): a menu left from a role lost while Telegram could not be told is found
+    # and removed at the next start (handlers/menus.py).
+    chat_menu: Mapped[str | None] = mapped_column(String(12))
     username: Mapped[str | None] = mapped_column(String(32))
 
     contributions: Mapped[list[Contribution]] = relationship(

@@ -49,5 +49,11 @@ async def _update_menu(settings: Settings, holder: MenuHolder) -> str:
     finally:
         await bot.session.close()
     if updated:
+        engine, factory = await open_database(settings)
+        try:
+            async with factory() as session, session.begin():
+                await RoleService(session, settings).menu_applied(holder)
+        finally:
+            await engine.dispose()
         return "Their command menu is updated."
     return "Telegram did not take their command menu now; it follows at the bot's next start."

@@ -58,6 +58,9 @@ _TAG = re.compile(r"<[^>]+>")
 _TAP = re.compile(r"(\d+)\.(\d+)")  # "3.2": button 2 of message 3
 
 
+SANDBOX_FIRST_NAMES = ("Camille", "Karim", "Sophie", "Lucas", "Nadia", "Thomas", "Inès", "Julien")
+
+
 class Terminal:
     """Prints what the bot sends, numbering its messages (`Relais #3 ›`) and their buttons."""
 
@@ -212,7 +215,9 @@ class Session:
                 self.bot,
                 self.fake,
                 user_id=user_id,
-                first_name=f"Personne {user_id}",
+                # A first name as Telegram gives one (never the id: organisers are listed by it).
+                first_name=SANDBOX_FIRST_NAMES[user_id % len(SANDBOX_FIRST_NAMES)],
+                username=f"personne_{user_id}",
                 language_code=self.language,
             )
         return self.people[user_id]

@@ -48,7 +48,12 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     r"(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*,?\s+(?P<year>\d{4}))?"
 )
-_LEADING = re.compile(r"(?:le|the|on)\s+")
+# "le", "the", "on" and a weekday name ("mardi 5 mars", "Tuesday 5 March") before the date.
+_LEADING = re.compile(
+    r"(?:(?:le|the|on|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven"
+    r"|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri"
+    r"|sat|sun)\.?,?\s+)+"
+)
 
 
 class MomentError(ValueError):
@@ -121,6 +126,12 @@ def parse_typed_moment(text: str, now: datetime) -> datetime:
             result = datetime.combine(date(year, month, day), moment, tzinfo=now.tzinfo)
         except ValueError:
             raise MomentError("date") from None
+        if result <= now:
+            raise MomentError("past")
+        return result
+    if (day, month) == (now.day, now.month):
+        # Today, at an hour already gone: a slip to say, not a meeting a year from now.
+        result = datetime.combine(now.date(), moment, tzinfo=now.tzinfo)
         if result <= now:
             raise MomentError("past")
         return result

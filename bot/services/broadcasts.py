@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.services.meetings import parse_date, parse_time
+from bot.domain.dates import MomentError, parse_typed_moment
 from storage.base import utcnow
 from storage.models import IN_QUEUE, Broadcast, BroadcastStatus, OutboxStatus
 from storage.repositories.audience import Audience, AudienceRepo
@@ -100,13 +100,13 @@ class ScheduleError(ValueError):
 
 
 def parse_schedule(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """'14/03/2026 09:30' (or 2026-03-14 9h30) in TIMEZONE → UTC, in the future, ≤ 90 days."""
-    parts = text.split()
-    day = parse_date(parts[0]) if parts else None
-    moment = parse_time(parts[1]) if len(parts) == 2 else None
-    if day is None or moment is None:
-        raise ScheduleError("format")
-    due = datetime.combine(day, moment, tzinfo=tz).astimezone(now.tzinfo)
+    """A moment typed as the meeting form takes it ('5 mars 9h30', '14/03/2026 09:30',
+    '2026-03-14 9h30'; without a year, its next occurrence: bot/domain/dates.py) in TIMEZONE
+    → UTC, in the future, ≤ 90 days."""
+    try:
+        due = parse_typed_moment(text, now.astimezone(tz)).astimezone(now.tzinfo)
+    except MomentError as error:
+        raise ScheduleError("past" if error.reason == "past" else "format") from None
     if due <= now:
         raise ScheduleError("past")
     if due - now > MAX_SCHEDULE_AHEAD:

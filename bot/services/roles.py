@@ -149,7 +149,19 @@ class RoleService:
         holders = [MenuHolder(u.id, role_of(u.id, u, self.settings), u.language) for u in users]
         known = {u.id for u in users}
         holders += [MenuHolder(i, Role.ADMIN) for i in self.settings.admin_ids if i not in known]
+        # A role's menu left on a chat whose role went while Telegram could not be told (a
+        # console revoke without a token, a refused call, an id out of ADMIN_IDS): removed.
+        holders += [
+            MenuHolder(u.id, Role.MEMBER, u.language)
+            for u in await self.organisers.with_chat_menu()
+            if u.id not in known
+        ]
         return sorted(holders, key=lambda holder: holder.user_id)
+
+    async def menu_applied(self, holder: MenuHolder) -> None:
+        """Telegram took this chat's menu: remember which, so that a stale one can be found."""
+        role = None if holder.role == Role.MEMBER else holder.role.value
+        await self.organisers.record_chat_menu(holder.user_id, role)
 
     def remember_name(self, user: User, first_name: str | None, username: str | None) -> None:
         """An organiser's or admin's Telegram first name and @username, as Telegram gives them

@@ -117,10 +117,10 @@ def ask_venue() -> str:
     return _("Venue or video link (optional, 200 characters at most):")
 
 
-def when_examples(today: date, locale: str) -> tuple[str, str]:
-    """Two ways to type a date and time a few weeks after `today` (never a past example): in
+def when_examples(today: date, locale: str, ahead: int = 21) -> tuple[str, str]:
+    """Two ways to type a date and time `ahead` days after `today` (never a past example): in
     words ("23 décembre 9 h 30") and in figures ("23/12/2026 14 h 00")."""
-    day = today + timedelta(days=21)
+    day = today + timedelta(days=ahead)
     words = f"{format_day(day, locale, format='d MMMM')} {format_time(time(9, 30), locale)}"
     return words, f"{day:%d/%m/%Y} {format_time(time(14, 0), locale)}"
 

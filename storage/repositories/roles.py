@@ -85,6 +85,13 @@ class OrganiserRepo:
         )
         return list(rows)
 
+    async def with_chat_menu(self) -> list[User]:
+        """Everyone whose chat was given a role's menu (see `User.chat_menu`)."""
+        return list(await self.session.scalars(select(User).where(User.chat_menu.is_not(None))))
+
+    async def record_chat_menu(self, user_id: int, role: str | None) -> None:
+        await self.session.execute(update(User).where(User.id == user_id).values(chat_menu=role))
+
     async def revoke(self, user_id: int) -> bool:
         """Compare-and-set: False if they were not (or no longer) an organiser."""
         result = await self.session.execute(

@@ -110,7 +110,7 @@ async def test_quiet_hours_hold_a_broadcast_until_quiet_off_and_the_old_progress
     assert "(quiet hours off for this session" in demo
     assert "(to person 1002)" in demo and "Réunion à Grenoble le 5 mars" in demo
     # The progress message, older than /aide's answer, is printed again with its number.
-    progress = re.search(r"Relais #(\d+) \(edited\) › 📣 Diffusion n° 1 en cours", held)
+    progress = re.search(r"Relais #(\d+) \(edited\) › 📣 Diffusion n°\u00a01 en cours", held)
     assert progress, held
     assert re.search(r"Relais #\d+ › .*/contribuer", held.split("vous › /aide")[1], re.DOTALL)
     assert re.search(rf"Relais #{progress[1]} \(edited\) › ✅", demo), demo

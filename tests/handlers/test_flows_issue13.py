@@ -271,8 +271,8 @@ async def test_reminder_buttons_tapped_twice_or_from_old_messages_say_nothing_ch
 def test_voice_durations_are_in_minutes_and_seconds_past_a_minute() -> None:
     with use_locale("fr"):
         assert voice_duration(42) == f"42{NBSP}s"
-        assert voice_duration(65) == f"1{NBSP}min 05{NBSP}s"
-        assert voice_duration(600) == f"10{NBSP}min 00{NBSP}s"
+        assert voice_duration(65) == f"1{NBSP}min{NBSP}05{NBSP}s"
+        assert voice_duration(600) == f"10{NBSP}min{NBSP}00{NBSP}s"
     with use_locale("en"):
         assert voice_duration(59) == "59 s"
 
@@ -289,7 +289,7 @@ async def test_a_voice_note_is_acknowledged_with_its_duration(member, db) -> Non
         contribution.cursor = "entry_proposal"
     sent = await member.send_voice(duration=65)
     messages = [r.text for r in sent if isinstance(r, SendMessage)]
-    assert messages[0] == f"🎤 message vocal enregistré, 1{NBSP}min 05{NBSP}s"
+    assert messages[0] == f"🎤 message vocal enregistré, 1{NBSP}min{NBSP}05{NBSP}s"
     assert (await db.answer_map((await current(db)).id))["entry_proposal"].voice_duration == 65
 
 

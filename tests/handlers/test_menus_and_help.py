@@ -14,6 +14,7 @@ from bot.cli import grant as grant_command
 from bot.keyboards.callbacks import ConsentCB, LanguageCB, OrganiserAction, OrganiserCB
 from bot.services.roles import Role, RoleService
 from bot.views.menus import ADMIN_COMMANDS, FIELD_COMMANDS, ORGANISER_COMMANDS
+from storage.models import User
 from tests.conftest import ADMIN_ID
 from tests.handlers.conftest import onboard
 from tests.helpers import alerts, button_labels, documents, joined, texts
@@ -169,7 +170,8 @@ async def test_admin_consenting_gets_the_admin_menu_in_their_language(app, db) -
     assert app.fake.menu(ADMIN_ID, "en") == ADMIN
     assert descriptions(app, ADMIN_ID)["inviter"] == "Create a one-time organiser invitation link"
     user = await db.user(ADMIN_ID)
-    assert (user.display_name, user.username) == ("Dominique", "dom")
+    # An admin is listed nowhere and was not told at an invitation: no name is kept.
+    assert (user.display_name, user.username) == (None, None)
 
 
 async def test_forgetting_deletes_the_organisers_chat_menu(app, db) -> None:
@@ -336,3 +338,19 @@ async def test_an_unknown_command_answers_with_this_persons_commands(app, member
     from_member = joined(await member.send("/nimportequoi"))
     assert "/digest" in from_organiser and "/contribuer" in from_organiser
     assert "/digest" not in from_member and "/contribuer" in from_member
+
+
+async def test_a_menu_left_from_a_role_lost_offline_is_removed_at_the_next_start(
+    app, db, settings
+) -> None:
+    await new_organiser(app)
+    assert app.fake.menu(2002, "fr") != FIELD
+    async with app.session_factory() as session, session.begin():
+        user = await session.get(User, 2002)
+        user.is_organiser = False  # revoked from a console that could not reach Telegram
+    assert app.fake.menu(2002, "fr") != FIELD  # the organiser's menu is still there
+
+    await set_bot_commands(app.bot, "fr", session_factory=app.session_factory, settings=settings)
+
+    assert app.fake.menu(2002, "fr") == FIELD  # everyone's again
+    assert (await db.user(2002)).chat_menu is None

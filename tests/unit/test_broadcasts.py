@@ -27,13 +27,15 @@ def test_schedule_is_read_in_paris_time_when_typed_in_either_format() -> None:
     expected = datetime(2025, 3, 5, 13, 30, tzinfo=UTC)  # 14:30 in Paris (winter)
     assert parse_schedule("05/03/2025 14:30", NOW, PARIS) == expected
     assert parse_schedule("2025-03-05 14h30", NOW, PARIS) == expected
+    assert parse_schedule("5 mars 14h30", NOW, PARIS) == expected  # as the meeting form
+    assert parse_schedule("mercredi 5 mars à 14\u00a0h\u00a030", NOW, PARIS) == expected
 
 
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
         ("demain", "format"),
-        ("05/03/2025", "format"),
+        ("05/03/2025 9h99", "format"),
         ("31/02/2025 10:00", "format"),
         ("05/03/2025 25:00", "format"),
         ("", "format"),

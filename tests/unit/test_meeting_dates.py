@@ -37,6 +37,11 @@ def at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
         ("March 5, 2027 14:00", at(2027, 3, 5, 14)),
         ("05.03.2027", at(2027, 3, 5, 9)),  # no time: 09:00
         ("5 mars", at(2027, 3, 5, 9)),
+        ("vendredi 5 mars 9h30", at(2027, 3, 5, 9, 30)),  # a weekday name before the date
+        ("ven. 5 mars 9h30", at(2027, 3, 5, 9, 30)),
+        ("le vendredi 5 mars à 9h30", at(2027, 3, 5, 9, 30)),
+        ("Friday 5 March 9:30", at(2027, 3, 5, 9, 30)),
+        ("mars 5 9h", at(2027, 3, 5, 9)),  # "mar" of mardi is not the month
     ],
 )
 def test_typed_moments_are_read_in_every_usual_way(typed, expected) -> None:
@@ -47,7 +52,9 @@ def test_a_date_without_a_year_is_its_next_occurrence() -> None:
     assert parse_typed_moment("15/12 9h", NOW) == at(2026, 12, 15, 9)  # later this month
     assert parse_typed_moment("1/12 9h", NOW) == at(2027, 12, 1, 9)  # gone this year
     assert parse_typed_moment("2/12 11h", NOW) == at(2026, 12, 2, 11)  # later today
-    assert parse_typed_moment("2/12 9h", NOW) == at(2027, 12, 2, 9)  # earlier today: next year
+    with pytest.raises(MomentError) as error:  # earlier today: a slip, not next year
+        parse_typed_moment("2/12 9h", NOW)
+    assert error.value.reason == "past"
     assert parse_typed_moment("29/02", NOW) == at(2028, 2, 29, 9)  # the next leap year
 
 

@@ -1,4 +1,4 @@
-"""display names: the Telegram first name and @username of organisers and admins
+"""display names: the Telegram first name and @username of organisers; each chat's menu
 
 Revision ID: 009
 Revises: 008
@@ -21,9 +21,11 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('display_name', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('username', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('chat_menu', sa.String(length=12), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('chat_menu')
         batch_op.drop_column('username')
         batch_op.drop_column('display_name')
