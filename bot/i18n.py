@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 from babel import Locale
-from babel.dates import format_date, get_date_format
+from babel.dates import format_date, get_date_format, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -105,6 +105,11 @@ def _first_of_month(pattern: str) -> str:
     for index in range(0, len(parts), 2):  # even parts are outside quotes
         parts[index] = re.sub(r"(?<!d)d(?!d)", "d'er'", parts[index])
     return "".join(parts)
+
+
+def month_abbreviations(locale: str) -> tuple[str, ...]:
+    """ "janv.", "févr."… or "Jan", "Feb"…: a chart's axis labels in the reader's language."""
+    return tuple(get_month_names("abbreviated", locale=locale).values())
 
 
 def format_day(

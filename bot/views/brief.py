@@ -24,7 +24,7 @@ from bot.domain.grouping import ProposalGroup
 from bot.domain.privacy import OTHER
 from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.tallies import OptionCount, Tally
-from bot.i18n import format_day, format_number, format_time
+from bot.i18n import format_day, format_number, format_time, month_abbreviations
 from bot.services.brief import BriefData
 from bot.services.synthesis import QuestionGroups, ThemeSynthesis
 from bot.views.charts import Bar, bar_chart, weekly_chart
@@ -251,7 +251,9 @@ class _Document:
                 if part.weeks_hidden
                 else None
             )
-            self.image(weekly_chart(part.weekly, series, _("Contributions per week"), note))
+            months = month_abbreviations(self.locale)
+            title = _("Contributions per week")
+            self.image(weekly_chart(part.weekly, series, title, note, month_names=months))
 
     def since_previous(self, questionnaire: Questionnaire) -> None:
         since, locale = self.data.since, self.locale

@@ -21,7 +21,7 @@ from bot.domain.privacy import OTHER, Attribution, visible_count
 from bot.domain.profile_options import ROLES, STRUCTURE_TYPES
 from bot.domain.questionnaire import Question, Questionnaire, Theme
 from bot.domain.tallies import OptionCount, Tally
-from bot.i18n import format_day, format_moment, format_number, format_time
+from bot.i18n import format_day, format_moment, format_number, format_time, month_abbreviations
 from bot.services.digest import CHART_DAYS, ChartData, DigestData, DigestReport, GroupChange
 from bot.views.charts import daily_chart
 from bot.views.messages import (
@@ -98,7 +98,7 @@ def chart_png(
         if chart.hidden
         else None
     )
-    return daily_chart(chart.counts, series, title, note)
+    return daily_chart(chart.counts, series, title, note, month_names=month_abbreviations(locale))
 
 
 def shorten(text: str, limit: int = EXCERPT_LENGTH) -> str:

@@ -253,3 +253,10 @@ def test_the_meeting_screen_writes_french_times_without_an_english_colon() -> No
     assert "lun. 1er déc. à 10\u00a0h\u00a000\u00a0: envoyé à 3 personnes" in french
     assert not re.search(r"\d:\d\d", french) and french_problems(french) == []
     assert "• Reminder D-7, Mon, Nov 24 at 10:00: planned" in english
+
+
+def test_charts_read_month_names_in_the_readers_language() -> None:
+    from bot.i18n import month_abbreviations
+
+    assert month_abbreviations("fr")[:2] == ("janv.", "févr.")
+    assert month_abbreviations("en")[:2] == ("Jan", "Feb")
